@@ -1,0 +1,33 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/radon/arguments.h"
+#include "kernels/geometry/carm_pose.h"
+#include "kernels/geometry/detector.h"
+#include "kernels/geometry/projection_geometry.h"
+#include "kernels/geometry/rotation.h"
+
+namespace radon::cli {
+
+// A pose as the user gave it: C-arm angles (the default) or a rigid transform of the C-arm
+// frame (Euler angles in any convention, quaternion, axis-angle or 4x4 matrix).
+struct PoseChoice {
+    std::optional<CArmPose> carm;
+    RigidTransform carm_to_world;
+    double sad = 850;
+    double sdd = 1020;
+};
+
+const std::vector<std::string>& pose_options();
+const std::vector<std::string>& detector_options();
+
+// Reads and validates the pose options; `default_isocenter` is the volume centre. Throws
+// InvalidArgument for conflicting or malformed options, an unknown convention or preset, or
+// SDD <= SAD.
+PoseChoice pose_from_arguments(const Arguments& args, Vec3 default_isocenter);
+Detector detector_from_arguments(const Arguments& args);
+
+}  // namespace radon::cli

@@ -1,0 +1,117 @@
+#include "app/radon/volume_source.h"
+
+#include <sstream>
+
+#include "kernels/core/error.h"
+#include "kernels/physics/attenuation.h"
+#include "recon/io/volume_io.h"
+#include "recon/phantom/ellipsoid_phantom.h"
+
+namespace radon::cli {
+namespace {
+
+std::array<int64_t, 3> grid_size(const Arguments& args, std::array<int64_t, 3> fallback) {
+    if (!args.has("--phantom-size")) return fallback;
+    const auto n = args.numbers("--phantom-size", 3);
+    std::array<int64_t, 3> size{};
+    for (int i = 0; i < 3; ++i) {
+        if (n[i] < 1 || n[i] > 4096 || n[i] != static_cast<double>(static_cast<int64_t>(n[i]))) {
+            std::ostringstream msg;
+            msg << "--phantom-size: " << n[i] << " is not a whole number of voxels in [1, 4096]";
+            throw InvalidArgument(msg.str());
+        }
+        size[i] = static_cast<int64_t>(n[i]);
+    }
+    return size;
+}
+
+Vec3 grid_spacing(const Arguments& args, Vec3 fallback) {
+    if (!args.has("--phantom-spacing")) return fallback;
+    const auto s = args.numbers("--phantom-spacing", 3);
+    for (double v : s) {
+        if (v <= 0) {
+            std::ostringstream msg;
+            msg << "--phantom-spacing: " << v << " mm is not a spacing > 0";
+            throw InvalidArgument(msg.str());
+        }
+    }
+    return {s[0], s[1], s[2]};
+}
+
+}  // namespace
+
+const std::vector<std::string>& volume_source_options() {
+    static const std::vector<std::string> options = {"--phantom", "--phantom-size",
+                                                     "--phantom-spacing", "--mu-water"};
+    return options;
+}
+
+std::array<int64_t, 3> default_thorax_size() { return {512, 512, 133}; }
+Vec3 default_thorax_spacing() { return {0.703125, 0.703125, 2.5}; }
+
+void check_volume_source(const Arguments& args) {
+    const auto& files = args.positional();
+    if (files.size() > 1) {
+        throw InvalidArgument("expected one volume file, got " + std::to_string(files.size()) +
+                              " ('" + files[0] + "', '" + files[1] + "', ...)");
+    }
+    if (!files.empty() && args.has("--phantom")) {
+        throw InvalidArgument("give either a volume file or --phantom, not both");
+    }
+    if (args.has("--phantom")) {
+        const std::string name = *args.value("--phantom");
+        if (name != "thorax" && name != "shepp-logan") {
+            throw InvalidArgument("unknown phantom '" + name + "': expected thorax or shepp-logan");
+        }
+    }
+    if (files.empty()) {
+        grid_size(args, default_thorax_size());
+        grid_spacing(args, default_thorax_spacing());
+    } else if (args.has("--phantom-size") || args.has("--phantom-spacing")) {
+        throw InvalidArgument("--phantom-size and --phantom-spacing apply to phantoms only");
+    }
+    const double mu_water = args.number("--mu-water", kWaterAttenuation60keV);
+    if (mu_water <= 0 || mu_water > 1) {
+        std::ostringstream msg;
+        msg << "--mu-water: " << mu_water << " /mm is not a water attenuation in (0, 1] /mm";
+        throw InvalidArgument(msg.str());
+    }
+}
+
+recon::Volume load_hu_volume(const Arguments& args, std::string& description) {
+    check_volume_source(args);
+    if (!args.positional().empty()) {
+        const std::string& path = args.positional()[0];
+        description = path;
+        return recon::read_volume(path);
+    } else {
+        const std::string name = args.text("--phantom", "thorax");
+        const bool thorax = name == "thorax";
+        const auto size = grid_size(args, thorax ? default_thorax_size()
+                                                 : std::array<int64_t, 3>{256, 256, 256});
+        const Vec3 spacing = grid_spacing(args, thorax ? default_thorax_spacing() : Vec3{1, 1, 1});
+        const VolumeGrid grid = centered_grid(size, spacing);
+        const Vec3 half{0.5 * size[0] * spacing[0], 0.5 * size[1] * spacing[1],
+                        0.5 * size[2] * spacing[2]};
+        const recon::EllipsoidPhantom phantom =
+            thorax ? recon::thorax_phantom() : recon::shepp_logan_phantom(half);
+        std::ostringstream d;
+        d << name << " phantom, " << size[0] << "x" << size[1] << "x" << size[2] << " voxels of "
+          << spacing[0] << "x" << spacing[1] << "x" << spacing[2] << " mm";
+        description = d.str();
+        return phantom.voxelize_hu(grid);
+    }
+}
+
+VolumeSource load_volume_source(const Arguments& args) {
+    VolumeSource source;
+    source.water_attenuation = args.number("--mu-water", kWaterAttenuation60keV);
+    source.hu = load_hu_volume(args, source.description);
+    const auto& e = source.hu.voxels.extents();
+    source.attenuation = Array<float>::allocate(e);
+    convert_hu_to_attenuation(source.hu.voxels.host_data(), source.attenuation.host_data(),
+                              source.hu.voxels.size(), source.water_attenuation);
+    return source;
+}
+
+}  // namespace radon::cli

@@ -1,0 +1,11 @@
+#include "kernels/backend/cuda_probe.h"
+
+namespace radon::detail {
+
+std::string probe_cuda_devices(std::vector<DeviceInfo>&) {
+    return "this build has no CUDA backend (nvcc was not found or RADON_CUDA=OFF)";
+}
+
+bool cuda_compiled_in() { return false; }
+
+}  // namespace radon::detail

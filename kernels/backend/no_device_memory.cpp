@@ -1,0 +1,13 @@
+#include <cstddef>
+#include <memory>
+
+#include "kernels/core/error.h"
+
+namespace radon::detail {
+
+std::shared_ptr<void> allocate_device_bytes(std::size_t) {
+    throw Error("device memory requested, but this build of Radon Studio has no CUDA backend "
+                "(configure with -DRADON_CUDA=ON on a machine with nvcc)");
+}
+
+}  // namespace radon::detail

@@ -1,0 +1,238 @@
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <atomic>
+#include <mutex>
+#include <sstream>
+
+#include "kernels/core/error.h"
+#include "kernels/drr/drr_cpu_lanes.h"
+#include "kernels/drr/drr_ray_params.h"
+#include "kernels/drr/drr_renderer.h"
+#include "kernels/drr/occupancy.h"
+
+namespace radon {
+namespace {
+
+void to_floats(Vec3 v, float out[3]) {
+    for (int i = 0; i < 3; ++i) out[i] = static_cast<float>(v[i]);
+}
+
+// Physical memory, for deciding whether a reordered copy of the volume is affordable.
+std::size_t physical_memory_bytes() {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page)
+                                 : 0;
+}
+
+// The volume with axis `fastest` contiguous in memory, the other two in their original order.
+struct VolumeLayout {
+    Array<float> voxels;
+    std::array<int32_t, 3> strides{};
+};
+
+VolumeLayout reorder_for_axis(const Array<float>& native, const std::array<int64_t, 3>& n,
+                              int fastest) {
+    const int slow1 = fastest == 0 ? 1 : 0, slow2 = fastest == 2 ? 1 : 2;
+    VolumeLayout layout;
+    layout.strides[fastest] = 1;
+    layout.strides[slow1] = static_cast<int32_t>(n[fastest]);
+    layout.strides[slow2] = static_cast<int32_t>(n[fastest] * n[slow1]);
+    layout.voxels = Array<float>::allocate(native.extents());
+    const float* src = native.host_data();
+    float* dst = layout.voxels.host_data();
+    const int64_t nx = n[0], ny = n[1], nz = n[2];
+    const int64_t sx = layout.strides[0], sy = layout.strides[1], sz = layout.strides[2];
+#pragma omp parallel for collapse(2) schedule(static)
+    for (int64_t z = 0; z < nz; ++z)
+        for (int64_t y = 0; y < ny; ++y)
+            for (int64_t x = 0; x < nx; ++x) dst[x * sx + y * sy + z * sz] = src[x + nx * (y + ny * z)];
+    return layout;
+}
+
+using RenderBlockFn = void (*)(const DrrRayParams&, const float*, bool, const PixelBlock&, int,
+                               const CancelToken*, std::atomic<int64_t>*);
+
+class CpuDrrRenderer final : public DrrRenderer {
+public:
+    CpuDrrRenderer(const VolumeGrid& grid, const Array<float>& attenuation, SimdLevel simd)
+        : grid_(grid), attenuation_(attenuation), simd_(simd) {
+        grid.validate("volume");
+        if (attenuation.extents() != Extents{grid.size[0], grid.size[1], grid.size[2]}) {
+            throw InvalidArgument("attenuation array extents do not match the volume grid");
+        }
+        if (grid.voxel_count() > INT32_MAX) {
+            throw InvalidArgument("volume has " + std::to_string(grid.voxel_count()) +
+                                  " voxels; the DRR engine indexes at most 2^31 - 1");
+        }
+        occupied_ = occupied_box(attenuation.host_data(), grid.size);
+        layouts_[0].voxels = attenuation;
+        layouts_[0].strides = {1, static_cast<int32_t>(grid.size[0]),
+                               static_cast<int32_t>(grid.size[0] * grid.size[1])};
+        switch (simd) {
+            case SimdLevel::Avx512:
+                render_block_ = drr_cpu::avx512::render_block;
+                lanes_ = drr_cpu::avx512::lanes();
+                break;
+            case SimdLevel::Avx2:
+                render_block_ = drr_cpu::avx2::render_block;
+                lanes_ = drr_cpu::avx2::lanes();
+                break;
+            case SimdLevel::Baseline:
+                render_block_ = drr_cpu::baseline::render_block;
+                lanes_ = drr_cpu::baseline::lanes();
+                break;
+        }
+    }
+
+    DeviceKind device() const override { return DeviceKind::Cpu; }
+
+    std::string description(const DrrSettings& settings) const override {
+        std::ostringstream s;
+        s << "cpu " << to_string(simd_) << " x" << lanes_ << ", " << thread_count(settings)
+          << " threads";
+        return s.str();
+    }
+
+    void render(const ProjectionGeometry& geometry, const DrrSettings& settings, float* out,
+                const RunControl& control) override {
+        Detector panel;
+        panel.width = geometry.width;
+        panel.height = geometry.height;
+        settings.validate(panel);
+        p_width_ = geometry.width;
+        p_height_ = geometry.height;
+        DrrRayParams params = ray_params(geometry, settings);
+        const VolumeLayout& layout = layout_for(params);
+        for (int a = 0; a < 3; ++a) params.strides[a] = layout.strides[a];
+        const bool trilinear = settings.algorithm == DrrAlgorithm::Trilinear;
+        const int threads = thread_count(settings);
+        const int64_t width = geometry.width, height = geometry.height;
+
+        if (occupied_.empty && settings.reduction == DrrReduction::Sum) {
+            std::fill(out, out + width * height, 0.0f);
+            control.report(1.0);
+            return;
+        }
+        // Patches bound the work between two cancel checks; without a patch size, bands of
+        // rows the full width of the panel keep every thread busy.
+        const int64_t patch_w = settings.patch_size > 0 ? settings.patch_size : width;
+        const int64_t patch_h =
+            settings.patch_size > 0 ? settings.patch_size
+                                    : std::max<int64_t>(1, std::min<int64_t>(height, 64));
+        std::atomic<int64_t> rows_done{0};
+        const int64_t total_rows = height * ((width + patch_w - 1) / patch_w);
+        for (int64_t row0 = 0; row0 < height; row0 += patch_h) {
+            for (int64_t col0 = 0; col0 < width; col0 += patch_w) {
+                control.check_cancel();
+                const PixelBlock block{col0, std::min(col0 + patch_w, width), row0,
+                                       std::min(row0 + patch_h, height), out, width};
+                render_block_(params, layout.voxels.host_data(), trilinear, block, threads,
+                              control.cancel, &rows_done);
+                control.report(static_cast<double>(rows_done.load()) / total_rows);
+            }
+        }
+        control.check_cancel();
+    }
+
+private:
+    // Rays walk fastest along their dominant axis; with that axis contiguous in memory a
+    // cache line serves 16 consecutive steps instead of one. The layout for the axis that
+    // dominates the central ray is built on first use and kept, unless the copy would take
+    // more than a quarter of the machine's memory.
+    const VolumeLayout& layout_for(const DrrRayParams& p) {
+        float center[3], best = -1;
+        int axis = 0;
+        const float c = 0.5f * static_cast<float>(p_width_ - 1), r = 0.5f * static_cast<float>(p_height_ - 1);
+        for (int a = 0; a < 3; ++a) {
+            center[a] = std::fabs(p.q_to_first[a] + c * p.q_col[a] + r * p.q_row[a]);
+            if (center[a] > best) {
+                best = center[a];
+                axis = a;
+            }
+        }
+        std::lock_guard<std::mutex> lock(layout_mutex_);
+        if (axis != 0 && !layouts_[axis].voxels.bound()) {
+            const std::size_t budget = physical_memory_bytes() / 4;
+            if (budget == 0 || attenuation_.bytes() > budget) return layouts_[0];
+            layouts_[axis] = reorder_for_axis(attenuation_, grid_.size, axis);
+        }
+        return layouts_[axis];
+    }
+
+    int thread_count(const DrrSettings& settings) const {
+        return settings.threads > 0 ? settings.threads : omp_get_max_threads();
+    }
+
+    DrrRayParams ray_params(const ProjectionGeometry& g, const DrrSettings& settings) const {
+        const Mat3 world_to_index = inverse(grid_.index_to_world_matrix());
+        const Vec3 half{0.5, 0.5, 0.5};
+        DrrRayParams p{};
+        to_floats(world_to_index * (g.source - grid_.origin) + half, p.q_source);
+        to_floats(world_to_index * (g.first_pixel - g.source), p.q_to_first);
+        to_floats(world_to_index * g.column_step, p.q_col);
+        to_floats(world_to_index * g.row_step, p.q_row);
+        to_floats(g.first_pixel - g.source, p.mm_to_first);
+        to_floats(g.column_step, p.mm_col);
+        to_floats(g.row_step, p.mm_row);
+        // Zero voxels add nothing to a line integral, so sums only walk the occupied box; a
+        // maximum must see them (an all-negative ray's maximum is 0 when it crosses air).
+        // Trilinear samples reach one voxel beyond the box, hence the margin.
+        const bool clip = settings.reduction == DrrReduction::Sum && !occupied_.empty;
+        const int64_t margin = settings.algorithm == DrrAlgorithm::Trilinear ? 1 : 0;
+        for (int a = 0; a < 3; ++a) {
+            p.dims[a] = static_cast<int32_t>(grid_.size[a]);
+            const int64_t lo = clip ? std::max<int64_t>(0, occupied_.lo[a] - margin) : 0;
+            const int64_t hi =
+                clip ? std::min<int64_t>(grid_.size[a], occupied_.hi[a] + 1 + margin)
+                     : grid_.size[a];
+            p.box_lo[a] = static_cast<float>(lo);
+            p.box_hi[a] = static_cast<float>(hi);
+        }
+        p.strides[0] = 1;
+        p.strides[1] = static_cast<int32_t>(grid_.size[0]);
+        p.strides[2] = static_cast<int32_t>(grid_.size[0] * grid_.size[1]);
+        const double min_spacing =
+            std::min(grid_.spacing[0], std::min(grid_.spacing[1], grid_.spacing[2]));
+        p.step_mm = static_cast<float>(settings.step_voxels * min_spacing);
+        p.mip = settings.reduction == DrrReduction::Max ? 1 : 0;
+        return p;
+    }
+
+    VolumeGrid grid_;
+    Array<float> attenuation_;
+    SimdLevel simd_;
+    OccupiedBox occupied_;
+    RenderBlockFn render_block_ = nullptr;
+    int lanes_ = 1;
+    std::array<VolumeLayout, 3> layouts_;
+    std::mutex layout_mutex_;
+    int64_t p_width_ = 1, p_height_ = 1;
+};
+
+}  // namespace
+
+std::unique_ptr<DrrRenderer> make_cpu_drr_renderer(const VolumeGrid& grid,
+                                                   const Array<float>& attenuation,
+                                                   SimdLevel simd) {
+    if (static_cast<int>(simd) > static_cast<int>(detected_simd_level())) {
+        throw InvalidArgument(std::string("this CPU does not support ") + to_string(simd) +
+                              " (best available: " + to_string(detected_simd_level()) + ")");
+    }
+    return std::make_unique<CpuDrrRenderer>(grid, attenuation, simd);
+}
+
+std::unique_ptr<DrrRenderer> make_drr_renderer(DeviceKind device, const VolumeGrid& grid,
+                                               const Array<float>& attenuation) {
+    if (device == DeviceKind::Cuda) {
+        const std::string reason = cuda_unavailable_reason();
+        throw Error(reason.empty() ? "CUDA DRR rendering is not part of this build yet; use "
+                                     "--device cpu"
+                                   : "cannot render on CUDA: " + reason);
+    }
+    return make_cpu_drr_renderer(grid, attenuation);
+}
+
+}  // namespace radon

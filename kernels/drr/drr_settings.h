@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "kernels/geometry/detector.h"
+
+namespace radon {
+
+enum class DrrAlgorithm { Siddon, Trilinear };
+enum class DrrReduction { Sum, Max };  // line integral, or maximum intensity projection
+
+struct DrrSettings {
+    DrrAlgorithm algorithm = DrrAlgorithm::Siddon;
+    double step_voxels = 1.0;  // trilinear step, in units of the smallest voxel spacing
+    DrrReduction reduction = DrrReduction::Sum;
+    int64_t patch_size = 0;    // square patches of this many pixels; 0 chooses automatically
+    int threads = 0;           // CPU threads; 0 uses every core OpenMP offers
+
+    // Throws InvalidArgument for a step outside [0.01, 100], a negative thread count, or a
+    // patch size that does not tile `detector` (both its width and height must be multiples).
+    void validate(const Detector& detector) const;
+};
+
+DrrAlgorithm parse_drr_algorithm(const std::string& name);  // "siddon" | "trilinear"
+DrrReduction parse_drr_reduction(const std::string& name);  // "sum" | "mip"
+const char* to_string(DrrAlgorithm algorithm);
+const char* to_string(DrrReduction reduction);
+
+}  // namespace radon

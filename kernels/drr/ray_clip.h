@@ -1,0 +1,65 @@
+#pragma once
+
+#include "kernels/core/hd.h"
+#include "kernels/drr/drr_ray_params.h"
+
+namespace radon {
+
+// One ray (or a pack of rays) in cell coordinates: q(tau) = source + tau * dir, tau in [0, 1]
+// from the source to the pixel, clipped to the params' box as [tau_in, tau_out]. `mm` is the
+// world length of the whole ray, so a tau interval dt is dt * mm millimetres.
+template <class L>
+struct ClippedRay {
+    typename L::F source[3];
+    typename L::F dir[3];
+    typename L::F tau_in, tau_out;
+    typename L::F mm;
+    typename L::M hit;
+};
+
+// Sets up the ray through pixel (col, row) and clips it against [box_lo, box_hi] (closed: a ray
+// lying in a face plane counts as inside). Missing lanes get tau_in = tau_out = 0 and hit false.
+template <class L>
+RADON_HD ClippedRay<L> clip_ray(const DrrRayParams& p, typename L::F col, typename L::F row) {
+    using F = typename L::F;
+    constexpr float kFar = 3.0e38f;
+    ClippedRay<L> r;
+    F mm2 = L::splat(0.0f);
+    F t0 = L::splat(0.0f);
+    F t1 = L::splat(1.0f);
+    for (int a = 0; a < 3; ++a) {
+        r.source[a] = L::splat(p.q_source[a]);
+        r.dir[a] = p.q_to_first[a] + col * p.q_col[a] + row * p.q_row[a];
+        const F w = p.mm_to_first[a] + col * p.mm_col[a] + row * p.mm_row[a];
+        mm2 = mm2 + w * w;
+
+        const F inv = 1.0f / r.dir[a];
+        const F ta = (p.box_lo[a] - r.source[a]) * inv;
+        const F tb = (p.box_hi[a] - r.source[a]) * inv;
+        // A ray parallel to this axis is inside the slab for all tau, or for none.
+        const bool inside = p.q_source[a] >= p.box_lo[a] && p.q_source[a] <= p.box_hi[a];
+        const typename L::M parallel = r.dir[a] == 0.0f;
+        const F lo = L::select(parallel, L::splat(inside ? -kFar : kFar), L::min(ta, tb));
+        const F hi = L::select(parallel, L::splat(inside ? kFar : -kFar), L::max(ta, tb));
+        t0 = L::max(t0, lo);
+        t1 = L::min(t1, hi);
+    }
+    r.mm = L::sqrt(mm2);
+    r.hit = t0 < t1;
+    r.tau_in = L::select(r.hit, t0, L::splat(0.0f));
+    r.tau_out = L::select(r.hit, t1, L::splat(0.0f));
+    return r;
+}
+
+// The axis along which the ray advances fastest in cell units: stepping one cell along it moves
+// at most one cell along the others, the property the slab walk relies on.
+template <class L>
+RADON_HD typename L::I dominant_axis(const ClippedRay<L>& r) {
+    const auto ax = L::abs(r.dir[0]), ay = L::abs(r.dir[1]), az = L::abs(r.dir[2]);
+    const auto x_wins = (ax >= ay) & (ax >= az);
+    const auto y_wins = (ay >= az);
+    return L::select_int(x_wins, L::splat_int(0), L::select_int(y_wins, L::splat_int(1),
+                                                                 L::splat_int(2)));
+}
+
+}  // namespace radon

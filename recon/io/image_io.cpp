@@ -1,0 +1,181 @@
+#include "recon/io/image_io.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "itkImage.h"
+#include "itkImageFileReader.h"
+#include "itkImageFileWriter.h"
+#include "itkImageIOBase.h"
+
+#include "kernels/core/error.h"
+#include "recon/io/atomic_file.h"
+#include "recon/io/itk_support.h"
+
+namespace radon::recon {
+
+namespace {
+
+using FloatImage = itk::Image<float, 2>;
+using ByteImage = itk::Image<unsigned char, 2>;
+
+// .mhd and .nhdr are read but not written: their pixels live in a second file, which a rename
+// cannot swap in together with the header.
+const std::vector<std::string> kWritableImages = {".nrrd", ".mha",  ".nii", ".nii.gz",
+                                                  ".tif",  ".tiff", ".png"};
+const std::vector<std::string> kReadableImages = {".nrrd",   ".nhdr", ".mha",  ".mhd", ".nii",
+                                                  ".nii.gz", ".tif",  ".tiff", ".png"};
+
+template <class ImageType>
+typename ImageType::Pointer make_itk_image(const Image2D& image) {
+    auto out = ImageType::New();
+    typename ImageType::RegionType region;
+    typename ImageType::SpacingType spacing;
+    region.SetSize(0, static_cast<itk::SizeValueType>(image.width()));
+    region.SetSize(1, static_cast<itk::SizeValueType>(image.height()));
+    spacing[0] = image.spacing[0];
+    spacing[1] = image.spacing[1];
+    out->SetRegions(region);
+    out->SetSpacing(spacing);
+    return out;
+}
+
+template <class ImageType>
+void write_itk_image(const ImageType* image, const std::string& path,
+                     const std::string& extension) {
+    write_atomically(path, [&](const std::string& temp) {
+        auto writer = itk::ImageFileWriter<ImageType>::New();
+        writer->SetFileName(temp);
+        writer->SetImageIO(detail::make_itk_io(extension));
+        writer->SetInput(image);
+        try {
+            writer->Update();
+        } catch (const itk::ExceptionObject& error) {
+            throw InvalidArgument(
+                path + ": cannot write the image: " + detail::itk_reason(error, temp, path));
+        }
+    });
+}
+
+unsigned char to_byte(float value, double low, double width) {
+    if (!(value > low)) return 0;  // also NaN
+    const double scaled = (static_cast<double>(value) - low) / width * 255.0;
+    if (scaled >= 255.0) return 255;
+    return static_cast<unsigned char>(std::floor(scaled + 0.5));
+}
+
+}  // namespace
+
+Window automatic_window(const Image2D& image) {
+    const float* data = image.pixels.host_data();
+    std::vector<float> values;
+    values.reserve(static_cast<std::size_t>(image.pixels.size()));
+    for (int64_t i = 0; i < image.pixels.size(); ++i) {
+        if (std::isfinite(data[i])) values.push_back(data[i]);
+    }
+    Window window;
+    if (values.empty()) return window;
+
+    // Percentiles rather than min/max, so that a few hot or dead pixels do not flatten the image.
+    const auto last = static_cast<double>(values.size() - 1);
+    const auto low_at = values.begin() + static_cast<std::ptrdiff_t>(std::llround(0.005 * last));
+    const auto high_at = values.begin() + static_cast<std::ptrdiff_t>(std::llround(0.995 * last));
+    std::nth_element(values.begin(), low_at, values.end());
+    const double low = *low_at;
+    // Everything from low_at on is >= low, so the second search can skip the rest.
+    std::nth_element(low_at, high_at, values.end());
+    const double high = *high_at;
+
+    window.level = 0.5 * (low + high);
+    // A constant image still needs a positive width; scaled with the value so that it survives
+    // the addition to the level.
+    const double tiny = 1e-6 * std::max(1.0, std::fabs(window.level));
+    window.width = std::max(high - low, tiny);
+    return window;
+}
+
+void write_image(const Image2D& image, const std::string& path, const Window& window) {
+    const std::string extension = file_extension(path);
+    if (!is_image_extension(extension)) {
+        const std::string named =
+            extension.empty() ? std::string("a name without extension") : "'" + extension + "'";
+        throw InvalidArgument(path + ": cannot write an image to " + named +
+                              "; accepted extensions: " + detail::join_extensions(kWritableImages) +
+                              " (.mhd is read only: write .mha, which keeps header and pixels in "
+                              "one file)");
+    }
+    if (!image.pixels.bound() || image.pixels.extents()[2] != 1 || image.width() < 1 ||
+        image.height() < 1) {
+        throw InvalidArgument(path + ": the image to write has no pixels or is not 2D");
+    }
+    for (int i = 0; i < 2; ++i) {
+        if (!std::isfinite(image.spacing[i]) || image.spacing[i] <= 0) {
+            throw InvalidArgument(path + ": pixel spacing " + std::to_string(image.spacing[i]) +
+                                  " mm, expected a finite value > 0");
+        }
+    }
+    const float* pixels = image.pixels.host_data();
+    const auto count = static_cast<itk::SizeValueType>(image.pixels.size());
+
+    if (extension == ".png") {
+        if (!std::isfinite(window.level) || !std::isfinite(window.width) || window.width <= 0) {
+            throw InvalidArgument(path + ": window level " + std::to_string(window.level) +
+                                  ", width " + std::to_string(window.width) +
+                                  ", expected finite values and a width > 0");
+        }
+        auto bytes = make_itk_image<ByteImage>(image);
+        bytes->Allocate();
+        unsigned char* out = bytes->GetBufferPointer();
+        const double low = window.level - 0.5 * window.width;
+        for (itk::SizeValueType i = 0; i < count; ++i)
+            out[i] = to_byte(pixels[i], low, window.width);
+        write_itk_image(bytes.GetPointer(), path, extension);
+        return;
+    }
+
+    // The ITK image borrows the pixels instead of copying them: a writer only reads its input.
+    auto floats = make_itk_image<FloatImage>(image);
+    floats->GetPixelContainer()->SetImportPointer(const_cast<float*>(pixels), count, false);
+    write_itk_image(floats.GetPointer(), path, extension);
+}
+
+Image2D read_image(const std::string& path) {
+    itk::ImageIOBase::Pointer io =
+        detail::read_itk_header(path, "image", "pixel", 2, kReadableImages);
+    for (unsigned i = 0; i < 2; ++i) {
+        const double spacing = io->GetSpacing(i);
+        if (!std::isfinite(spacing) || spacing <= 0) {
+            throw InvalidArgument(path + ": pixel spacing " + std::to_string(spacing) +
+                                  " mm, expected a finite value > 0");
+        }
+    }
+
+    auto reader = itk::ImageFileReader<FloatImage>::New();
+    reader->SetFileName(path);
+    reader->SetImageIO(io);
+    try {
+        reader->Update();
+    } catch (const itk::ExceptionObject& error) {
+        throw InvalidArgument(path + ": cannot read the pixel data (truncated or damaged file?): " +
+                              detail::itk_reason(error, "", path));
+    } catch (const std::bad_alloc&) {
+        throw Error(path + ": not enough memory to load the image");
+    }
+    const FloatImage* loaded = reader->GetOutput();
+    const auto size = loaded->GetBufferedRegion().GetSize();
+    Image2D image = Image2D::allocate(static_cast<int64_t>(size[0]), static_cast<int64_t>(size[1]),
+                                      io->GetSpacing(0), io->GetSpacing(1));
+    std::copy_n(loaded->GetBufferPointer(), image.pixels.size(), image.pixels.host_data());
+    return image;
+}
+
+bool is_image_extension(const std::string& extension) {
+    return detail::contains(kWritableImages, extension);
+}
+
+}  // namespace radon::recon

@@ -1,0 +1,246 @@
+#include "recon/io/itk_support.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "itkImageIOFactory.h"
+#include "itkMetaImageIO.h"
+#include "itkMetaImageIOFactory.h"
+#include "itkNiftiImageIO.h"
+#include "itkNiftiImageIOFactory.h"
+#include "itkNrrdImageIO.h"
+#include "itkNrrdImageIOFactory.h"
+#include "itkObjectFactoryBase.h"
+#include "itkPNGImageIO.h"
+#include "itkPNGImageIOFactory.h"
+#include "itkTIFFImageIO.h"
+#include "itkTIFFImageIOFactory.h"
+
+#include "kernels/core/error.h"
+#include "recon/io/atomic_file.h"
+#include "recon/io/payload_check.h"
+
+namespace radon::recon::detail {
+
+namespace fs = std::filesystem;
+
+std::string trimmed(const std::string& s) {
+    const auto first = s.find_first_not_of(" \t\r");
+    if (first == std::string::npos) return std::string();
+    const auto last = s.find_last_not_of(" \t\r");
+    return s.substr(first, last - first + 1);
+}
+
+// ITK only registers its IO factories by itself when a project includes ITK's use-file, which
+// generates a registration header per build directory. Registering here makes reading work
+// however the library is linked; factories already present (from that header) are kept as they
+// are so that each format is asked once.
+void register_itk_image_io() {
+    static const bool registered = [] {
+        struct Entry {
+            const char* name;
+            void (*add)();
+        };
+        const Entry entries[] = {
+            {"NiftiImageIOFactory", &itk::NiftiImageIOFactory::RegisterOneFactory},
+            {"NrrdImageIOFactory", &itk::NrrdImageIOFactory::RegisterOneFactory},
+            {"MetaImageIOFactory", &itk::MetaImageIOFactory::RegisterOneFactory},
+            {"TIFFImageIOFactory", &itk::TIFFImageIOFactory::RegisterOneFactory},
+            {"PNGImageIOFactory", &itk::PNGImageIOFactory::RegisterOneFactory},
+        };
+        const auto present = itk::ObjectFactoryBase::GetRegisteredFactories();
+        for (const Entry& entry : entries) {
+            const bool found = std::any_of(present.begin(), present.end(), [&](auto* factory) {
+                return std::strcmp(factory->GetNameOfClass(), entry.name) == 0;
+            });
+            if (!found) entry.add();
+        }
+        return true;
+    }();
+    (void)registered;
+}
+
+// ITK's descriptions run over several lines and start with the class name and its address;
+// users get one line: the first meaningful one, or for NRRD the innermost cause that the teem
+// library lists last. The temporary file name of a write is replaced by the real one.
+std::string itk_reason(const itk::ExceptionObject& error, const std::string& temp_path,
+                       const std::string& path) {
+    std::istringstream lines(error.GetDescription());
+    std::string line;
+    std::string reason;
+    std::string teem_cause;
+    while (std::getline(lines, line)) {
+        line = trimmed(line);
+        if (line.empty()) continue;
+        if (reason.empty()) reason = line;
+        if (line.compare(0, 7, "[nrrd] ") == 0) teem_cause = line.substr(7);
+    }
+    const std::string prefix = "ITK ERROR: ";
+    if (reason.compare(0, prefix.size(), prefix) == 0) {
+        const auto end_of_object = reason.find("): ");
+        reason = end_of_object == std::string::npos ? reason.substr(prefix.size())
+                                                    : reason.substr(end_of_object + 3);
+    }
+    if (!teem_cause.empty()) {
+        // "function: cause" -> "cause"
+        const auto colon = teem_cause.find(": ");
+        if (colon != std::string::npos && teem_cause.find(' ') > colon) {
+            teem_cause = teem_cause.substr(colon + 2);
+        }
+        reason = teem_cause;
+    }
+    if (!temp_path.empty()) {
+        for (auto at = reason.find(temp_path); at != std::string::npos;
+             at = reason.find(temp_path, at + path.size())) {
+            reason.replace(at, temp_path.size(), path);
+        }
+    }
+    if (reason.empty()) reason = "ITK gave no reason";
+    const std::size_t max_length = 240;
+    if (reason.size() > max_length) reason = reason.substr(0, max_length - 3) + "...";
+    return reason;
+}
+
+std::string join_extensions(const std::vector<std::string>& extensions) {
+    std::string list;
+    for (const auto& extension : extensions)
+        list += (list.empty() ? "" : ", ") + extension;
+    return list;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// Writers are chosen by extension rather than through the factories, so that the format written
+// never depends on which factories happen to be registered.
+itk::ImageIOBase::Pointer make_itk_io(const std::string& extension) {
+    if (extension == ".nrrd" || extension == ".nhdr") return itk::NrrdImageIO::New().GetPointer();
+    if (extension == ".mha" || extension == ".mhd") return itk::MetaImageIO::New().GetPointer();
+    if (extension == ".nii" || extension == ".nii.gz") return itk::NiftiImageIO::New().GetPointer();
+    if (extension == ".tif" || extension == ".tiff") return itk::TIFFImageIO::New().GetPointer();
+    if (extension == ".png") return itk::PNGImageIO::New().GetPointer();
+    return nullptr;
+}
+
+// Everything that can be known about a file before its pixels are read, checked in the order a
+// user would fix them: the file itself, its format, its shape, its size, then its completeness.
+itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::string& kind,
+                                          const std::string& element, unsigned dimensions,
+                                          const std::vector<std::string>& readable) {
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (!fs::exists(status)) throw InvalidArgument(path + ": no such file");
+    if (fs::is_directory(status)) {
+        throw InvalidArgument(path + ": is a folder, expected a " + kind + " file");
+    }
+    if (!std::ifstream(path, std::ios::binary)) {
+        throw InvalidArgument(path + ": cannot be opened for reading (permission denied?)");
+    }
+
+    register_itk_image_io();
+    itk::ImageIOBase::Pointer io =
+        itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
+    if (!io) {
+        const std::string extension = file_extension(path);
+        if (!contains(readable, extension)) {
+            throw InvalidArgument(path + ": not a " + kind +
+                                  " format Radon Studio reads (expected " +
+                                  join_extensions(readable) + ")");
+        }
+        // Some readers only recognise lower-case extensions ("CT.MHA"): ask the one that the
+        // extension names. If it cannot read the header either, the file is damaged or
+        // mislabelled.
+        io = make_itk_io(extension);
+        try {
+            if (io) {
+                io->SetFileName(path);
+                io->ReadImageInformation();
+            }
+        } catch (const itk::ExceptionObject&) {
+            io = nullptr;
+        }
+        if (!io) {
+            throw InvalidArgument(path + ": not a readable " + extension +
+                                  " file (the header is not recognised; the file may be damaged "
+                                  "or in another format)");
+        }
+    }
+    try {
+        io->SetFileName(path);
+        io->ReadImageInformation();
+    } catch (const itk::ExceptionObject& error) {
+        throw InvalidArgument(path + ": cannot read the header: " + itk_reason(error, "", path));
+    }
+
+    if (io->GetNumberOfComponents() != 1) {
+        throw InvalidArgument(path + ": has " + std::to_string(io->GetNumberOfComponents()) +
+                              " values per " + element + " (colour or vector data), expected one");
+    }
+    if (io->GetComponentType() == itk::IOComponentEnum::UNKNOWNCOMPONENTTYPE) {
+        throw InvalidArgument(path + ": has a " + element + " type ITK cannot convert to float");
+    }
+    const unsigned found = io->GetNumberOfDimensions();
+    if (found != dimensions) {
+        throw InvalidArgument(path + ": is a " + std::to_string(found) + "D image, expected a " +
+                              std::to_string(dimensions) + "D " + kind);
+    }
+
+    // Sizes are checked before anything is allocated: a damaged or hostile header can claim
+    // petabytes, and the allocation would then fail late, or succeed and start swapping.
+    std::ostringstream shape;
+    double count = 1;
+    for (unsigned i = 0; i < found; ++i) {
+        shape << (i ? " x " : "") << io->GetDimensions(i);
+        count *= static_cast<double>(io->GetDimensions(i));
+    }
+    if (count < 1) {
+        throw InvalidArgument(path + ": has no " + element + "s (size " + shape.str() + ")");
+    }
+    // Projectors index elements with 32-bit integers on the device.
+    const double max_count = static_cast<double>(std::numeric_limits<int32_t>::max());
+    if (count > max_count) {
+        std::ostringstream msg;
+        msg << path << ": the header claims " << shape.str() << " = " << count << " " << element
+            << "s, more than the " << static_cast<int64_t>(max_count)
+            << " Radon Studio can hold (damaged header?)";
+        throw InvalidArgument(msg.str());
+    }
+    // Peak use while reading: ITK's float image and our copy of it, plus the file's own buffer
+    // while ITK converts another pixel type to float.
+    const bool converts = io->GetComponentType() != itk::IOComponentEnum::FLOAT;
+    const double bytes_per_element =
+        2.0 * sizeof(float) + (converts ? static_cast<double>(io->GetComponentSize()) : 0.0);
+    const double pages = static_cast<double>(sysconf(_SC_PHYS_PAGES));
+    const double page_size = static_cast<double>(sysconf(_SC_PAGE_SIZE));
+    const double needed = count * bytes_per_element;
+    if (pages > 0 && page_size > 0 && needed > pages * page_size) {
+        const double gib = 1024.0 * 1024.0 * 1024.0;
+        std::ostringstream msg;
+        msg.precision(3);
+        msg << path << ": " << shape.str() << " " << element << "s need about " << needed / gib
+            << " GiB of memory to load, more than this machine's " << pages * page_size / gib
+            << " GiB";
+        throw InvalidArgument(msg.str());
+    }
+
+    const std::string reader = io->GetNameOfClass();
+    if (reader == "MetaImageIO") {
+        check_meta_payload(path, static_cast<std::uintmax_t>(count) * io->GetComponentSize());
+    } else if (reader == "NiftiImageIO") {
+        check_nifti_payload(path);
+    }
+    return io;
+}
+
+}  // namespace radon::recon::detail

@@ -1,0 +1,41 @@
+// ITK includes are fine here: only recon/io .cpp files include this header, never another header.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "itkImageIOBase.h"
+#include "itkMacro.h"
+
+// The ITK glue that volume and image I/O share, so that both report the same problems in the
+// same words and pick the same ITK classes for an extension.
+namespace radon::recon::detail {
+
+// Makes ITK's format readers available to ImageIOFactory; cheap to call before every read.
+void register_itk_image_io();
+
+// A one-line reason for a user, from ITK's multi-line description. `temp_path`, when not empty,
+// is the temporary file of an atomic write and is shown as `path`, the name the user gave.
+std::string itk_reason(const itk::ExceptionObject& error, const std::string& temp_path,
+                       const std::string& path);
+
+// The ImageIO for a lower-case extension as file_extension returns it; null when none fits.
+itk::ImageIOBase::Pointer make_itk_io(const std::string& extension);
+
+// Opens `path` and reads its header, checking everything that can be checked before the pixels
+// are read: the file, its format (one of `readable`), one value per element, `dimensions`
+// dimensions, a size that fits in memory and a payload as long as the header says. `kind`
+// ("volume") and `element` ("voxel") name things in the messages. Throws InvalidArgument.
+itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::string& kind,
+                                          const std::string& element, unsigned dimensions,
+                                          const std::vector<std::string>& readable);
+
+// For messages that list the accepted extensions, so that they never drift from the lists.
+std::string join_extensions(const std::vector<std::string>& extensions);
+
+bool contains(const std::vector<std::string>& list, const std::string& item);
+
+// Also strips '\r', so that headers and messages written with Windows line ends compare equal.
+std::string trimmed(const std::string& s);
+
+}  // namespace radon::recon::detail

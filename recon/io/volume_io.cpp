@@ -1,0 +1,155 @@
+#include "recon/io/volume_io.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <new>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "itkImage.h"
+#include "itkImageFileReader.h"
+#include "itkImageFileWriter.h"
+
+#include "kernels/core/error.h"
+#include "recon/io/atomic_file.h"
+#include "recon/io/itk_support.h"
+
+namespace radon::recon {
+
+namespace {
+
+using VolumeImage = itk::Image<float, 3>;
+
+const std::vector<std::string> kReadableVolumes = {".nii",  ".nii.gz", ".nrrd",
+                                                   ".nhdr", ".mha",    ".mhd"};
+// .nhdr and .mhd keep their voxels in a second file, which a rename cannot swap in together with
+// the header.
+const std::vector<std::string> kWritableVolumes = {".nrrd", ".mha", ".nii", ".nii.gz"};
+
+void reject_non_finite(const std::string& path, const Array<float>& voxels) {
+    const float* data = voxels.host_data();
+    const int64_t n = voxels.size();
+    int64_t bad = 0;
+    int64_t first = -1;
+    for (int64_t i = 0; i < n; ++i) {
+        if (!std::isfinite(data[i])) {
+            if (bad == 0) first = i;
+            ++bad;
+        }
+    }
+    if (bad == 0) return;
+    const auto& e = voxels.extents();
+    std::ostringstream msg;
+    msg << path << ": " << bad << (bad == 1 ? " voxel is" : " voxels are")
+        << " not finite (NaN or infinite), the first at index (" << first % e[0] << ", "
+        << (first / e[0]) % e[1] << ", " << first / (e[0] * e[1])
+        << "); projections need finite values";
+    throw InvalidArgument(msg.str());
+}
+
+}  // namespace
+
+Volume read_volume(const std::string& path) {
+    itk::ImageIOBase::Pointer io =
+        detail::read_itk_header(path, "volume", "voxel", 3, kReadableVolumes);
+
+    VolumeGrid grid;
+    for (unsigned i = 0; i < 3; ++i) {
+        grid.size[i] = static_cast<int64_t>(io->GetDimensions(i));
+        grid.spacing[i] = io->GetSpacing(i);
+        grid.origin[i] = io->GetOrigin(i);
+        const std::vector<double> axis = io->GetDirection(i);
+        for (unsigned r = 0; r < 3; ++r)
+            grid.direction.m[r][i] = r < axis.size() ? axis[r] : 0.0;
+    }
+    grid.validate(path);
+
+    auto reader = itk::ImageFileReader<VolumeImage>::New();
+    reader->SetFileName(path);
+    reader->SetImageIO(io);
+    try {
+        reader->Update();
+    } catch (const itk::ExceptionObject& error) {
+        throw InvalidArgument(path + ": cannot read the voxel data (truncated or damaged file?): " +
+                              detail::itk_reason(error, "", path));
+    } catch (const std::bad_alloc&) {
+        throw Error(path + ": not enough memory to load the volume");
+    }
+
+    VolumeImage* image = reader->GetOutput();
+    const auto region = image->GetBufferedRegion().GetSize();
+    for (unsigned i = 0; i < 3; ++i) {
+        if (static_cast<int64_t>(region[i]) != grid.size[i]) {
+            throw InvalidArgument(path + ": ITK returned a region that differs from the header");
+        }
+    }
+    Volume volume = Volume::allocate(grid, VoxelUnit::Hounsfield);
+    std::copy_n(image->GetBufferPointer(), volume.voxels.size(), volume.voxels.host_data());
+    reject_non_finite(path, volume.voxels);
+    return volume;
+}
+
+void write_volume(const Volume& volume, const std::string& path) {
+    const std::string extension = file_extension(path);
+    if (!is_writable_volume_extension(extension)) {
+        const std::string named =
+            extension.empty() ? std::string("a name without extension") : "'" + extension + "'";
+        throw InvalidArgument(
+            path + ": cannot write a volume to " + named +
+            "; accepted extensions: " + detail::join_extensions(kWritableVolumes) +
+            " (.nhdr and .mhd are read only: their separate data file cannot "
+            "be replaced atomically)");
+    }
+    const VolumeGrid& grid = volume.grid;
+    grid.validate(path);
+    const Extents expected{grid.size[0], grid.size[1], grid.size[2]};
+    if (volume.voxels.extents() != expected) {
+        throw InvalidArgument(path + ": the voxel array does not match the volume's grid size");
+    }
+
+    // The ITK image borrows the voxels instead of copying them: a writer only reads its input.
+    auto image = VolumeImage::New();
+    VolumeImage::RegionType region;
+    VolumeImage::SpacingType spacing;
+    VolumeImage::PointType origin;
+    VolumeImage::DirectionType direction;
+    for (unsigned i = 0; i < 3; ++i) {
+        region.SetSize(i, static_cast<itk::SizeValueType>(grid.size[i]));
+        spacing[i] = grid.spacing[i];
+        origin[i] = grid.origin[i];
+        for (unsigned c = 0; c < 3; ++c)
+            direction[i][c] = grid.direction.m[i][c];
+    }
+    image->SetRegions(region);
+    image->SetSpacing(spacing);
+    image->SetOrigin(origin);
+    image->SetDirection(direction);
+    image->GetPixelContainer()->SetImportPointer(
+        const_cast<float*>(volume.voxels.host_data()),
+        static_cast<itk::SizeValueType>(grid.voxel_count()), false);
+
+    write_atomically(path, [&](const std::string& temp) {
+        auto writer = itk::ImageFileWriter<VolumeImage>::New();
+        writer->SetFileName(temp);
+        writer->SetImageIO(detail::make_itk_io(extension));
+        writer->SetInput(image);
+        try {
+            writer->Update();
+        } catch (const itk::ExceptionObject& error) {
+            throw InvalidArgument(
+                path + ": cannot write the volume: " + detail::itk_reason(error, temp, path));
+        }
+    });
+}
+
+bool is_readable_volume_extension(const std::string& extension) {
+    return detail::contains(kReadableVolumes, extension);
+}
+
+bool is_writable_volume_extension(const std::string& extension) {
+    return detail::contains(kWritableVolumes, extension);
+}
+
+}  // namespace radon::recon

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+
+#include "recon/volume.h"
+
+namespace radon::recon {
+
+// Reads a scalar 3D volume (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr, MetaImage .mha/.mhd) through
+// ITK, any scalar pixel type converted to float, with ITK's origin, spacing and direction.
+// Values are taken as HU. Throws InvalidArgument with a one-line message naming the file and
+// the problem (missing, unreadable, not 3D, bad spacing or direction, non-finite voxels).
+Volume read_volume(const std::string& path);
+
+// Writes a volume as float in the format its extension names, atomically.
+void write_volume(const Volume& volume, const std::string& path);
+
+// True for the extensions read_volume accepts (as file_extension returns them).
+bool is_readable_volume_extension(const std::string& extension);
+
+// True for the extensions write_volume accepts: not .nhdr or .mhd, whose voxels live in a second
+// file that cannot be renamed into place together with the header, so the write would not be
+// atomic. Check an output path with this before doing the work that produces the volume.
+bool is_writable_volume_extension(const std::string& extension);
+
+}  // namespace radon::recon
