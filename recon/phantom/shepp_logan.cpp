@@ -84,13 +84,14 @@ EllipsoidPhantom shepp_logan_phantom(Vec3 half_extent_mm) {
     for (int i = 0; i < 3; ++i) {
         if (!std::isfinite(half_extent_mm[i]) || half_extent_mm[i] <= 0) {
             std::ostringstream msg;
-            msg << "Shepp-Logan phantom: half extent along " << "xyz"[i] << " is "
-                << half_extent_mm[i] << " mm, expected a finite value > 0";
+            msg << "Shepp-Logan phantom: half extent along "
+                << "xyz"[i] << " is " << half_extent_mm[i] << " mm, expected a finite value > 0";
             throw InvalidArgument(msg.str());
         }
     }
     std::vector<Ellipsoid> ellipsoids;
-    for (const TableRow& row : kTable) ellipsoids.push_back(scaled(row, half_extent_mm));
+    for (const TableRow& row : kTable)
+        ellipsoids.push_back(scaled(row, half_extent_mm));
     return EllipsoidPhantom("shepp-logan", std::move(ellipsoids));
 }
 

@@ -24,9 +24,9 @@ constexpr double kNoduleHu = 30;
 // tissue it sits in; its own value is the difference. Keeping the pairs explicit is what keeps
 // the sums right when a structure is moved or resized.
 class Builder {
-public:
-    void add(std::string label, Vec3 center, Vec3 semi_axes, double target_hu,
-             double container_hu, Mat3 rotation = Mat3::identity()) {
+  public:
+    void add(std::string label, Vec3 center, Vec3 semi_axes, double target_hu, double container_hu,
+             Mat3 rotation = Mat3::identity()) {
         Ellipsoid e;
         e.label = std::move(label);
         e.center = center;
@@ -42,7 +42,9 @@ public:
 constexpr int kLevels = 12;  // thoracic vertebrae T1..T12, one rib pair each
 
 // Superior-inferior position of level k (0 = T1): the 12 levels share the 332.5 mm field of view.
-double level_z(int k) { return 152.5 - 27.5 * k; }
+double level_z(int k) {
+    return 152.5 - 27.5 * k;
+}
 
 // A rib pair follows an ellipse in a plane tilted about the left-right axis, so that its front
 // lies below its back: that is why a chest radiograph shows the posterior and anterior arc of a
@@ -84,8 +86,7 @@ void add_rib_pair(Builder& b, int k) {
     std::vector<double> arc(kSteps + 1, 0.0);
     const double dphi = (phi_front - phi_back) / kSteps;
     for (int i = 1; i <= kSteps; ++i) {
-        arc[i] = arc[i - 1] +
-                 norm(point(phi_back + i * dphi) - point(phi_back + (i - 1) * dphi));
+        arc[i] = arc[i - 1] + norm(point(phi_back + i * dphi) - point(phi_back + (i - 1) * dphi));
     }
     const double usable = arc[kSteps] - 2 * kHalfLength;
     const int segments = 1 + static_cast<int>(std::floor(usable / kSpacing));
@@ -93,7 +94,8 @@ void add_rib_pair(Builder& b, int k) {
     int cursor = 0;
     for (int s = 0; s < segments; ++s) {
         const double target = kHalfLength + s * step;
-        while (cursor < kSteps && arc[cursor + 1] < target) ++cursor;
+        while (cursor < kSteps && arc[cursor + 1] < target)
+            ++cursor;
         const double frac = (target - arc[cursor]) / (arc[cursor + 1] - arc[cursor]);
         const double phi = phi_back + (cursor + frac) * dphi;
         const Vec3 tangent = normalized({-a * std::sin(phi), bb * std::cos(phi), 0.0});
@@ -116,9 +118,9 @@ void add_rib_pair(Builder& b, int k) {
 
 // A chest in patient LPS mm (x left, y posterior, z superior), centred on the world origin, for a
 // 512 x 512 x 133 grid at 0.703125 x 0.703125 x 2.5 mm (360 x 360 x 332.5 mm). Values are
-// mu / mu_water. Lungs, heart, aorta and the bones are kept apart from each other so each shows
-// its own CT number; only where ribs meet the spine and the sternum does bone add to bone,
-// which stands in for the dense joints there.
+// mu / mu_water. Lungs, heart, aorta and the bones are kept apart from each other (by a
+// millimetre or more), so each shows its own CT number; bone adds to bone only where the
+// segments of one rib overlap.
 EllipsoidPhantom thorax_phantom() {
     Builder b;
 
@@ -128,7 +130,8 @@ EllipsoidPhantom thorax_phantom() {
     b.add("soft_tissue", {0, 0, 0}, {155, 105, 590}, kSoftTissueHu, kFatHu);
 
     // Tilted so that the apices come towards the midline, where they rise through the ring
-    // of the first ribs.
+    // of the first ribs; the left lung more, so that its base makes room for the heart and the
+    // cardiac border shows on an AP view.
     b.add("lung_right", {-72, 8, 15}, {48, 62, 125}, kLungHu, kSoftTissueHu,
           rotation_y(deg_to_rad(10)));
     b.add("lung_left", {77, 10, 25}, {40, 57, 114}, kLungHu, kSoftTissueHu,
@@ -148,7 +151,8 @@ EllipsoidPhantom thorax_phantom() {
         b.add("spinal_canal_" + level, {0, 76, z}, {7, 7, 8}, kCanalHu, kBoneHu);
     }
 
-    for (int k = 0; k < kLevels; ++k) add_rib_pair(b, k);
+    for (int k = 0; k < kLevels; ++k)
+        add_rib_pair(b, k);
 
     // Solid nodules of 8 to 15 mm diameter, well inside the lungs.
     b.add("nodule_right_upper", {-85, -5, 70}, {5, 5, 5}, kNoduleHu, kLungHu);

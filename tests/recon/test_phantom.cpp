@@ -27,7 +27,9 @@ Ellipsoid make_ellipsoid(Vec3 center, Vec3 semi_axes, double value, std::string 
     return e;
 }
 
-EllipsoidPhantom single(const Ellipsoid& e) { return EllipsoidPhantom("single", {e}); }
+EllipsoidPhantom single(const Ellipsoid& e) {
+    return EllipsoidPhantom("single", {e});
+}
 
 // A missing label fails the running test and yields an ellipsoid far away from everything.
 const Ellipsoid& find(const EllipsoidPhantom& phantom, const std::string& label) {
@@ -48,7 +50,8 @@ const Ellipsoid& find(const EllipsoidPhantom& phantom, const std::string& label)
 double unit_radius_squared(const Ellipsoid& e, Vec3 p) {
     const Vec3 local = transpose(e.rotation) * (p - e.center);
     double s = 0;
-    for (int i = 0; i < 3; ++i) s += (local[i] / e.semi_axes[i]) * (local[i] / e.semi_axes[i]);
+    for (int i = 0; i < 3; ++i)
+        s += (local[i] / e.semi_axes[i]) * (local[i] / e.semi_axes[i]);
     return s;
 }
 
@@ -85,7 +88,8 @@ double quadrature(const EllipsoidPhantom& phantom, Vec3 a, Vec3 b, double step) 
     const int64_t n = static_cast<int64_t>(std::ceil(length / step));
     const double h = length / n;
     double sum = 0;
-    for (int64_t s = 0; s < n; ++s) sum += phantom.value_at(a + ((s + 0.5) / n) * (b - a));
+    for (int64_t s = 0; s < n; ++s)
+        sum += phantom.value_at(a + ((s + 0.5) / n) * (b - a));
     return sum * h;
 }
 
@@ -103,7 +107,8 @@ double quadrature_bound(const EllipsoidPhantom& phantom, Vec3 a, Vec3 b, double 
 double mean_relative(const Volume& v) {
     const float* p = v.voxels.host_data();
     double sum = 0;
-    for (int64_t i = 0; i < v.voxels.size(); ++i) sum += p[i];
+    for (int64_t i = 0; i < v.voxels.size(); ++i)
+        sum += p[i];
     return 1.0 + sum / v.voxels.size() / 1000.0;
 }
 
@@ -128,8 +133,8 @@ double voxel_mean_bound(const EllipsoidPhantom& phantom, double cell_diagonal, d
     double bound = 0;
     for (const Ellipsoid& e : phantom.ellipsoids()) {
         const double a = max_semi_axis(e);
-        const double shell = 2 * surface_area_bound(e) * r + 4 * kPi * a * r * r +
-                             4.0 / 3.0 * kPi * r * r * r;
+        const double shell =
+            2 * surface_area_bound(e) * r + 4 * kPi * a * r * r + 4.0 / 3.0 * kPi * r * r * r;
         bound += std::fabs(e.value) * shell;
     }
     return bound / box_volume;
@@ -144,7 +149,7 @@ double ellipsoid_volume(const Ellipsoid& e) {
 class TestPhantom : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void chordThroughCentre() {
         const double r = 25, v = 1.5;
         const auto p = single(make_ellipsoid({10, -20, 5}, {r, r, r}, v, "ball"));
@@ -266,7 +271,8 @@ private slots:
         const VolumeGrid grid = centered_grid({50, 60, 44}, spacing);
         const double box_volume = 200.0 * 240.0 * 220.0;
         double exact = 0;
-        for (const Ellipsoid& e : phantom.ellipsoids()) exact += e.value * ellipsoid_volume(e);
+        for (const Ellipsoid& e : phantom.ellipsoids())
+            exact += e.value * ellipsoid_volume(e);
         exact /= box_volume;
 
         const double diagonal = norm(spacing);
@@ -327,6 +333,10 @@ private slots:
         QVERIFY(find(p, "g_posterior_right_ellipsoid").center.y > 0);
         QVERIFY(find(p, "j_superior_anterior_ellipsoid").center.z > 0);
         QVERIFY(std::fabs(relative_attenuation_to_hu(p.value_at({0, 0, 0})) - 20) < 1e-9);
+        // Along the z axis only the skull and the brain are met: 2.0 over 2 * 0.9 * hz and
+        // -0.98 over 2 * 0.88 * hz.
+        const double along_z = p.line_integral({0, 0, -300}, {0, 0, 300});
+        QVERIFY(std::fabs(along_z - (2.0 * 1.8 - 0.98 * 1.76) * half.z) < 1e-9);
     }
 
     void sheppLoganAnisotropicScalingIsExact() {
@@ -351,8 +361,8 @@ private slots:
                 const double dx = q.x - r.x, dy = q.y - r.y, dz = q.z - r.z;
                 const double lx = std::cos(th) * dx + std::sin(th) * dy;
                 const double ly = -std::sin(th) * dx + std::cos(th) * dy;
-                const double table = (lx / r.a) * (lx / r.a) + (ly / r.b) * (ly / r.b) +
-                                     (dz / r.c) * (dz / r.c);
+                const double table =
+                    (lx / r.a) * (lx / r.a) + (ly / r.b) * (ly / r.b) + (dz / r.c) * (dz / r.c);
                 if (std::fabs(table - 1) < 1e-9) continue;
                 const Vec3 world{half.x * q.x, -half.y * q.y, half.z * q.z};
                 const double built = unit_radius_squared(e, world);
@@ -379,9 +389,9 @@ private slots:
                               "nodule_left_lower"}) {
             QVERIFY2(near(hu(find(p, n).center), 30), n);
         }
-        QVERIFY(near(hu({0, -60, 100}), 40));    // anterior mediastinum, soft tissue
-        QVERIFY(near(hu({0, -110, 0}), -100));   // subcutaneous fat in front of the sternum
-        QVERIFY(near(hu({170, 170, 0}), -1000)); // air in the corner of the field of view
+        QVERIFY(near(hu({0, -60, 100}), 40));     // anterior mediastinum, soft tissue
+        QVERIFY(near(hu({0, -110, 0}), -100));    // subcutaneous fat in front of the sternum
+        QVERIFY(near(hu({170, 170, 0}), -1000));  // air in the corner of the field of view
         QVERIFY(near(hu({0, -150, 100}), -1000));
         QVERIFY(near(hu({-172, 0, -160}), -1000));
         // Ribs: bone along each segment's axis (one to three overlapping segments), and the
@@ -396,7 +406,8 @@ private slots:
         QVERIFY(rib_segments > 12 * 2 * 5);
         const Ellipsoid* lateral = nullptr;
         for (const Ellipsoid& e : p.ellipsoids())
-            if (e.label.rfind("rib_T6_right_", 0) == 0 && (!lateral || e.center.x < lateral->center.x))
+            if (e.label.rfind("rib_T6_right_", 0) == 0 &&
+                (!lateral || e.center.x < lateral->center.x))
                 lateral = &e;
         QVERIFY(lateral);
         QVERIFY(near(hu(lateral->center + Vec3{10, 0, 0}), 40));  // intercostal soft tissue
@@ -429,9 +440,63 @@ private slots:
             QVERIFY(diameter >= 5 && diameter <= 15);
         }
         QVERIFY(nodules >= 3 && nodules <= 5);
+        // Each spinal canal lies within its vertebral arch.
+        for (int level = 1; level <= 12; ++level) {
+            const std::string t = "T" + std::to_string(level);
+            const Ellipsoid& arch = find(p, "vertebral_arch_" + t);
+            for (const Vec3& q : surface_points(find(p, "spinal_canal_" + t), 500))
+                QVERIFY2(unit_radius_squared(arch, q) < 1, t.c_str());
+        }
         // The trunk covers the grid's whole z range and leaves air at the sides.
         QVERIFY(body.semi_axes.z > 2 * 166.25);
         QVERIFY(body.semi_axes.x < 180 && body.semi_axes.y < 180);
+    }
+
+    void thoraxOrgansDoNotOverlap() {
+        // Organs that touch would add their contrasts and show neither CT number. Two convex
+        // bodies that overlap by more than the spacing of the surface samples have a sample of
+        // one inside the other.
+        const auto p = thorax_phantom();
+        auto group = [](const std::string& label) -> std::string {
+            for (const char* prefix : {"rib_", "vertebral_body_", "vertebral_arch_"})
+                if (label.rfind(prefix, 0) == 0) return prefix;
+            return label;
+        };
+        const std::vector<std::pair<std::string, std::string>> apart = {
+            {"lung_right", "heart"},
+            {"lung_left", "heart"},
+            {"lung_right", "rib_"},
+            {"lung_left", "rib_"},
+            {"lung_left", "aorta_descending"},
+            {"lung_right", "vertebral_body_"},
+            {"lung_left", "vertebral_body_"},
+            {"heart", "rib_"},
+            {"heart", "sternum"},
+            {"heart", "aorta_descending"},
+            {"aorta_descending", "vertebral_body_"},
+            {"aorta_descending", "rib_"},
+            {"vertebral_arch_", "rib_"},
+            {"vertebral_body_", "rib_"},
+            {"sternum", "rib_"},
+            {"lung_right", "lung_left"}};
+        for (const auto& [first, second] : apart) {
+            int checked = 0;
+            for (const Ellipsoid& a : p.ellipsoids()) {
+                if (group(a.label) != first) continue;
+                for (const Ellipsoid& b : p.ellipsoids()) {
+                    if (group(b.label) != second) continue;
+                    if (norm(a.center - b.center) > max_semi_axis(a) + max_semi_axis(b)) continue;
+                    ++checked;
+                    for (const Vec3& q : surface_points(a, 300))
+                        QVERIFY2(unit_radius_squared(b, q) > 1,
+                                 qPrintable(QString::fromStdString(a.label + " / " + b.label)));
+                    for (const Vec3& q : surface_points(b, 300))
+                        QVERIFY2(unit_radius_squared(a, q) > 1,
+                                 qPrintable(QString::fromStdString(a.label + " / " + b.label)));
+                }
+            }
+            QVERIFY2(checked > 0, qPrintable(QString::fromStdString(first + " / " + second)));
+        }
     }
 
     void thoraxVoxelizesQuickly() {
