@@ -15,8 +15,7 @@ struct Image2D {
     int64_t width() const { return pixels.extents()[0]; }
     int64_t height() const { return pixels.extents()[1]; }
 
-    static Image2D allocate(int64_t width, int64_t height, double col_spacing,
-                            double row_spacing);
+    static Image2D allocate(int64_t width, int64_t height, double col_spacing, double row_spacing);
 };
 
 }  // namespace radon::recon

@@ -49,7 +49,9 @@ Arguments::Arguments(const std::vector<std::string>& args,
     }
 }
 
-bool Arguments::has(const std::string& name) const { return values_.count(name) > 0; }
+bool Arguments::has(const std::string& name) const {
+    return values_.count(name) > 0;
+}
 
 std::optional<std::string> Arguments::value(const std::string& name) const {
     const auto it = values_.find(name);
@@ -110,7 +112,8 @@ std::vector<double> parse_numbers(const std::string& text, std::size_t count,
     std::istringstream in(spaced);
     std::vector<double> out;
     std::string token;
-    while (in >> token) out.push_back(parse_number(token, what));
+    while (in >> token)
+        out.push_back(parse_number(token, what));
     if (out.size() != count) {
         std::ostringstream msg;
         msg << what << ": expected " << count << " comma-separated numbers, got '" << text << "'";

@@ -12,7 +12,7 @@ namespace radon::cli {
 // flags ("--name") and positional arguments. Every option a command reads is declared, so an
 // unknown or misspelt one is an error rather than silently ignored.
 class Arguments {
-public:
+  public:
     // `value_options` take a value; `flags` do not. Names include the dashes.
     Arguments(const std::vector<std::string>& args, const std::vector<std::string>& value_options,
               const std::vector<std::string>& flags);
@@ -32,7 +32,7 @@ public:
     // "a,b,c" (commas or spaces); exactly `count` numbers.
     std::vector<double> numbers(const std::string& name, std::size_t count) const;
 
-private:
+  private:
     std::map<std::string, std::vector<std::string>> values_;
     std::vector<std::string> positional_;
 };

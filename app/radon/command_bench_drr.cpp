@@ -109,8 +109,8 @@ int run_bench(const std::vector<std::string>& raw) {
         throw InvalidArgument("expected 'radon bench drr' (the only benchmark so far)");
     }
     std::vector<std::string> value_options = {
-        "--device", "--renderer", "--step",  "--threads", "--heights", "--patches",
-        "--fixed-field", "--pixel-spacing", "--runs", "--warmup", "--out"};
+        "--device",      "--renderer",      "--step", "--threads", "--heights", "--patches",
+        "--fixed-field", "--pixel-spacing", "--runs", "--warmup",  "--out"};
     value_options.insert(value_options.end(), volume_source_options().begin(),
                          volume_source_options().end());
     const Arguments args({raw.begin() + 1, raw.end()}, value_options, {"--help", "-h"});
@@ -123,9 +123,8 @@ int run_bench(const std::vector<std::string>& raw) {
     settings.algorithm = parse_drr_algorithm(args.text("--renderer", "siddon"));
     settings.step_voxels = args.number("--step", 1.0);
     settings.threads = static_cast<int>(args.integer("--threads", 0));
-    const auto heights =
-        integer_list(args.text("--heights", "100,200,300,400,500,750,1000,1500"), "--heights",
-                     false);
+    const auto heights = integer_list(args.text("--heights", "100,200,300,400,500,750,1000,1500"),
+                                      "--heights", false);
     const auto patches = integer_list(args.text("--patches", "none,150,250"), "--patches", true);
     const double fixed_field = args.number("--fixed-field", 400.0);
     const double pixel_spacing = args.number("--pixel-spacing", 2.0);
@@ -145,20 +144,20 @@ int run_bench(const std::vector<std::string>& raw) {
         std::string name;
         bool fixed;
     };
-    std::vector<Variant> variants = {{"pixel " + std::to_string(pixel_spacing).substr(0, 4) +
-                                          " mm",
-                                      false}};
+    std::vector<Variant> variants = {
+        {"pixel " + std::to_string(pixel_spacing).substr(0, 4) + " mm", false}};
     if (fixed_field > 0) {
-        variants.push_back({"field " + std::to_string(static_cast<int>(fixed_field)) + " mm",
-                            true});
+        variants.push_back(
+            {"field " + std::to_string(static_cast<int>(fixed_field)) + " mm", true});
     }
 
     std::printf("radon bench drr: %s\n", volume.description.c_str());
-    std::printf("device: %s; %s, %s; AP view, SAD 850 mm, SDD 1020 mm; median of %lld runs after "
-                "%lld warm-up\n",
-                renderer->description(settings).c_str(), to_string(settings.algorithm),
-                settings.algorithm == DrrAlgorithm::Trilinear ? "stepped" : "exact",
-                static_cast<long long>(runs), static_cast<long long>(warmup));
+    std::printf(
+        "device: %s; %s, %s; AP view, SAD 850 mm, SDD 1020 mm; median of %lld runs after "
+        "%lld warm-up\n",
+        renderer->description(settings).c_str(), to_string(settings.algorithm),
+        settings.algorithm == DrrAlgorithm::Trilinear ? "stepped" : "exact",
+        static_cast<long long>(runs), static_cast<long long>(warmup));
     std::printf("%-14s %6s %6s %9s %10s %10s %10s %12s %9s\n", "variant", "height", "patch",
                 "pixel mm", "median ms", "min ms", "max ms", "Mrays/s", "peak MB");
 
@@ -216,9 +215,9 @@ int run_bench(const std::vector<std::string>& raw) {
     nlohmann::json results = nlohmann::json::array();
     for (const Row& r : rows) {
         csv << '"' << r.variant << "\"," << r.height << ',' << r.height << ','
-            << (r.patch ? std::to_string(r.patch) : "none") << ',' << r.delx << ','
-            << r.median_ms << ',' << r.min_ms << ',' << r.max_ms << ',' << r.rays_per_second
-            << ',' << r.peak_rss_mb << '\n';
+            << (r.patch ? std::to_string(r.patch) : "none") << ',' << r.delx << ',' << r.median_ms
+            << ',' << r.min_ms << ',' << r.max_ms << ',' << r.rays_per_second << ','
+            << r.peak_rss_mb << '\n';
         results.push_back({{"variant", r.variant},
                            {"height", r.height},
                            {"width", r.height},
@@ -242,8 +241,8 @@ int run_bench(const std::vector<std::string>& raw) {
                           {"results", results}};
     const std::string csv_text = csv.str();
     const std::string json_text = doc.dump(2) + "\n";
-    for (const auto& [path, text] : {std::pair{prefix + ".csv", &csv_text},
-                                     std::pair{prefix + ".json", &json_text}}) {
+    for (const auto& [path, text] :
+         {std::pair{prefix + ".csv", &csv_text}, std::pair{prefix + ".json", &json_text}}) {
         recon::write_atomically(path, [&, t = text](const std::string& tmp) {
             std::ofstream out(tmp, std::ios::binary);
             out << *t;

@@ -77,9 +77,9 @@ DrrSettings settings_from_arguments(const Arguments& args, const Detector& detec
 }  // namespace
 
 int run_drr(const std::vector<std::string>& raw) {
-    std::vector<std::string> value_options = {"-o",       "--output",     "--renderer",
-                                              "--step",   "--mode",       "--patch-size",
-                                              "--threads", "--device",    "--window"};
+    std::vector<std::string> value_options = {"-o",        "--output", "--renderer",
+                                              "--step",    "--mode",   "--patch-size",
+                                              "--threads", "--device", "--window"};
     for (const auto* list : {&volume_source_options(), &pose_options(), &detector_options()}) {
         value_options.insert(value_options.end(), list->begin(), list->end());
     }
@@ -92,7 +92,8 @@ int run_drr(const std::vector<std::string>& raw) {
     // Everything that can be checked before loading the volume is checked first, so a typo
     // costs no loading time and never leaves a file behind.
     std::vector<std::string> outputs = args.values("-o");
-    for (const auto& o : args.values("--output")) outputs.push_back(o);
+    for (const auto& o : args.values("--output"))
+        outputs.push_back(o);
     check_outputs(outputs);
     const Detector detector = detector_from_arguments(args);
     const DrrSettings settings = settings_from_arguments(args, detector);
@@ -120,8 +121,7 @@ int run_drr(const std::vector<std::string>& raw) {
     const auto start = std::chrono::steady_clock::now();
     renderer->render(geometry, settings, image.pixels.host_data(), control);
     const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-            .count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
     recon::DrrRecord record;
     record.geometry = geometry;
@@ -143,9 +143,8 @@ int run_drr(const std::vector<std::string>& raw) {
     if (!args.flag("--quiet")) {
         const double rays = static_cast<double>(detector.width * detector.height);
         std::printf("rendered %lldx%lld DRR in %.2f ms (%s, %s; %.1f Mrays/s)\n",
-                    static_cast<long long>(detector.width),
-                    static_cast<long long>(detector.height), ms,
-                    renderer->description(settings).c_str(), to_string(settings.algorithm),
+                    static_cast<long long>(detector.width), static_cast<long long>(detector.height),
+                    ms, renderer->description(settings).c_str(), to_string(settings.algorithm),
                     rays / ms / 1e3);
         for (const auto& path : outputs) {
             std::printf("wrote %s and %s\n", path.c_str(), geometry_path(path).c_str());

@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
         if (command == "bench") return radon::cli::run_bench(args);
         if (command == "info") return radon::cli::run_info(args);
         if (command == "phantom") return radon::cli::run_phantom(args);
-        std::fprintf(stderr, "radon: error: unknown command '%s' (expected drr, bench, phantom or info)\n",
+        std::fprintf(stderr,
+                     "radon: error: unknown command '%s' (expected drr, bench, phantom or info)\n",
                      command.c_str());
         return 2;
     } catch (const radon::InvalidArgument& e) {

@@ -12,7 +12,9 @@ const std::vector<std::string> kCArmOptions = {"--preset", "--primary", "--secon
 const std::vector<std::string> kRigidRotations = {"--rotation", "--quaternion", "--axis-angle",
                                                   "--matrix"};
 
-Vec3 vec3(const std::vector<double>& v) { return {v[0], v[1], v[2]}; }
+Vec3 vec3(const std::vector<double>& v) {
+    return {v[0], v[1], v[2]};
+}
 
 std::string given(const Arguments& args, const std::vector<std::string>& names) {
     std::string out;
@@ -35,8 +37,8 @@ RigidTransform rigid_from_arguments(const Arguments& args, Vec3 default_isocente
     if (args.has("--rotation")) {
         const auto a = args.numbers("--rotation", 3);
         const EulerConvention convention = EulerConvention::parse(args.text("--convention", "ZXY"));
-        t.rotation = euler_to_matrix(
-            {deg_to_rad(a[0]), deg_to_rad(a[1]), deg_to_rad(a[2])}, convention);
+        t.rotation =
+            euler_to_matrix({deg_to_rad(a[0]), deg_to_rad(a[1]), deg_to_rad(a[2])}, convention);
     } else if (args.has("--quaternion")) {
         const auto q = args.numbers("--quaternion", 4);
         t.rotation = quaternion_to_matrix({q[0], q[1], q[2], q[3]});
@@ -59,9 +61,9 @@ RigidTransform rigid_from_arguments(const Arguments& args, Vec3 default_isocente
 
 const std::vector<std::string>& pose_options() {
     static const std::vector<std::string> options = {
-        "--preset", "--primary",    "--secondary",  "--roll",   "--isocenter-offset",
-        "--rotation", "--convention", "--quaternion", "--axis-angle", "--matrix",
-        "--translation", "--sad",   "--sdd"};
+        "--preset",      "--primary",    "--secondary",  "--roll",       "--isocenter-offset",
+        "--rotation",    "--convention", "--quaternion", "--axis-angle", "--matrix",
+        "--translation", "--sad",        "--sdd"};
     return options;
 }
 
@@ -76,9 +78,8 @@ PoseChoice pose_from_arguments(const Arguments& args, Vec3 default_isocenter) {
     choice.sad = args.number("--sad", 850.0);
     choice.sdd = args.number("--sdd", 1020.0);
     const std::string carm_given = given(args, kCArmOptions);
-    const std::string rigid_given =
-        given(args, {"--rotation", "--convention", "--quaternion", "--axis-angle", "--matrix",
-                     "--translation"});
+    const std::string rigid_given = given(args, {"--rotation", "--convention", "--quaternion",
+                                                 "--axis-angle", "--matrix", "--translation"});
     if (!carm_given.empty() && !rigid_given.empty()) {
         throw InvalidArgument("give the pose either as C-arm angles (" + carm_given +
                               ") or as a rigid transform (" + rigid_given + "), not both");

@@ -10,12 +10,12 @@ namespace radon::cli {
 // A progress bar on stderr, drawn only when stderr is a terminal and the operation lasts long
 // enough to be worth one (so pipes and logs stay clean).
 class TerminalProgress final : public ProgressSink {
-public:
+  public:
     explicit TerminalProgress(std::string label);
     ~TerminalProgress() override;
     void report(double fraction_done) override;
 
-private:
+  private:
     std::string label_;
     bool enabled_;
     bool drawn_ = false;

@@ -46,8 +46,12 @@ const std::vector<std::string>& volume_source_options() {
     return options;
 }
 
-std::array<int64_t, 3> default_thorax_size() { return {512, 512, 133}; }
-Vec3 default_thorax_spacing() { return {0.703125, 0.703125, 2.5}; }
+std::array<int64_t, 3> default_thorax_size() {
+    return {512, 512, 133};
+}
+Vec3 default_thorax_spacing() {
+    return {0.703125, 0.703125, 2.5};
+}
 
 void check_volume_source(const Arguments& args) {
     const auto& files = args.positional();
@@ -87,8 +91,8 @@ recon::Volume load_hu_volume(const Arguments& args, std::string& description) {
     } else {
         const std::string name = args.text("--phantom", "thorax");
         const bool thorax = name == "thorax";
-        const auto size = grid_size(args, thorax ? default_thorax_size()
-                                                 : std::array<int64_t, 3>{256, 256, 256});
+        const auto size =
+            grid_size(args, thorax ? default_thorax_size() : std::array<int64_t, 3>{256, 256, 256});
         const Vec3 spacing = grid_spacing(args, thorax ? default_thorax_spacing() : Vec3{1, 1, 1});
         const VolumeGrid grid = centered_grid(size, spacing);
         const Vec3 half{0.5 * size[0] * spacing[0], 0.5 * size[1] * spacing[1],

@@ -25,7 +25,9 @@ std::string cuda_unavailable_reason() {
     return detail::probe_cuda_devices(cuda_devices);
 }
 
-bool built_with_cuda() { return detail::cuda_compiled_in(); }
+bool built_with_cuda() {
+    return detail::cuda_compiled_in();
+}
 
 DeviceKind parse_device_kind(const std::string& name) {
     if (name == "cpu") return DeviceKind::Cpu;
@@ -33,6 +35,8 @@ DeviceKind parse_device_kind(const std::string& name) {
     throw InvalidArgument("unknown device '" + name + "': expected cpu or cuda");
 }
 
-const char* to_string(DeviceKind kind) { return kind == DeviceKind::Cpu ? "cpu" : "cuda"; }
+const char* to_string(DeviceKind kind) {
+    return kind == DeviceKind::Cpu ? "cpu" : "cuda";
+}
 
 }  // namespace radon

@@ -9,10 +9,10 @@ enum class DeviceKind { Cpu, Cuda };
 
 struct DeviceInfo {
     DeviceKind kind = DeviceKind::Cpu;
-    int index = 0;              // CUDA ordinal; 0 for the CPU
-    std::string name;           // "CPU (AVX-512, 2 threads)", "NVIDIA H100 80GB HBM3"
+    int index = 0;     // CUDA ordinal; 0 for the CPU
+    std::string name;  // "CPU (AVX-512, 2 threads)", "NVIDIA H100 80GB HBM3"
     std::size_t memory_bytes = 0;
-    std::string detail;         // compute capability, SIMD level, ...
+    std::string detail;  // compute capability, SIMD level, ...
 };
 
 // The CPU, always, followed by every CUDA device the driver reports.

@@ -6,6 +6,8 @@ std::string probe_cuda_devices(std::vector<DeviceInfo>&) {
     return "this build has no CUDA backend (nvcc was not found or RADON_CUDA=OFF)";
 }
 
-bool cuda_compiled_in() { return false; }
+bool cuda_compiled_in() {
+    return false;
+}
 
 }  // namespace radon::detail

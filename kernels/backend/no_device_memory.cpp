@@ -6,8 +6,9 @@
 namespace radon::detail {
 
 std::shared_ptr<void> allocate_device_bytes(std::size_t) {
-    throw Error("device memory requested, but this build of Radon Studio has no CUDA backend "
-                "(configure with -DRADON_CUDA=ON on a machine with nvcc)");
+    throw Error(
+        "device memory requested, but this build of Radon Studio has no CUDA backend "
+        "(configure with -DRADON_CUDA=ON on a machine with nvcc)");
 }
 
 }  // namespace radon::detail

@@ -41,7 +41,8 @@ std::shared_ptr<void> allocate_bytes(std::size_t bytes, MemorySpace space) {
     // Small ones get 64-byte alignment: whole cache lines and aligned AVX-512 loads.
     constexpr std::size_t kHugePage = std::size_t(2) << 20;
     const std::size_t alignment = bytes >= kHugePage ? kHugePage : 64;
-    const std::size_t rounded = bytes == 0 ? alignment : ((bytes + alignment - 1) / alignment) * alignment;
+    const std::size_t rounded =
+        bytes == 0 ? alignment : ((bytes + alignment - 1) / alignment) * alignment;
     void* p = std::aligned_alloc(alignment, rounded);
     if (!p) {
         throw Error("out of host memory: could not allocate " + std::to_string(bytes) + " bytes");

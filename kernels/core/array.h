@@ -35,7 +35,7 @@ std::size_t checked_bytes(const Extents& extents, std::size_t element_size);
 // is unbound: touching its data throws instead of dereferencing a null pointer.
 template <class T>
 class Array {
-public:
+  public:
     Array() = default;
 
     static Array allocate(const Extents& extents, MemorySpace space = MemorySpace::Host) {
@@ -73,7 +73,7 @@ public:
     T& operator[](int64_t i) { return host_data()[i]; }
     const T& operator[](int64_t i) const { return host_data()[i]; }
 
-private:
+  private:
     T* checked(MemorySpace wanted, const char* what) const {
         if (!data_) detail::throw_unbound(what);
         if (space_ != wanted) detail::throw_wrong_space(what, wanted, space_);

@@ -8,19 +8,19 @@ namespace radon {
 // Every error that reaches a user carries a message that names the problem and, where there is
 // one, the field and the value that was expected.
 class Error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // A request that cannot be honoured as given (bad geometry, bad option value, bad file).
 class InvalidArgument : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 // Thrown by long operations when their cancel token fires.
 class Cancelled : public Error {
-public:
+  public:
     Cancelled() : Error("operation cancelled") {}
 };
 

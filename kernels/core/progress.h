@@ -8,7 +8,7 @@ namespace radon {
 
 // Set from any thread (a GUI button, a signal handler); long operations poll it between chunks.
 class CancelToken {
-public:
+  public:
     void cancel() { cancelled_.store(true, std::memory_order_relaxed); }
     void reset() { cancelled_.store(false, std::memory_order_relaxed); }
     bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
@@ -16,14 +16,14 @@ public:
         if (cancelled()) throw Cancelled();
     }
 
-private:
+  private:
     std::atomic<bool> cancelled_{false};
 };
 
 // Receives the fraction done (0..1) of a long operation; a terminal bar in the CLI, a progress
 // dialog in the GUI. Called from the thread that runs the operation.
 class ProgressSink {
-public:
+  public:
     virtual ~ProgressSink() = default;
     virtual void report(double fraction_done) = 0;
 };

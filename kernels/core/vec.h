@@ -15,17 +15,33 @@ struct Vec3 {
     RADON_HD double& operator[](int i) { return i == 0 ? x : (i == 1 ? y : z); }
 };
 
-RADON_HD Vec3 operator+(Vec3 a, Vec3 b) { return {a.x + b.x, a.y + b.y, a.z + b.z}; }
-RADON_HD Vec3 operator-(Vec3 a, Vec3 b) { return {a.x - b.x, a.y - b.y, a.z - b.z}; }
-RADON_HD Vec3 operator-(Vec3 a) { return {-a.x, -a.y, -a.z}; }
-RADON_HD Vec3 operator*(double s, Vec3 a) { return {s * a.x, s * a.y, s * a.z}; }
-RADON_HD Vec3 operator*(Vec3 a, double s) { return s * a; }
-RADON_HD double dot(Vec3 a, Vec3 b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
+RADON_HD Vec3 operator+(Vec3 a, Vec3 b) {
+    return {a.x + b.x, a.y + b.y, a.z + b.z};
+}
+RADON_HD Vec3 operator-(Vec3 a, Vec3 b) {
+    return {a.x - b.x, a.y - b.y, a.z - b.z};
+}
+RADON_HD Vec3 operator-(Vec3 a) {
+    return {-a.x, -a.y, -a.z};
+}
+RADON_HD Vec3 operator*(double s, Vec3 a) {
+    return {s * a.x, s * a.y, s * a.z};
+}
+RADON_HD Vec3 operator*(Vec3 a, double s) {
+    return s * a;
+}
+RADON_HD double dot(Vec3 a, Vec3 b) {
+    return a.x * b.x + a.y * b.y + a.z * b.z;
+}
 RADON_HD Vec3 cross(Vec3 a, Vec3 b) {
     return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
 }
-RADON_HD double norm(Vec3 a) { return sqrt(dot(a, a)); }
-RADON_HD Vec3 normalized(Vec3 a) { return (1.0 / norm(a)) * a; }
+RADON_HD double norm(Vec3 a) {
+    return sqrt(dot(a, a));
+}
+RADON_HD Vec3 normalized(Vec3 a) {
+    return (1.0 / norm(a)) * a;
+}
 
 // Row-major 3x3 matrix: m[r][c].
 struct Mat3 {
@@ -60,7 +76,8 @@ RADON_HD Mat3 operator*(const Mat3& a, const Mat3& b) {
 RADON_HD Mat3 transpose(const Mat3& a) {
     Mat3 r;
     for (int i = 0; i < 3; ++i)
-        for (int j = 0; j < 3; ++j) r.m[i][j] = a.m[j][i];
+        for (int j = 0; j < 3; ++j)
+            r.m[i][j] = a.m[j][i];
     return r;
 }
 
@@ -110,7 +127,11 @@ RADON_HD Mat3 rotation_about_axis(int axis, double angle) {
 }
 
 constexpr double kPi = 3.14159265358979323846;
-RADON_HD double deg_to_rad(double deg) { return deg * (kPi / 180.0); }
-RADON_HD double rad_to_deg(double rad) { return rad * (180.0 / kPi); }
+RADON_HD double deg_to_rad(double deg) {
+    return deg * (kPi / 180.0);
+}
+RADON_HD double rad_to_deg(double rad) {
+    return rad * (180.0 / kPi);
+}
 
 }  // namespace radon

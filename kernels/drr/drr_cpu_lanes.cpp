@@ -44,7 +44,8 @@ F render_pack(const DrrRayParams& p, const float* volume, bool trilinear, F col,
     ClippedRay<Pack> ray = clip_ray<Pack>(p, col, Pack::splat(row));
     if (valid < kLanes) {
         Pack::I lane_ok;
-        for (int l = 0; l < kLanes; ++l) lane_ok[l] = l < valid ? -1 : 0;
+        for (int l = 0; l < kLanes; ++l)
+            lane_ok[l] = l < valid ? -1 : 0;
         ray.hit &= lane_ok;
         ray.tau_in = Pack::select(ray.hit, ray.tau_in, Pack::splat(0.0f));
         ray.tau_out = Pack::select(ray.hit, ray.tau_out, Pack::splat(0.0f));
@@ -62,30 +63,34 @@ F render_pack(const DrrRayParams& p, const float* volume, bool trilinear, F col,
     }
     if (uniform) return siddon_walk<Pack>(p, volume, ray, shared);
     F out = Pack::splat(0.0f);
-    for (int l = 0; l < valid; ++l) out[l] = siddon_one(p, volume, col[l], row);
+    for (int l = 0; l < valid; ++l)
+        out[l] = siddon_one(p, volume, col[l], row);
     return out;
 }
 
 }  // namespace
 
-int lanes() { return kLanes; }
+int lanes() {
+    return kLanes;
+}
 
 void render_block(const DrrRayParams& params, const float* volume, bool trilinear,
                   const PixelBlock& block, int threads, const CancelToken* cancel,
                   std::atomic<int64_t>* rows_done) {
     F iota;
-    for (int l = 0; l < kLanes; ++l) iota[l] = static_cast<float>(l);
+    for (int l = 0; l < kLanes; ++l)
+        iota[l] = static_cast<float>(l);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (int64_t row = block.row0; row < block.row1; ++row) {
         if (cancel && cancel->cancelled()) continue;
         float* line = block.out + row * block.out_stride;
         for (int64_t col = block.col0; col < block.col1; col += kLanes) {
-            const int valid = static_cast<int>(block.col1 - col < kLanes ? block.col1 - col
-                                                                          : kLanes);
-            const F v = render_pack(params, volume, trilinear,
-                                    iota + static_cast<float>(col), static_cast<float>(row),
-                                    valid);
-            for (int l = 0; l < valid; ++l) line[col + l] = v[l];
+            const int valid =
+                static_cast<int>(block.col1 - col < kLanes ? block.col1 - col : kLanes);
+            const F v = render_pack(params, volume, trilinear, iota + static_cast<float>(col),
+                                    static_cast<float>(row), valid);
+            for (int l = 0; l < valid; ++l)
+                line[col + l] = v[l];
         }
         if (rows_done) rows_done->fetch_add(1, std::memory_order_relaxed);
     }

@@ -19,12 +19,12 @@ struct PixelBlock {
 // Renders `block` with OpenMP over rows. Compiled once per instruction set from
 // drr_cpu_lanes.cpp; `rows_done` counts finished rows for progress, and rows are skipped once
 // `cancel` fires (the caller then throws).
-#define RADON_DECLARE_DRR_CPU_VARIANT(ns)                                                     \
-    namespace ns {                                                                            \
-    void render_block(const DrrRayParams& params, const float* volume, bool trilinear,       \
-                      const PixelBlock& block, int threads, const CancelToken* cancel,       \
-                      std::atomic<int64_t>* rows_done);                                      \
-    int lanes();                                                                              \
+#define RADON_DECLARE_DRR_CPU_VARIANT(ns)                                              \
+    namespace ns {                                                                     \
+    void render_block(const DrrRayParams& params, const float* volume, bool trilinear, \
+                      const PixelBlock& block, int threads, const CancelToken* cancel, \
+                      std::atomic<int64_t>* rows_done);                                \
+    int lanes();                                                                       \
     }
 
 namespace drr_cpu {

@@ -17,7 +17,7 @@ namespace radon {
 // Renders DRRs of one attenuation volume (1/mm) from any number of poses. A renderer prepares
 // its volume once (uploads, empty-space bounds) and keeps it for every render.
 class DrrRenderer {
-public:
+  public:
     virtual ~DrrRenderer() = default;
 
     virtual DeviceKind device() const = 0;
@@ -27,8 +27,8 @@ public:
     // Fills `out` (geometry.width x geometry.height floats, row-major, row 0 first) with line
     // integrals of attenuation (dimensionless) or, for DrrReduction::Max, the largest attenuation
     // on each ray. Checks `control`'s cancel token between patches and reports progress.
-    virtual void render(const ProjectionGeometry& geometry, const DrrSettings& settings,
-                        float* out, const RunControl& control = {}) = 0;
+    virtual void render(const ProjectionGeometry& geometry, const DrrSettings& settings, float* out,
+                        const RunControl& control = {}) = 0;
 };
 
 // Prepares `attenuation` (host memory, extents == grid.size) for rendering on `device`.

@@ -14,8 +14,8 @@ struct DrrSettings {
     DrrAlgorithm algorithm = DrrAlgorithm::Siddon;
     double step_voxels = 1.0;  // trilinear step, in units of the smallest voxel spacing
     DrrReduction reduction = DrrReduction::Sum;
-    int64_t patch_size = 0;    // square patches of this many pixels; 0 chooses automatically
-    int threads = 0;           // CPU threads; 0 uses every core OpenMP offers
+    int64_t patch_size = 0;  // square patches of this many pixels; 0 chooses automatically
+    int threads = 0;         // CPU threads; 0 uses every core OpenMP offers
 
     // Throws InvalidArgument for a step outside [0.01, 100], a negative thread count, or a
     // patch size that does not tile `detector` (both its width and height must be multiples).

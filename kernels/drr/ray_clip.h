@@ -58,8 +58,8 @@ RADON_HD typename L::I dominant_axis(const ClippedRay<L>& r) {
     const auto ax = L::abs(r.dir[0]), ay = L::abs(r.dir[1]), az = L::abs(r.dir[2]);
     const auto x_wins = (ax >= ay) & (ax >= az);
     const auto y_wins = (ay >= az);
-    return L::select_int(x_wins, L::splat_int(0), L::select_int(y_wins, L::splat_int(1),
-                                                                 L::splat_int(2)));
+    return L::select_int(x_wins, L::splat_int(0),
+                         L::select_int(y_wins, L::splat_int(1), L::splat_int(2)));
 }
 
 }  // namespace radon

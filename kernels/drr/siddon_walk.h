@@ -13,89 +13,109 @@ namespace radon {
 // the ray moves at most one cell along each other axis, so it crosses at most one cell boundary
 // per axis and the slab splits into at most three pieces. Every lane of a SIMD pack therefore
 // runs the same loop, and the result equals a classic Siddon walk up to float rounding.
-// Each step starts where the previous one ended (same tau, same position, same cell), so the
-// piece lengths telescope: a ray through a constant volume sums to its exact chord.
-// Requires every lane to share the dominant axis.
+// Along the other two axes the walk keeps, as Siddon does, the tau of the next boundary and
+// advances it by one cell's tau when the slab crosses it. Each step starts at the tau where the
+// previous one ended, so the pieces telescope: a ray through a constant volume sums to its exact
+// chord. Requires every lane to share the dominant axis.
 template <class L>
 RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
                                    const ClippedRay<L>& ray, int a) {
     using F = typename L::F;
     using I = typename L::I;
     using M = typename L::M;
-    const int b = a == 0 ? 1 : 0;
-    const int c = a == 2 ? 1 : 2;
+    constexpr float kNever = 3.0e38f;
+    const int other[2] = {a == 0 ? 1 : 0, a == 2 ? 1 : 2};
 
     const F inv_a = 1.0f / ray.dir[a];
-    const F inv_b = 1.0f / ray.dir[b];
-    const F inv_c = 1.0f / ray.dir[c];
     const M forward = ray.dir[a] > 0.0f;
 
     // First and last slab; positions are clamped first so the int conversion is safe for
-    // lanes that missed (their tau interval is empty and they take zero steps).
-    const float n_a = static_cast<float>(p.dims[a]);
+    // lanes that missed (their tau interval is empty and they take zero steps). Forward the
+    // first slab is floor(q_in); backward it is ceil(q_in) - 1 == -floor(-q_in) - 1.
+    const float top_a = static_cast<float>(p.dims[a] - 1);
     const F qa_in = L::min(L::max(ray.source[a] + ray.tau_in * ray.dir[a], L::splat(-1.0f)),
-                           L::splat(n_a + 1.0f));
+                           L::splat(top_a + 2.0f));
     const F qa_out = L::min(L::max(ray.source[a] + ray.tau_out * ray.dir[a], L::splat(-1.0f)),
-                            L::splat(n_a + 1.0f));
-    // Forward the first slab is floor(q_in); backward it is ceil(q_in) - 1 == -floor(-q_in) - 1.
-    const F first_f = L::select(forward, L::floor(qa_in), -L::floor(-qa_in) - 1.0f);
-    const F last_f = L::select(forward, -L::floor(-qa_out) - 1.0f, L::floor(qa_out));
-    const F step_f = L::select(forward, L::splat(1.0f), L::splat(-1.0f));
-    const F count_f = L::select(ray.hit, L::max((last_f - first_f) * step_f + 1.0f,
-                                                L::splat(0.0f)),
-                                L::splat(0.0f));
-    const int32_t steps = L::max_lane(L::to_int(count_f));
+                            L::splat(top_a + 2.0f));
+    // Rounding can put the entry or exit a hair outside the volume, naming a slab beyond its
+    // face; the ray's piece there has zero length, so clamping to the volume loses nothing.
+    const F first = L::min(
+        L::max(L::select(forward, L::floor(qa_in), -L::floor(-qa_in) - 1.0f), L::splat(0.0f)),
+        L::splat(top_a));
+    const F last = L::min(
+        L::max(L::select(forward, -L::floor(-qa_out) - 1.0f, L::floor(qa_out)), L::splat(0.0f)),
+        L::splat(top_a));
+    const F step_a = L::select(forward, L::splat(1.0f), L::splat(-1.0f));
+    const F count =
+        L::select(ray.hit, L::max((last - first) * step_a + 1.0f, L::splat(0.0f)), L::splat(0.0f));
+    const I own_steps = L::to_int(count);
+    const int32_t steps = L::max_lane(own_steps);
+    // Slab s has index first + min(s, count - 1) * step: lanes that finish early stay on their
+    // last slab (with zero length) instead of walking out of the volume.
+    const I slab0 = L::to_int(first) * p.strides[a];
+    const I slab_step = L::to_int(step_a) * p.strides[a];
+    const I last_step = L::max_int(own_steps - 1, L::splat_int(0));
 
-    // tau where the ray leaves slab s: tau_exit0 + s * dtau.
-    const F exit_face0 = first_f + L::select(forward, L::splat(1.0f), L::splat(0.0f));
-    const F tau_exit0 = (exit_face0 - ray.source[a]) * inv_a;
+    // tau where the ray leaves slab s: exit0 + s * dtau.
+    const F exit0 =
+        (first + L::select(forward, L::splat(1.0f), L::splat(0.0f)) - ray.source[a]) * inv_a;
     const F dtau = L::abs(inv_a);
 
-    const float max_a = static_cast<float>(p.dims[a] - 1);
-    const float max_b = static_cast<float>(p.dims[b] - 1);
-    const float max_c = static_cast<float>(p.dims[c] - 1);
-    const int32_t sa = p.strides[a], sb = p.strides[b], sc = p.strides[c];
-
-    // Clamped to the volume (a guard against rounding at the faces) and scaled by the stride.
-    auto offset = [](F cell, float top, int32_t stride) {
-        return L::to_int(L::min(L::max(cell, L::splat(0.0f)), L::splat(top))) * stride;
-    };
+    // Per other axis: current cell, the tau of the next boundary, the tau of one cell.
+    I cell[2], cell_step[2], offset[2];
+    F next[2], cell_tau[2];
+    int32_t top[2];
+    for (int o = 0; o < 2; ++o) {
+        const int ax = other[o];
+        top[o] = p.dims[ax] - 1;
+        const F d = ray.dir[ax];
+        const M up = d > 0.0f;
+        const F q = L::min(L::max(ray.source[ax] + ray.tau_in * d, L::splat(-1.0f)),
+                           L::splat(static_cast<float>(top[o]) + 2.0f));
+        const F c = L::select(up, L::floor(q), -L::floor(-q) - 1.0f);
+        const F inv = 1.0f / d;
+        const M still = d == 0.0f;
+        next[o] =
+            L::select(still, L::splat(kNever),
+                      (c + L::select(up, L::splat(1.0f), L::splat(0.0f)) - ray.source[ax]) * inv);
+        cell_tau[o] = L::select(still, L::splat(0.0f), L::abs(inv));
+        cell[o] = L::to_int(c);
+        cell_step[o] = L::select_int(up, L::splat_int(1), L::splat_int(-1));
+        offset[o] =
+            L::min_int(L::max_int(cell[o], L::splat_int(0)), L::splat_int(top[o])) * p.strides[ax];
+    }
 
     F ta = ray.tau_in;
-    F qb = ray.source[b] + ta * ray.dir[b];
-    F qc = ray.source[c] + ta * ray.dir[c];
-    F cb = L::floor(L::min(L::max(qb, L::splat(-1.0f)), L::splat(max_b + 2.0f)));
-    F cc = L::floor(L::min(L::max(qc, L::splat(-1.0f)), L::splat(max_c + 2.0f)));
-    I ob = offset(cb, max_b, sb);
-    I oc = offset(cc, max_c, sc);
-
-    F acc = L::splat(p.mip ? -3.0e38f : 0.0f);
+    F acc = L::splat(p.mip ? -kNever : 0.0f);
     for (int32_t s = 0; s < steps; ++s) {
-        const F fs = L::splat(static_cast<float>(s));
-        const F tb = L::max(L::min(tau_exit0 + fs * dtau, ray.tau_out), ta);
-        const I ka = offset(first_f + fs * step_f, max_a, sa);
+        // Lanes past their own last slab stand still, whatever the other lanes still need:
+        // a ray's value must not depend on which pack computed it.
+        const F tb =
+            L::select(L::splat_int(s) < own_steps,
+                      L::max(L::min(exit0 + static_cast<float>(s) * dtau, ray.tau_out), ta), ta);
+        const I ka = slab0 + L::min_int(L::splat_int(s), last_step) * slab_step;
 
-        const F qb_next = ray.source[b] + tb * ray.dir[b];
-        const F qc_next = ray.source[c] + tb * ray.dir[c];
-        const F cb_next = L::floor(L::min(L::max(qb_next, L::splat(-1.0f)), L::splat(max_b + 2.0f)));
-        const F cc_next = L::floor(L::min(L::max(qc_next, L::splat(-1.0f)), L::splat(max_c + 2.0f)));
-        // A changed cell means the boundary between the two cells was crossed inside the slab.
-        const F t_cross_b = L::select(
-            cb_next != cb,
-            L::min(L::max((L::max(cb, cb_next) - ray.source[b]) * inv_b, ta), tb), tb);
-        const F t_cross_c = L::select(
-            cc_next != cc,
-            L::min(L::max((L::max(cc, cc_next) - ray.source[c]) * inv_c, ta), tb), tb);
-        const I ob_next = offset(cb_next, max_b, sb);
-        const I oc_next = offset(cc_next, max_c, sc);
-
-        const M b_first = t_cross_b <= t_cross_c;
-        const F t1 = L::min(t_cross_b, t_cross_c);
-        const F t2 = L::max(t_cross_b, t_cross_c);
-        const F v1 = L::gather(volume, ka + ob + oc);
-        const F v2 = L::gather(volume, L::select_int(b_first, ka + ob_next + oc, ka + ob + oc_next));
+        // A boundary whose tau falls before the slab's end is crossed inside the slab.
+        F t_cross[2];
+        I offset_next[2];
+        for (int o = 0; o < 2; ++o) {
+            const M crosses = next[o] < tb;
+            t_cross[o] = L::select(crosses, L::max(next[o], ta), tb);
+            next[o] = L::select(crosses, next[o] + cell_tau[o], next[o]);
+            cell[o] = cell[o] + L::select_int(crosses, cell_step[o], L::splat_int(0));
+            offset_next[o] =
+                L::min_int(L::max_int(cell[o], L::splat_int(0)), L::splat_int(top[o])) *
+                p.strides[other[o]];
+        }
+        const M b_first = t_cross[0] <= t_cross[1];
+        const F t1 = L::min(t_cross[0], t_cross[1]);
+        const F t2 = L::max(t_cross[0], t_cross[1]);
+        const F v1 = L::gather(volume, ka + offset[0] + offset[1]);
+        const F v2 = L::gather(volume, L::select_int(b_first, ka + offset_next[0] + offset[1],
+                                                     ka + offset[0] + offset_next[1]));
         const M third = t2 < tb;  // both boundaries crossed: the piece after the second one
-        const F v3 = L::any(third) ? L::gather(volume, ka + ob_next + oc_next) : L::splat(0.0f);
+        const F v3 = L::any(third) ? L::gather(volume, ka + offset_next[0] + offset_next[1])
+                                   : L::splat(0.0f);
         const F l1 = t1 - ta, l2 = t2 - t1, l3 = tb - t2;
         if (p.mip) {
             acc = L::max(acc, L::select(l1 > 0.0f, v1, acc));
@@ -105,12 +125,10 @@ RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
             acc = acc + l1 * v1 + l2 * v2 + l3 * v3;
         }
         ta = tb;
-        cb = cb_next;
-        cc = cc_next;
-        ob = ob_next;
-        oc = oc_next;
+        offset[0] = offset_next[0];
+        offset[1] = offset_next[1];
     }
-    if (p.mip) return L::select(acc > -3.0e38f, acc, L::splat(0.0f));
+    if (p.mip) return L::select(acc > -kNever, acc, L::splat(0.0f));
     return acc * ray.mm;
 }
 

@@ -62,7 +62,8 @@ RADON_HD typename L::F trilinear_walk(const DrrRayParams& p, const float* volume
         const F weight = L::max(t_end - t_start, L::splat(0.0f));
         const F t_mid = 0.5f * (t_start + t_end);
         F q[3];
-        for (int a = 0; a < 3; ++a) q[a] = ray.source[a] + t_mid * ray.dir[a];
+        for (int a = 0; a < 3; ++a)
+            q[a] = ray.source[a] + t_mid * ray.dir[a];
         const F v = trilinear_sample<L>(p, volume, q);
         if (p.mip) {
             acc = L::max(acc, L::select(weight > 0.0f, v, acc));

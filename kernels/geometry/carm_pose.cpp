@@ -28,7 +28,8 @@ void CArmPose::validate() const {
     require_finite(primary_deg, "primary angle");
     require_finite(secondary_deg, "secondary angle");
     require_finite(roll_deg, "roll");
-    for (int i = 0; i < 3; ++i) require_finite(isocenter_offset[i], "isocenter offset");
+    for (int i = 0; i < 3; ++i)
+        require_finite(isocenter_offset[i], "isocenter offset");
     require_finite(sad, "SAD");
     require_finite(sdd, "SDD");
     if (sad <= 0) {
@@ -75,10 +76,14 @@ CArmPreset parse_carm_preset(const std::string& name) {
 
 const char* to_string(CArmPreset preset) {
     switch (preset) {
-        case CArmPreset::AP: return "AP";
-        case CArmPreset::PA: return "PA";
-        case CArmPreset::LatLeft: return "LAT-L";
-        case CArmPreset::LatRight: return "LAT-R";
+        case CArmPreset::AP:
+            return "AP";
+        case CArmPreset::PA:
+            return "PA";
+        case CArmPreset::LatLeft:
+            return "LAT-L";
+        case CArmPreset::LatRight:
+            return "LAT-R";
     }
     return "AP";
 }
@@ -88,19 +93,27 @@ CArmPose preset_pose(CArmPreset preset, const CArmPose& distances_from) {
     pose.sad = distances_from.sad;
     pose.sdd = distances_from.sdd;
     switch (preset) {
-        case CArmPreset::AP: pose.primary_deg = 0; break;
-        case CArmPreset::PA: pose.primary_deg = 180; break;
-        case CArmPreset::LatLeft: pose.primary_deg = 90; break;    // detector at patient's left
-        case CArmPreset::LatRight: pose.primary_deg = -90; break;  // detector at patient's right
+        case CArmPreset::AP:
+            pose.primary_deg = 0;
+            break;
+        case CArmPreset::PA:
+            pose.primary_deg = 180;
+            break;
+        case CArmPreset::LatLeft:
+            pose.primary_deg = 90;
+            break;  // detector at patient's left
+        case CArmPreset::LatRight:
+            pose.primary_deg = -90;
+            break;  // detector at patient's right
     }
     return pose;
 }
 
 RigidTransform carm_to_world(const CArmPose& pose, Vec3 default_isocenter) {
     RigidTransform t;
-    t.rotation = euler_to_matrix({deg_to_rad(pose.primary_deg), -deg_to_rad(pose.secondary_deg),
-                                  -deg_to_rad(pose.roll_deg)},
-                                 carm_convention());
+    t.rotation = euler_to_matrix(
+        {deg_to_rad(pose.primary_deg), -deg_to_rad(pose.secondary_deg), -deg_to_rad(pose.roll_deg)},
+        carm_convention());
     t.translation = default_isocenter + pose.isocenter_offset;
     return t;
 }

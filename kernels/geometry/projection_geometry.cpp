@@ -10,7 +10,8 @@ std::array<double, 12> ProjectionGeometry::projection_matrix() const {
     const Vec3 offset = -(b_inv * source);
     std::array<double, 12> p{};
     for (int r = 0; r < 3; ++r) {
-        for (int c = 0; c < 3; ++c) p[r * 4 + c] = b_inv.m[r][c];
+        for (int c = 0; c < 3; ++c)
+            p[r * 4 + c] = b_inv.m[r][c];
         p[r * 4 + 3] = offset[r];
     }
     return p;
@@ -35,8 +36,7 @@ ProjectionGeometry rigid_projection(const RigidTransform& carm_to_world, double 
     g.source = carm_to_world.translation + sad * toward_source;
     // The principal point is where the perpendicular from the source meets the panel.
     const Vec3 principal_point = g.source - sdd * toward_source;
-    const Vec3 panel_center =
-        principal_point - detector.principal_u * u - detector.principal_v * v;
+    const Vec3 panel_center = principal_point - detector.principal_u * u - detector.principal_v * v;
     g.column_step = detector.delx * u;
     g.row_step = detector.dely * v;
     g.first_pixel = panel_center - (0.5 * (detector.width - 1)) * g.column_step -

@@ -23,9 +23,7 @@ struct ProjectionGeometry {
     Vec3 pixel_center(double col, double row) const {
         return first_pixel + col * column_step + row * row_step;
     }
-    Vec3 detector_center() const {
-        return pixel_center(0.5 * (width - 1), 0.5 * (height - 1));
-    }
+    Vec3 detector_center() const { return pixel_center(0.5 * (width - 1), 0.5 * (height - 1)); }
 
     // The 3x4 matrix P (row-major) with P * (x, y, z, 1) = w * (col, row, 1), w > 0 in front of
     // the source: pinhole projection of world points onto pixel coordinates.

@@ -10,7 +10,8 @@ namespace radon {
 
 Mat3 VolumeGrid::index_to_world_matrix() const {
     Mat3 scale;
-    for (int i = 0; i < 3; ++i) scale.m[i][i] = spacing[i];
+    for (int i = 0; i < 3; ++i)
+        scale.m[i][i] = spacing[i];
     return direction * scale;
 }
 
@@ -57,8 +58,7 @@ void VolumeGrid::validate(const std::string& what) const {
     }
     if (std::fabs(std::fabs(determinant(direction)) - 1.0) > 1e-3) {
         throw InvalidArgument(what + ": direction cosines are not orthonormal (|det| = " +
-                              std::to_string(std::fabs(determinant(direction))) +
-                              ", expected 1)");
+                              std::to_string(std::fabs(determinant(direction))) + ", expected 1)");
     }
 }
 
@@ -66,7 +66,8 @@ VolumeGrid centered_grid(std::array<int64_t, 3> size, Vec3 spacing) {
     VolumeGrid g;
     g.size = size;
     g.spacing = spacing;
-    for (int i = 0; i < 3; ++i) g.origin[i] = -0.5 * (size[i] - 1) * spacing[i];
+    for (int i = 0; i < 3; ++i)
+        g.origin[i] = -0.5 * (size[i] - 1) * spacing[i];
     return g;
 }
 

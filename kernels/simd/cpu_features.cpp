@@ -18,9 +18,12 @@ SimdLevel detected_simd_level() {
 
 const char* to_string(SimdLevel level) {
     switch (level) {
-        case SimdLevel::Avx512: return "avx512";
-        case SimdLevel::Avx2: return "avx2";
-        case SimdLevel::Baseline: break;
+        case SimdLevel::Avx512:
+            return "avx512";
+        case SimdLevel::Avx2:
+            return "avx2";
+        case SimdLevel::Baseline:
+            break;
     }
     return "baseline";
 }

@@ -48,7 +48,8 @@ struct PackLanes {
     static F abs(F a) { return a < 0 ? -a : a; }
     static F sqrt(F a) {
         F r;
-        for (int i = 0; i < N; ++i) r[i] = __builtin_sqrtf(a[i]);
+        for (int i = 0; i < N; ++i)
+            r[i] = __builtin_sqrtf(a[i]);
         return r;
     }
     // Truncation corrected downwards; exact for |a| < 2^31, which callers guarantee by clamping.
@@ -65,9 +66,15 @@ struct PackLanes {
         const F t = __builtin_convertvector(__builtin_convertvector(a, I), F);
         return t > a ? t - 1.0f : t;
     }
-    static I to_int(F a) { return __builtin_convertvector(a, I); }
-    static F to_float(I a) { return __builtin_convertvector(a, F); }
-    static I minus_one_where(M m) { return m; }
+    static I to_int(F a) {
+        return __builtin_convertvector(a, I);
+    }
+    static F to_float(I a) {
+        return __builtin_convertvector(a, F);
+    }
+    static I minus_one_where(M m) {
+        return m;
+    }
     static bool any(M m) {
 #if defined(__AVX512F__)
         if constexpr (N == 16) return _mm512_test_epi32_mask((__m512i)m, (__m512i)m) != 0;
@@ -77,25 +84,33 @@ struct PackLanes {
 #endif
         if constexpr (N == 4) return _mm_movemask_ps((__m128)m) != 0;
         int32_t acc = 0;
-        for (int i = 0; i < N; ++i) acc |= m[i];
+        for (int i = 0; i < N; ++i)
+            acc |= m[i];
         return acc != 0;
     }
     static int32_t max_lane(I a) {
         int32_t r = a[0];
-        for (int i = 1; i < N; ++i) r = a[i] > r ? a[i] : r;
+        for (int i = 1; i < N; ++i)
+            r = a[i] > r ? a[i] : r;
         return r;
     }
-    static M and_(M a, M b) { return a & b; }
-    static M or_(M a, M b) { return a | b; }
-    static M not_(M a) { return ~a; }
+    static M and_(M a, M b) {
+        return a & b;
+    }
+    static M or_(M a, M b) {
+        return a | b;
+    }
+    static M not_(M a) {
+        return ~a;
+    }
 
     // The masked forms with a zero source: the unmasked intrinsics start from an undefined
     // register, which GCC 12 reports as maybe-uninitialized.
     static F gather(const float* base, I index) {
 #if defined(__AVX512F__)
         if constexpr (N == 16) {
-            return (F)_mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, (__m512i)index,
-                                               base, 4);
+            return (F)_mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, (__m512i)index, base,
+                                               4);
         }
 #endif
 #if defined(__AVX2__)
@@ -105,7 +120,8 @@ struct PackLanes {
         }
 #endif
         F r;
-        for (int i = 0; i < N; ++i) r[i] = base[index[i]];
+        for (int i = 0; i < N; ++i)
+            r[i] = base[index[i]];
         return r;
     }
 };

@@ -14,13 +14,13 @@ namespace radon::recon {
 // produced it and how the values were computed.
 struct DrrRecord {
     ProjectionGeometry geometry;
-    RigidTransform carm_to_world;       // the pose as a rigid transform of the C-arm frame
-    std::optional<CArmPose> carm;       // the C-arm angles, when the pose was given that way
+    RigidTransform carm_to_world;  // the pose as a rigid transform of the C-arm frame
+    std::optional<CArmPose> carm;  // the C-arm angles, when the pose was given that way
     double sad = 0, sdd = 0;
-    double pixel_spacing[2] = {0, 0};   // delx, dely
-    std::string volume;                 // file name or phantom description
+    double pixel_spacing[2] = {0, 0};  // delx, dely
+    std::string volume;                // file name or phantom description
     DrrSettings settings;
-    double water_attenuation = 0;       // 1/mm, for the HU -> attenuation conversion
+    double water_attenuation = 0;  // 1/mm, for the HU -> attenuation conversion
 };
 
 std::string drr_record_json(const DrrRecord& record);

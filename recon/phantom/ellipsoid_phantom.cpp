@@ -54,26 +54,32 @@ bool unit_ball_interval(Vec3 origin, Vec3 direction, double& t0, double& t1) {
     return true;
 }
 
+// Names the ellipsoid in messages. Built only on failure: phantoms are sometimes made per ray,
+// one ellipsoid at a time.
+std::string describe(const Ellipsoid& e, const std::string& phantom) {
+    return "phantom '" + phantom + "', ellipsoid '" + e.label + "'";
+}
+
 void validate(const Ellipsoid& e, const std::string& phantom) {
     const char axis[] = {'x', 'y', 'z'};
-    const std::string who = "phantom '" + phantom + "', ellipsoid '" + e.label + "'";
     for (int i = 0; i < 3; ++i) {
         if (!std::isfinite(e.semi_axes[i]) || e.semi_axes[i] <= 0) {
             std::ostringstream msg;
-            msg << who << ": semi-axis " << axis[i] << " is " << e.semi_axes[i]
+            msg << describe(e, phantom) << ": semi-axis " << axis[i] << " is " << e.semi_axes[i]
                 << " mm, expected a finite value > 0";
             throw InvalidArgument(msg.str());
         }
         if (!std::isfinite(e.center[i])) {
             std::ostringstream msg;
-            msg << who << ": centre " << axis[i] << " is " << e.center[i]
+            msg << describe(e, phantom) << ": centre " << axis[i] << " is " << e.center[i]
                 << ", expected a finite value in mm";
             throw InvalidArgument(msg.str());
         }
     }
     if (!std::isfinite(e.value)) {
         std::ostringstream msg;
-        msg << who << ": value is " << e.value << ", expected a finite relative attenuation";
+        msg << describe(e, phantom) << ": value is " << e.value
+            << ", expected a finite relative attenuation";
         throw InvalidArgument(msg.str());
     }
     // Semi-axes are lengths only if the rotation keeps lengths; a loose tolerance accepts
@@ -87,7 +93,7 @@ void validate(const Ellipsoid& e, const std::string& phantom) {
         }
     if (worst > 1e-3) {
         std::ostringstream msg;
-        msg << who << ": rotation is not orthonormal (|R^T R - I| up to " << worst
+        msg << describe(e, phantom) << ": rotation is not orthonormal (|R^T R - I| up to " << worst
             << "), expected the ellipsoid's axes as unit, mutually perpendicular columns";
         throw InvalidArgument(msg.str());
     }
@@ -193,6 +199,7 @@ Volume EllipsoidPhantom::voxelize_hu(const VolumeGrid& grid, int supersampling) 
 #pragma omp for schedule(dynamic, 16)
         for (int64_t r = 0; r < rows; ++r) {
             const int64_t j = r % ny, k = r / ny;
+            const double jd = static_cast<double>(j), kd = static_cast<double>(k);
             std::fill(row.begin(), row.end(), 0.0);  // air
             for (const IndexEllipsoid& s : shapes) {
                 if (j < s.j_begin || j >= s.j_end || k < s.k_begin || k >= s.k_end) continue;
@@ -200,8 +207,9 @@ Volume EllipsoidPhantom::voxelize_hu(const VolumeGrid& grid, int supersampling) 
                 const double weight = s.value * sample_weight;
                 for (int sz = 0; sz < n; ++sz) {
                     for (int sy = 0; sy < n; ++sy) {
-                        const Vec3 start{-s.center_index.x, j + offsets[sy] - s.center_index.y,
-                                         k + offsets[sz] - s.center_index.z};
+                        // The row's line in index space, parametrised by the index along i.
+                        const Vec3 start{-s.center_index.x, jd + offsets[sy] - s.center_index.y,
+                                         kd + offsets[sz] - s.center_index.z};
                         double t0 = 0, t1 = 0;
                         if (!unit_ball_interval(s.index_to_unit * start, along_i, t0, t1)) {
                             continue;

@@ -23,7 +23,7 @@ struct Ellipsoid {
 // An analytic phantom: a sum of ellipsoids over an air background, in relative attenuation
 // mu / mu_water (air 0, water 1), so HU = 1000 * (value - 1). Line integrals are exact.
 class EllipsoidPhantom {
-public:
+  public:
     EllipsoidPhantom(std::string name, std::vector<Ellipsoid> ellipsoids);
 
     const std::string& name() const { return name_; }
@@ -39,7 +39,7 @@ public:
     // evenly over its cell (1 = the voxel centre only). OpenMP-parallel.
     Volume voxelize_hu(const VolumeGrid& grid, int supersampling = 1) const;
 
-private:
+  private:
     std::string name_;
     std::vector<Ellipsoid> ellipsoids_;
 };
@@ -54,6 +54,8 @@ EllipsoidPhantom shepp_logan_phantom(Vec3 half_extent_mm);
 EllipsoidPhantom thorax_phantom();
 
 // Converts relative attenuation to HU and back.
-inline double relative_attenuation_to_hu(double value) { return 1000.0 * (value - 1.0); }
+inline double relative_attenuation_to_hu(double value) {
+    return 1000.0 * (value - 1.0);
+}
 
 }  // namespace radon::recon

@@ -34,15 +34,15 @@ Run run_radon(const QStringList& args) {
 }
 
 // A small phantom grid keeps each run well under a second.
-const QStringList kSmallPhantom = {"--phantom", "shepp-logan", "--phantom-size", "48,48,48",
-                                   "--phantom-spacing", "4,4,4"};
+const QStringList kSmallPhantom = {"--phantom", "shepp-logan",       "--phantom-size",
+                                   "48,48,48",  "--phantom-spacing", "4,4,4"};
 
 }  // namespace
 
 class TestCli : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void info_lists_devices() {
         const Run r = run_radon({"info"});
         QCOMPARE(r.exit_code, 0);
@@ -61,9 +61,10 @@ private slots:
     void drr_writes_images_and_geometry() {
         QTemporaryDir dir;
         const QString png = dir.filePath("view.png"), nrrd = dir.filePath("view.nrrd");
-        const Run r = run_radon(QStringList{"drr"} + kSmallPhantom +
-                            QStringList{"--primary", "30", "--secondary", "-10", "--height", "40",
-                                        "--width", "50", "--delx", "3", "-o", png, "-o", nrrd});
+        const Run r =
+            run_radon(QStringList{"drr"} + kSmallPhantom +
+                      QStringList{"--primary", "30", "--secondary", "-10", "--height", "40",
+                                  "--width", "50", "--delx", "3", "-o", png, "-o", nrrd});
         QVERIFY2(r.exit_code == 0, qPrintable(r.err));
         QVERIFY(r.out.contains(" ms "));  // the time taken
         QVERIFY(QFile::exists(png));
@@ -72,7 +73,8 @@ private slots:
         QCOMPARE(image.height(), int64_t(40));
         QCOMPARE(image.spacing[0], 3.0);
         float peak = 0;
-        for (int64_t i = 0; i < image.pixels.size(); ++i) peak = std::max(peak, image.pixels[i]);
+        for (int64_t i = 0; i < image.pixels.size(); ++i)
+            peak = std::max(peak, image.pixels[i]);
         QVERIFY(peak > 0.5f);  // line integrals through a 190 mm head: several units
 
         QFile json(dir.filePath("view.json"));
@@ -87,16 +89,17 @@ private slots:
             const QJsonArray a = g[key].toArray();
             return std::array<double, 3>{a[0].toDouble(), a[1].toDouble(), a[2].toDouble()};
         };
-        const auto first = vec("first_pixel_center"), dc = vec("column_step"),
-                   dr = vec("row_step");
+        const auto first = vec("first_pixel_center"), dc = vec("column_step"), dr = vec("row_step");
         const QJsonArray p = g["projection_matrix"].toArray();
         for (auto [col, row] : {std::pair{0.0, 0.0}, {49.0, 0.0}, {17.0, 33.0}}) {
             double x[4] = {0, 0, 0, 1};
-            for (int i = 0; i < 3; ++i) x[i] = first[i] + col * dc[i] + row * dr[i];
+            for (int i = 0; i < 3; ++i)
+                x[i] = first[i] + col * dc[i] + row * dr[i];
             double h[3];
             for (int r2 = 0; r2 < 3; ++r2) {
                 h[r2] = 0;
-                for (int c = 0; c < 4; ++c) h[r2] += p[r2].toArray()[c].toDouble() * x[c];
+                for (int c = 0; c < 4; ++c)
+                    h[r2] += p[r2].toArray()[c].toDouble() * x[c];
             }
             QVERIFY(std::fabs(h[0] / h[2] - col) < 1e-6);
             QVERIFY(std::fabs(h[1] / h[2] - row) < 1e-6);
@@ -111,11 +114,11 @@ private slots:
         QVERIFY2(r.exit_code == 0, qPrintable(r.err));
         const QString from_file = dir.filePath("file.nrrd"), from_phantom = dir.filePath("ph.nrrd");
         r = run_radon({"drr", volume, "--height", "32", "--delx", "6", "--rotation", "10,20,30",
-                   "--convention", "XYZ", "-o", from_file});
+                       "--convention", "XYZ", "-o", from_file});
         QVERIFY2(r.exit_code == 0, qPrintable(r.err));
         r = run_radon(QStringList{"drr"} + kSmallPhantom +
-                  QStringList{"--height", "32", "--delx", "6", "--rotation", "10,20,30",
-                              "--convention", "XYZ", "-o", from_phantom});
+                      QStringList{"--height", "32", "--delx", "6", "--rotation", "10,20,30",
+                                  "--convention", "XYZ", "-o", from_phantom});
         QVERIFY2(r.exit_code == 0, qPrintable(r.err));
         const auto a = radon::recon::read_image(from_file.toStdString());
         const auto b = radon::recon::read_image(from_phantom.toStdString());
@@ -137,8 +140,8 @@ private slots:
         };
         for (const auto& pose : poses) {
             const Run r = run_radon(QStringList{"drr"} + kSmallPhantom + pose +
-                                QStringList{"--height", "16", "-o", dir.filePath("p.mha"),
-                                            "--renderer", "trilinear", "--mode", "mip"});
+                                    QStringList{"--height", "16", "-o", dir.filePath("p.mha"),
+                                                "--renderer", "trilinear", "--mode", "mip"});
             QVERIFY2(r.exit_code == 0, qPrintable(pose.join(' ') + ": " + r.err));
         }
     }
@@ -146,9 +149,9 @@ private slots:
     void bench_writes_tables() {
         QTemporaryDir dir;
         const QString prefix = dir.filePath("bench");
-        const Run r = run_radon({"bench", "drr", "--phantom-size", "64,64,20", "--heights", "60,120",
-                             "--patches", "none,60", "--runs", "2", "--warmup", "0", "--out",
-                             prefix});
+        const Run r =
+            run_radon({"bench", "drr", "--phantom-size", "64,64,20", "--heights", "60,120",
+                       "--patches", "none,60", "--runs", "2", "--warmup", "0", "--out", prefix});
         QVERIFY2(r.exit_code == 0, qPrintable(r.err));
         QFile csv(prefix + ".csv");
         QVERIFY(csv.open(QIODevice::ReadOnly));
@@ -173,22 +176,34 @@ private slots:
             << QStringList{"drr", "--phantom-spacing", "0,1,1"} << "spacing";
         QTest::newRow("negative phantom spacing")
             << QStringList{"drr", "--phantom-spacing", "1,-2,1"} << "spacing";
-        QTest::newRow("sdd below sad") << (QStringList{"drr"} + small + QStringList{"--sad", "900", "--sdd", "800"}) << "SDD";
-        QTest::newRow("sdd equal sad") << (QStringList{"drr"} + small + QStringList{"--sad", "900", "--sdd", "900"}) << "SDD";
-        QTest::newRow("empty detector") << (QStringList{"drr"} + small + QStringList{"--height", "0"}) << "detector";
-        QTest::newRow("zero pixel spacing") << (QStringList{"drr"} + small + QStringList{"--delx", "0"}) << "spacing";
+        QTest::newRow("sdd below sad")
+            << (QStringList{"drr"} + small + QStringList{"--sad", "900", "--sdd", "800"}) << "SDD";
+        QTest::newRow("sdd equal sad")
+            << (QStringList{"drr"} + small + QStringList{"--sad", "900", "--sdd", "900"}) << "SDD";
+        QTest::newRow("empty detector")
+            << (QStringList{"drr"} + small + QStringList{"--height", "0"}) << "detector";
+        QTest::newRow("zero pixel spacing")
+            << (QStringList{"drr"} + small + QStringList{"--delx", "0"}) << "spacing";
         QTest::newRow("patch does not tile")
             << (QStringList{"drr"} + small + QStringList{"--height", "100", "--patch-size", "30"})
             << "does not tile";
         QTest::newRow("unknown convention")
-            << (QStringList{"drr"} + small + QStringList{"--rotation", "1,2,3", "--convention", "XYQ"})
+            << (QStringList{"drr"} + small +
+                QStringList{"--rotation", "1,2,3", "--convention", "XYQ"})
             << "convention";
-        QTest::newRow("unknown preset") << (QStringList{"drr"} + small + QStringList{"--preset", "LAO"}) << "preset";
-        QTest::newRow("mixed pose") << (QStringList{"drr"} + small + QStringList{"--primary", "10", "--quaternion", "1,0,0,0"}) << "not both";
-        QTest::newRow("unknown renderer") << (QStringList{"drr"} + small + QStringList{"--renderer", "fast"}) << "siddon";
-        QTest::newRow("unknown option") << (QStringList{"drr"} + small + QStringList{"--colour", "red"}) << "unknown option";
-        QTest::newRow("bad number") << (QStringList{"drr"} + small + QStringList{"--sad", "far"}) << "--sad";
-        QTest::newRow("unknown device") << (QStringList{"drr"} + small + QStringList{"--device", "gpu"}) << "device";
+        QTest::newRow("unknown preset")
+            << (QStringList{"drr"} + small + QStringList{"--preset", "LAO"}) << "preset";
+        QTest::newRow("mixed pose") << (QStringList{"drr"} + small +
+                                        QStringList{"--primary", "10", "--quaternion", "1,0,0,0"})
+                                    << "not both";
+        QTest::newRow("unknown renderer")
+            << (QStringList{"drr"} + small + QStringList{"--renderer", "fast"}) << "siddon";
+        QTest::newRow("unknown option")
+            << (QStringList{"drr"} + small + QStringList{"--colour", "red"}) << "unknown option";
+        QTest::newRow("bad number")
+            << (QStringList{"drr"} + small + QStringList{"--sad", "far"}) << "--sad";
+        QTest::newRow("unknown device")
+            << (QStringList{"drr"} + small + QStringList{"--device", "gpu"}) << "device";
     }
 
     void bad_input() {
@@ -202,8 +217,9 @@ private slots:
         garbage.close();
         QFile zero(dir.filePath("zero.nrrd"));
         QVERIFY(zero.open(QIODevice::WriteOnly));
-        zero.write("NRRD0004\ntype: float\ndimension: 3\nsizes: 2 2 2\nspacings: 0 1 1\n"
-                   "encoding: raw\nendian: little\n\n");
+        zero.write(
+            "NRRD0004\ntype: float\ndimension: 3\nsizes: 2 2 2\nspacings: 0 1 1\n"
+            "encoding: raw\nendian: little\n\n");
         zero.write(QByteArray(32, '\0'));
         zero.close();
         for (QString& a : args) {
@@ -223,7 +239,7 @@ private slots:
     void unknown_output_format() {
         QTemporaryDir dir;
         const Run r = run_radon(QStringList{"drr"} + kSmallPhantom +
-                            QStringList{"-o", dir.filePath("view.jpg")});
+                                QStringList{"-o", dir.filePath("view.jpg")});
         QCOMPARE(r.exit_code, 2);
         QVERIFY(r.err.contains(".jpg"));
         const Run none = run_radon(QStringList{"drr"} + kSmallPhantom);

@@ -14,8 +14,8 @@
 #include "tests/kernels/drr_test_support.h"
 
 using namespace radon;
-using radon::test::constant_volume;
 using radon::test::chord_through_grid;
+using radon::test::constant_volume;
 
 namespace {
 
@@ -35,7 +35,9 @@ Array<float> blob_volume(const VolumeGrid& grid, unsigned seed) {
     return v;
 }
 
-VolumeGrid test_grid() { return centered_grid({48, 40, 32}, {1.2, 1.2, 2.0}); }
+VolumeGrid test_grid() {
+    return centered_grid({48, 40, 32}, {1.2, 1.2, 2.0});
+}
 
 ProjectionGeometry test_view(double primary, double secondary, int64_t w, int64_t h) {
     CArmPose pose;
@@ -57,7 +59,7 @@ std::vector<float> render(DrrRenderer& r, const ProjectionGeometry& g, const Drr
 }
 
 class CancelAfterFirstReport final : public ProgressSink {
-public:
+  public:
     explicit CancelAfterFirstReport(CancelToken& token) : token_(token) {}
     void report(double fraction) override {
         last = fraction;
@@ -67,7 +69,7 @@ public:
     double last = 0;
     int reports = 0;
 
-private:
+  private:
     CancelToken& token_;
 };
 
@@ -76,7 +78,7 @@ private:
 class TestDrrRender : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void patched_equals_unpatched_data() {
         QTest::addColumn<int>("algorithm");
         QTest::addColumn<int>("reduction");
@@ -101,8 +103,9 @@ private slots:
             for (int64_t patch : {5, 12, 20, 30, 60}) {
                 s.patch_size = patch;
                 const auto patched = render(*renderer, g, s);
-                QVERIFY2(std::memcmp(whole.data(), patched.data(), whole.size() * 4) == 0,
-                         qPrintable(QString("patch %1 at primary %2 differs").arg(patch).arg(primary)));
+                QVERIFY2(
+                    std::memcmp(whole.data(), patched.data(), whole.size() * 4) == 0,
+                    qPrintable(QString("patch %1 at primary %2 differs").arg(patch).arg(primary)));
             }
             s.patch_size = 0;
         }
@@ -126,7 +129,8 @@ private slots:
                 DrrRayParams p{};
                 const Mat3 w2i = inverse(grid.index_to_world_matrix());
                 auto put = [](Vec3 v, float* out) {
-                    for (int i = 0; i < 3; ++i) out[i] = static_cast<float>(v[i]);
+                    for (int i = 0; i < 3; ++i)
+                        out[i] = static_cast<float>(v[i]);
                 };
                 put(w2i * (g.source - grid.origin) + Vec3{0.5, 0.5, 0.5}, p.q_source);
                 put(w2i * (g.first_pixel - g.source), p.q_to_first);

@@ -9,14 +9,16 @@
 #include "tests/kernels/drr_test_support.h"
 
 using namespace radon;
-using radon::test::constant_volume;
 using radon::test::chord_through_grid;
+using radon::test::constant_volume;
 
 namespace {
 
 // Float rounding bound: each of the walk's n steps adds a piece with relative error ~2^-24, and
 // the positions themselves are float; 1e-5 of the chord plus 1e-4 mm covers 500-step walks.
-double tolerance(double chord) { return 1e-5 * chord + 1e-4; }
+double tolerance(double chord) {
+    return 1e-5 * chord + 1e-4;
+}
 
 std::vector<SimdLevel> simd_levels() {
     std::vector<SimdLevel> levels = {SimdLevel::Baseline};
@@ -39,7 +41,7 @@ VolumeGrid oblique_grid() {
 class TestSiddonChords : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void random_rays_through_box_data() {
         QTest::addColumn<int>("level");
         QTest::addColumn<bool>("oblique");
@@ -58,8 +60,8 @@ private slots:
         QFETCH(bool, oblique);
         VolumeGrid grid = oblique ? oblique_grid() : centered_grid({40, 30, 20}, {1.0, 1.5, 2.0});
         const float mu = 1.0f;
-        auto renderer = make_cpu_drr_renderer(grid, constant_volume(grid, mu),
-                                              static_cast<SimdLevel>(level));
+        auto renderer =
+            make_cpu_drr_renderer(grid, constant_volume(grid, mu), static_cast<SimdLevel>(level));
         std::mt19937 rng(1234 + level);
         std::uniform_real_distribution<double> u(-1, 1);
         const Vec3 c = grid.center();
@@ -83,6 +85,9 @@ private slots:
                     const double truth = chord_through_grid(grid, source, g.pixel_center(col, r));
                     const double got = image[static_cast<std::size_t>(r * g.width + col)];
                     if (std::fabs(got - truth) > tolerance(truth)) {
+                        const Vec3 px = g.pixel_center(col, r);
+                        qDebug("source %.17g %.17g %.17g pixel %.17g %.17g %.17g", source.x,
+                               source.y, source.z, px.x, px.y, px.z);
                         QFAIL(qPrintable(QString("ray %1/%2,%3: got %4 mm, exact chord %5 mm")
                                              .arg(trial)
                                              .arg(col)
@@ -175,7 +180,8 @@ private slots:
         Array<float> vol = Array<float>::allocate({6, 5, 4});
         for (int k = 0; k < 4; ++k)
             for (int j = 0; j < 5; ++j)
-                for (int i = 0; i < 6; ++i) vol[i + 6 * (j + 5 * k)] = (i + j + k) % 2 ? 1.0f : 0.0f;
+                for (int i = 0; i < 6; ++i)
+                    vol[i + 6 * (j + 5 * k)] = (i + j + k) % 2 ? 1.0f : 0.0f;
         std::mt19937 rng(7);
         std::uniform_real_distribution<double> u(-1, 1);
         for (SimdLevel level : simd_levels()) {

@@ -95,7 +95,8 @@ Comparison compare(const EllipsoidPhantom& phantom, const Scene& s, const Projec
         for (int64_t col = 0; col < g.width; ++col) {
             const auto [entry, exit] = clip_to_grid(s.grid, g.source, g.pixel_center(col, r));
             const double truth = kMuWater * phantom.line_integral(entry, exit);
-            const double err = std::fabs(image[static_cast<std::size_t>(r * g.width + col)] - truth);
+            const double err =
+                std::fabs(image[static_cast<std::size_t>(r * g.width + col)] - truth);
             c.mean_abs_error += err;
             c.mean_error += image[static_cast<std::size_t>(r * g.width + col)] - truth;
             c.mean_truth += truth;
@@ -115,7 +116,7 @@ Comparison compare(const EllipsoidPhantom& phantom, const Scene& s, const Projec
 class TestDrrPhantom : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     // Errors come from the voxelised surfaces only, so they must shrink with the voxel size:
     // halving the voxels must cut the mean error by about half (first order in h).
     void siddon_matches_analytic_shepp_logan() {
@@ -128,10 +129,11 @@ private slots:
                 const Scene s = voxelize(phantom, grid, 1);
                 const ProjectionGeometry g = view(grid, primary, secondary, 48, 300);
                 const Comparison c = compare(phantom, s, g, render(s, g, DrrSettings{}));
-                qDebug("shepp-logan %g/%g, %g mm voxels: mean |error| %.2e, bias %.2e (mean "
-                       "value %.3f), %.1f%% within bound",
-                       primary, secondary, h, c.mean_abs_error, c.mean_error, c.mean_truth,
-                       100 * c.fraction_within);
+                qDebug(
+                    "shepp-logan %g/%g, %g mm voxels: mean |error| %.2e, bias %.2e (mean "
+                    "value %.3f), %.1f%% within bound",
+                    primary, secondary, h, c.mean_abs_error, c.mean_error, c.mean_truth,
+                    100 * c.fraction_within);
                 QVERIFY(c.fraction_within >= 0.97);
                 errors.push_back(c.mean_abs_error);
             }
@@ -146,10 +148,11 @@ private slots:
         for (auto [primary, secondary] : {std::pair{0.0, 0.0}, {-90.0, 0.0}, {40.0, 25.0}}) {
             const ProjectionGeometry g = view(grid, primary, secondary, 64, 400);
             const Comparison c = compare(phantom, s, g, render(s, g, DrrSettings{}));
-            qDebug("thorax %g/%g: mean |error| %.2e, bias %.2e (mean value %.3f), %.1f%% within "
-                   "bound",
-                   primary, secondary, c.mean_abs_error, c.mean_error, c.mean_truth,
-                   100 * c.fraction_within);
+            qDebug(
+                "thorax %g/%g: mean |error| %.2e, bias %.2e (mean value %.3f), %.1f%% within "
+                "bound",
+                primary, secondary, c.mean_abs_error, c.mean_error, c.mean_truth,
+                100 * c.fraction_within);
             QVERIFY(c.fraction_within >= 0.97);
             // Surface errors of both signs largely cancel: no systematic offset.
             QVERIFY(std::fabs(c.mean_error) < 0.2 * c.mean_abs_error);
@@ -177,7 +180,8 @@ private slots:
         };
         auto mean_diff = [](const std::vector<float>& a, const std::vector<float>& b) {
             double d = 0;
-            for (std::size_t i = 0; i < a.size(); ++i) d += std::fabs(double(a[i]) - b[i]);
+            for (std::size_t i = 0; i < a.size(); ++i)
+                d += std::fabs(double(a[i]) - b[i]);
             return d / static_cast<double>(a.size());
         };
         const std::vector<double> steps = {2.0, 1.0, 0.5, 0.25, 0.1, 0.05};
@@ -186,8 +190,7 @@ private slots:
         for (double step : steps) {
             images.push_back(trilinear(step));
             to_siddon.push_back(mean_diff(images.back(), siddon));
-            qDebug("trilinear step %.2f: mean |trilinear - siddon| = %.3e", step,
-                   to_siddon.back());
+            qDebug("trilinear step %.2f: mean |trilinear - siddon| = %.3e", step, to_siddon.back());
         }
         // Self-convergence: successive refinements change the image less and less.
         const double coarse_change = mean_diff(images[0], images[5]);
