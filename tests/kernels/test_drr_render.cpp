@@ -298,6 +298,38 @@ class TestDrrRender : public QObject {
         renderer->render(test::single_ray({2.5, -40, 0.5}, {2.5, 40, 0.5}), s, &v);
         QCOMPARE(v, 0.01f);
     }
+
+    // docs/CONVENTIONS.md: at AP the patient's left is on the image's right (columns run
+    // along +x, L) and superior is at the top (rows run along -z); at LAT-L (detector at the
+    // patient's left) columns run towards posterior.
+    void markers_land_where_the_conventions_say() {
+        const VolumeGrid grid = centered_grid({41, 41, 41}, {2, 2, 2});
+        Array<float> vol = constant_volume(grid, 0.0f);
+        // One bright voxel 20 mm left (+x), 20 mm posterior (+y), 30 mm superior (+z).
+        const Vec3 marker{20, 20, 30};
+        const Vec3 index = grid.world_to_index(marker);
+        vol[static_cast<int64_t>(index.x) +
+            41 * (static_cast<int64_t>(index.y) + 41 * static_cast<int64_t>(index.z))] = 1.0f;
+        auto renderer = make_cpu_drr_renderer(grid, vol);
+        Detector d;
+        d.width = d.height = 101;
+        d.delx = d.dely = 1.0;
+        auto brightest = [&](CArmPreset preset) {
+            const ProjectionGeometry g = carm_projection(preset_pose(preset), d, grid.center());
+            const auto image = render(*renderer, g, DrrSettings{});
+            const auto at = std::max_element(image.begin(), image.end()) - image.begin();
+            return std::pair<int64_t, int64_t>{at % 101, at / 101};
+        };
+        const auto [ap_col, ap_row] = brightest(CArmPreset::AP);
+        QVERIFY(ap_col > 50);  // left of the patient: right half of the image
+        QVERIFY(ap_row < 50);  // superior: top half
+        const auto [lat_col, lat_row] = brightest(CArmPreset::LatLeft);
+        QVERIFY(lat_col > 50);  // posterior: right half at LAT-L
+        QVERIFY(lat_row < 50);
+        const auto [pa_col, pa_row] = brightest(CArmPreset::PA);
+        QVERIFY(pa_col < 50);  // seen from behind, the left is on the left
+        QVERIFY(pa_row < 50);
+    }
 };
 
 RADON_TEST_CLASS(TestDrrRender);
