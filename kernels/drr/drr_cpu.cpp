@@ -11,16 +11,12 @@
 #include "kernels/core/error.h"
 #include "kernels/drr/drr_cpu_lanes.h"
 #include "kernels/drr/drr_ray_params.h"
+#include "kernels/drr/drr_ray_setup.h"
 #include "kernels/drr/drr_renderer.h"
 #include "kernels/drr/occupancy.h"
 
 namespace radon {
 namespace {
-
-void to_floats(Vec3 v, float out[3]) {
-    for (int i = 0; i < 3; ++i)
-        out[i] = static_cast<float>(v[i]);
-}
 
 // Physical memory, for deciding whether a reordered copy of the volume is affordable.
 std::size_t physical_memory_bytes() {
@@ -107,7 +103,7 @@ class CpuDrrRenderer final : public DrrRenderer {
         settings.validate(panel);
         p_width_ = geometry.width;
         p_height_ = geometry.height;
-        DrrRayParams params = ray_params(geometry, settings);
+        DrrRayParams params = drr_ray_params(grid_, geometry, settings, &occupied_);
         const VolumeLayout& layout = layout_for(params);
         for (int a = 0; a < 3; ++a)
             params.strides[a] = layout.strides[a];
@@ -173,40 +169,6 @@ class CpuDrrRenderer final : public DrrRenderer {
 
     int thread_count(const DrrSettings& settings) const {
         return settings.threads > 0 ? settings.threads : omp_get_max_threads();
-    }
-
-    DrrRayParams ray_params(const ProjectionGeometry& g, const DrrSettings& settings) const {
-        const Mat3 world_to_index = inverse(grid_.index_to_world_matrix());
-        const Vec3 half{0.5, 0.5, 0.5};
-        DrrRayParams p{};
-        to_floats(world_to_index * (g.source - grid_.origin) + half, p.q_source);
-        to_floats(world_to_index * (g.first_pixel - g.source), p.q_to_first);
-        to_floats(world_to_index * g.column_step, p.q_col);
-        to_floats(world_to_index * g.row_step, p.q_row);
-        to_floats(g.first_pixel - g.source, p.mm_to_first);
-        to_floats(g.column_step, p.mm_col);
-        to_floats(g.row_step, p.mm_row);
-        // Zero voxels add nothing to a line integral, so sums only walk the occupied box; a
-        // maximum must see them (an all-negative ray's maximum is 0 when it crosses air).
-        // Trilinear samples reach one voxel beyond the box, hence the margin.
-        const bool clip = settings.reduction == DrrReduction::Sum && !occupied_.empty;
-        const int64_t margin = settings.algorithm == DrrAlgorithm::Trilinear ? 1 : 0;
-        for (int a = 0; a < 3; ++a) {
-            p.dims[a] = static_cast<int32_t>(grid_.size[a]);
-            const int64_t lo = clip ? std::max<int64_t>(0, occupied_.lo[a] - margin) : 0;
-            const int64_t hi = clip ? std::min<int64_t>(grid_.size[a], occupied_.hi[a] + 1 + margin)
-                                    : grid_.size[a];
-            p.box_lo[a] = static_cast<float>(lo);
-            p.box_hi[a] = static_cast<float>(hi);
-        }
-        p.strides[0] = 1;
-        p.strides[1] = static_cast<int32_t>(grid_.size[0]);
-        p.strides[2] = static_cast<int32_t>(grid_.size[0] * grid_.size[1]);
-        const double min_spacing =
-            std::min(grid_.spacing[0], std::min(grid_.spacing[1], grid_.spacing[2]));
-        p.step_mm = static_cast<float>(settings.step_voxels * min_spacing);
-        p.mip = settings.reduction == DrrReduction::Max ? 1 : 0;
-        return p;
     }
 
     VolumeGrid grid_;

@@ -45,23 +45,6 @@ typename ImageType::Pointer make_itk_image(const Image2D& image) {
     return out;
 }
 
-template <class ImageType>
-void write_itk_image(const ImageType* image, const std::string& path,
-                     const std::string& extension) {
-    write_atomically(path, [&](const std::string& temp) {
-        auto writer = itk::ImageFileWriter<ImageType>::New();
-        writer->SetFileName(temp);
-        writer->SetImageIO(detail::make_itk_io(extension));
-        writer->SetInput(image);
-        try {
-            writer->Update();
-        } catch (const itk::ExceptionObject& error) {
-            throw InvalidArgument(
-                path + ": cannot write the image: " + detail::itk_reason(error, temp, path));
-        }
-    });
-}
-
 unsigned char to_byte(float value, double low, double width) {
     if (!(value > low)) return 0;  // also NaN
     const double scaled = (static_cast<double>(value) - low) / width * 255.0;
@@ -134,14 +117,14 @@ void write_image(const Image2D& image, const std::string& path, const Window& wi
         const double low = window.level - 0.5 * window.width;
         for (itk::SizeValueType i = 0; i < count; ++i)
             out[i] = to_byte(pixels[i], low, window.width);
-        write_itk_image(bytes.GetPointer(), path, extension);
+        detail::write_itk_image(bytes.GetPointer(), path, extension, "image");
         return;
     }
 
     // The ITK image borrows the pixels instead of copying them: a writer only reads its input.
     auto floats = make_itk_image<FloatImage>(image);
     floats->GetPixelContainer()->SetImportPointer(const_cast<float*>(pixels), count, false);
-    write_itk_image(floats.GetPointer(), path, extension);
+    detail::write_itk_image(floats.GetPointer(), path, extension, "image");
 }
 
 Image2D read_image(const std::string& path) {

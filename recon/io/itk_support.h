@@ -4,8 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "itkImageFileWriter.h"
 #include "itkImageIOBase.h"
 #include "itkMacro.h"
+#include "kernels/core/error.h"
+#include "recon/io/atomic_file.h"
 
 // The ITK glue that volume and image I/O share, so that both report the same problems in the
 // same words and pick the same ITK classes for an extension.
@@ -37,5 +40,24 @@ bool contains(const std::vector<std::string>& list, const std::string& item);
 
 // Also strips '\r', so that headers and messages written with Windows line ends compare equal.
 std::string trimmed(const std::string& s);
+
+// Writes `image` to `path` atomically with the ImageIO its extension names; `what` ("image",
+// "volume") names the object in the one-line error.
+template <class ImageType>
+void write_itk_image(const ImageType* image, const std::string& path, const std::string& extension,
+                     const char* what) {
+    write_atomically(path, [&](const std::string& temp) {
+        auto writer = itk::ImageFileWriter<ImageType>::New();
+        writer->SetFileName(temp);
+        writer->SetImageIO(make_itk_io(extension));
+        writer->SetInput(image);
+        try {
+            writer->Update();
+        } catch (const itk::ExceptionObject& error) {
+            throw InvalidArgument(path + ": cannot write the " + what + ": " +
+                                  itk_reason(error, temp, path));
+        }
+    });
+}
 
 }  // namespace radon::recon::detail

@@ -130,18 +130,7 @@ void write_volume(const Volume& volume, const std::string& path) {
         const_cast<float*>(volume.voxels.host_data()),
         static_cast<itk::SizeValueType>(grid.voxel_count()), false);
 
-    write_atomically(path, [&](const std::string& temp) {
-        auto writer = itk::ImageFileWriter<VolumeImage>::New();
-        writer->SetFileName(temp);
-        writer->SetImageIO(detail::make_itk_io(extension));
-        writer->SetInput(image);
-        try {
-            writer->Update();
-        } catch (const itk::ExceptionObject& error) {
-            throw InvalidArgument(
-                path + ": cannot write the volume: " + detail::itk_reason(error, temp, path));
-        }
-    });
+    detail::write_itk_image(image.GetPointer(), path, extension, "volume");
 }
 
 bool is_readable_volume_extension(const std::string& extension) {

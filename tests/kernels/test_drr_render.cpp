@@ -6,6 +6,7 @@
 #include <cstring>
 #include <random>
 
+#include "kernels/drr/drr_ray_setup.h"
 #include "kernels/drr/drr_renderer.h"
 #include "kernels/drr/lanes_scalar.h"
 #include "kernels/drr/siddon_walk.h"
@@ -126,29 +127,8 @@ class TestDrrRender : public QObject {
                 const ProjectionGeometry g = test_view(25, -10, 33, 21);
                 const auto image = render(*renderer, g, s);
 
-                DrrRayParams p{};
-                const Mat3 w2i = inverse(grid.index_to_world_matrix());
-                auto put = [](Vec3 v, float* out) {
-                    for (int i = 0; i < 3; ++i)
-                        out[i] = static_cast<float>(v[i]);
-                };
-                put(w2i * (g.source - grid.origin) + Vec3{0.5, 0.5, 0.5}, p.q_source);
-                put(w2i * (g.first_pixel - g.source), p.q_to_first);
-                put(w2i * g.column_step, p.q_col);
-                put(w2i * g.row_step, p.q_row);
-                put(g.first_pixel - g.source, p.mm_to_first);
-                put(g.column_step, p.mm_col);
-                put(g.row_step, p.mm_row);
-                for (int a = 0; a < 3; ++a) {
-                    p.dims[a] = static_cast<int32_t>(grid.size[a]);
-                    p.box_lo[a] = 0;
-                    p.box_hi[a] = static_cast<float>(grid.size[a]);
-                }
-                p.strides[0] = 1;
-                p.strides[1] = static_cast<int32_t>(grid.size[0]);
-                p.strides[2] = static_cast<int32_t>(grid.size[0] * grid.size[1]);
-                p.step_mm = static_cast<float>(1.2 * s.step_voxels);
-                p.mip = 1;
+                // MIP walks the whole volume: no occupancy clipping to reproduce here.
+                const DrrRayParams p = drr_ray_params(grid, g, s, nullptr);
                 for (int64_t r = 0; r < g.height; ++r) {
                     for (int64_t c = 0; c < g.width; ++c) {
                         const auto ray = clip_ray<ScalarLanes>(p, float(c), float(r));

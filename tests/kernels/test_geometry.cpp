@@ -21,6 +21,9 @@
 #include "kernels/geometry/rotation.h"
 #include "kernels/geometry/volume_grid.h"
 #include "tests/common/test_registry.h"
+#include "tests/common/test_support.h"
+
+using radon::test::invalid_argument_message;
 
 using namespace radon;
 
@@ -60,18 +63,6 @@ QString describe(const CArmPose& p) {
 // Degrees compared modulo a full turn, so 180 and -180 count as the same angle.
 double angle_diff_deg(double a, double b) {
     return std::fabs(std::remainder(a - b, 360.0));
-}
-
-// Runs f and returns the message of the InvalidArgument it throws, or an empty string when it
-// throws nothing. Any other exception escapes and fails the test.
-template <class F>
-QString invalid_argument_message(F f) {
-    try {
-        f();
-    } catch (const InvalidArgument& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
 }
 
 // The same for radon::Error: the array and device layers promise this type and nothing else.

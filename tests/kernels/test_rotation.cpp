@@ -12,6 +12,9 @@
 #include "kernels/core/vec.h"
 #include "kernels/geometry/rotation.h"
 #include "tests/common/test_registry.h"
+#include "tests/common/test_support.h"
+
+using radon::test::invalid_argument_message;
 
 using namespace radon;
 
@@ -46,18 +49,6 @@ QString describe(const Mat3& m) {
 
 QString describe(Vec3 v) {
     return QString("(%1, %2, %3)").arg(v.x, 0, 'g', 17).arg(v.y, 0, 'g', 17).arg(v.z, 0, 'g', 17);
-}
-
-// Runs f and returns the message of the InvalidArgument it throws, or an empty string when it
-// throws nothing.
-template <class F>
-QString invalid_argument_message(F f) {
-    try {
-        f();
-    } catch (const InvalidArgument& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
 }
 
 Mat3 random_rotation(std::mt19937_64& rng) {

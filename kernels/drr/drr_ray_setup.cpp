@@ -1,0 +1,50 @@
+#include "kernels/drr/drr_ray_setup.h"
+
+#include <algorithm>
+
+namespace radon {
+namespace {
+
+void to_floats(Vec3 v, float out[3]) {
+    for (int i = 0; i < 3; ++i)
+        out[i] = static_cast<float>(v[i]);
+}
+
+}  // namespace
+
+DrrRayParams drr_ray_params(const VolumeGrid& grid, const ProjectionGeometry& g,
+                            const DrrSettings& settings, const OccupiedBox* occupied) {
+    const Mat3 world_to_index = inverse(grid.index_to_world_matrix());
+    const Vec3 half{0.5, 0.5, 0.5};
+    DrrRayParams p{};
+    to_floats(world_to_index * (g.source - grid.origin) + half, p.q_source);
+    to_floats(world_to_index * (g.first_pixel - g.source), p.q_to_first);
+    to_floats(world_to_index * g.column_step, p.q_col);
+    to_floats(world_to_index * g.row_step, p.q_row);
+    to_floats(g.first_pixel - g.source, p.mm_to_first);
+    to_floats(g.column_step, p.mm_col);
+    to_floats(g.row_step, p.mm_row);
+    // Zero voxels add nothing to a line integral, so sums only walk the occupied box; a
+    // maximum must see them (an all-negative ray's maximum is 0 when it crosses air).
+    // Trilinear samples reach one voxel beyond the box, hence the margin.
+    const bool clip = occupied && settings.reduction == DrrReduction::Sum && !occupied->empty;
+    const int64_t margin = settings.algorithm == DrrAlgorithm::Trilinear ? 1 : 0;
+    for (int a = 0; a < 3; ++a) {
+        p.dims[a] = static_cast<int32_t>(grid.size[a]);
+        const int64_t lo = clip ? std::max<int64_t>(0, occupied->lo[a] - margin) : 0;
+        const int64_t hi =
+            clip ? std::min<int64_t>(grid.size[a], occupied->hi[a] + 1 + margin) : grid.size[a];
+        p.box_lo[a] = static_cast<float>(lo);
+        p.box_hi[a] = static_cast<float>(hi);
+    }
+    p.strides[0] = 1;
+    p.strides[1] = static_cast<int32_t>(grid.size[0]);
+    p.strides[2] = static_cast<int32_t>(grid.size[0] * grid.size[1]);
+    const double min_spacing =
+        std::min(grid.spacing[0], std::min(grid.spacing[1], grid.spacing[2]));
+    p.step_mm = static_cast<float>(settings.step_voxels * min_spacing);
+    p.mip = settings.reduction == DrrReduction::Max ? 1 : 0;
+    return p;
+}
+
+}  // namespace radon
