@@ -8,6 +8,8 @@ packages=(
     qt6-base-dev                # Qt 6: Test now, Widgets for the desktop app
     libinsighttoolkit5-dev      # ITK 5.2: NIfTI, NRRD, MetaImage, DICOM, TIFF, PNG
     nlohmann-json3-dev          # geometry and benchmark JSON
+    libfftw3-dev                # CPU filtering for FBP/FDK
+    libvtk9-dev                 # VTK 9.1 (non-Qt modules) for the 3D views
     python3
 )
 

