@@ -6,16 +6,21 @@
 
 namespace radon::test {
 
-// Runs f and returns the message of the InvalidArgument it throws, or an empty string when it
-// throws nothing. Any other exception escapes and fails the test.
-template <class F>
-QString invalid_argument_message(F f) {
+// Runs f and returns the message of the exception of type E it throws, or an empty string when
+// it throws nothing. Any other exception escapes and fails the test.
+template <class E, class F>
+QString thrown_message(F f) {
     try {
         f();
-    } catch (const InvalidArgument& e) {
+    } catch (const E& e) {
         return QString::fromStdString(e.what());
     }
     return {};
+}
+
+template <class F>
+QString invalid_argument_message(F f) {
+    return thrown_message<InvalidArgument>(f);
 }
 
 }  // namespace radon::test

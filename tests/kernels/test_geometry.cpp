@@ -65,15 +65,10 @@ double angle_diff_deg(double a, double b) {
     return std::fabs(std::remainder(a - b, 360.0));
 }
 
-// The same for radon::Error: the array and device layers promise this type and nothing else.
+// The array and device layers promise radon::Error and nothing else.
 template <class F>
 QString error_message(F f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
+    return radon::test::thrown_message<Error>(f);
 }
 
 // Right-handed rotation of v by `angle` radians about the unit `axis` (Rodrigues' formula),
