@@ -13,6 +13,7 @@
 #include "app/radon/arguments.h"
 #include "app/radon/commands.h"
 #include "app/radon/volume_source.h"
+#include "kernels/backend/devices.h"
 #include "kernels/core/error.h"
 #include "kernels/drr/drr_renderer.h"
 #include "recon/io/atomic_file.h"
@@ -88,15 +89,6 @@ double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-std::string cpu_model() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-    }
-    return "unknown CPU";
 }
 
 }  // namespace
@@ -232,7 +224,7 @@ int run_bench(const std::vector<std::string>& raw) {
     }
     nlohmann::json doc = {{"benchmark", "radon bench drr"},
                           {"device", renderer->description(settings)},
-                          {"cpu", cpu_model()},
+                          {"cpu", cpu_model_name()},
                           {"volume", volume.description},
                           {"algorithm", to_string(settings.algorithm)},
                           {"sad_mm", pose.sad},

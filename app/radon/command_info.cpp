@@ -12,22 +12,6 @@
 #include "kernels/simd/cpu_features.h"
 
 namespace radon::cli {
-namespace {
-
-std::string cpu_model() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("model name", 0) == 0) {
-            const auto colon = line.find(':');
-            if (colon != std::string::npos) return line.substr(colon + 2);
-        }
-    }
-    return "unknown CPU";
-}
-
-}  // namespace
-
 int run_info(const std::vector<std::string>& raw) {
     const Arguments args(raw, {}, {"--help", "-h"});
     if (args.flag("--help") || args.flag("-h")) {
@@ -39,7 +23,7 @@ int run_info(const std::vector<std::string>& raw) {
     std::printf("OpenMP: %d, up to %d threads\n", _OPENMP, omp_get_max_threads());
     std::printf("build options: CUDA %s, GUI %s\n", built_with_cuda() ? "on" : "off",
                 RADON_GUI_ENABLED ? "on" : "off");
-    std::printf("CPU: %s; DRR engine uses %s\n", cpu_model().c_str(),
+    std::printf("CPU: %s; DRR engine uses %s\n", cpu_model_name().c_str(),
                 to_string(detected_simd_level()));
     std::printf("devices:\n");
     for (const auto& d : available_devices()) {

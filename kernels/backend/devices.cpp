@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include <fstream>
+
 #include "kernels/backend/cuda_probe.h"
 #include "kernels/core/error.h"
 #include "kernels/simd/cpu_features.h"
@@ -37,6 +39,17 @@ DeviceKind parse_device_kind(const std::string& name) {
 
 const char* to_string(DeviceKind kind) {
     return kind == DeviceKind::Cpu ? "cpu" : "cuda";
+}
+
+std::string cpu_model_name() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("model name", 0) != 0) continue;
+        const auto colon = line.find(':');
+        if (colon != std::string::npos && colon + 2 <= line.size()) return line.substr(colon + 2);
+    }
+    return "unknown CPU";
 }
 
 }  // namespace radon

@@ -24,6 +24,9 @@ std::string cuda_unavailable_reason();
 
 bool built_with_cuda();
 
+// The CPU's model name as the operating system reports it ("AMD EPYC"), for logs and benchmarks.
+std::string cpu_model_name();
+
 DeviceKind parse_device_kind(const std::string& name);  // "cpu" | "cuda"; throws InvalidArgument
 const char* to_string(DeviceKind kind);
 

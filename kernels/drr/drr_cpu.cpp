@@ -101,10 +101,8 @@ class CpuDrrRenderer final : public DrrRenderer {
         panel.width = geometry.width;
         panel.height = geometry.height;
         settings.validate(panel);
-        p_width_ = geometry.width;
-        p_height_ = geometry.height;
         DrrRayParams params = drr_ray_params(grid_, geometry, settings, &occupied_);
-        const VolumeLayout& layout = layout_for(params);
+        const VolumeLayout& layout = layout_for(params, geometry);
         for (int a = 0; a < 3; ++a)
             params.strides[a] = layout.strides[a];
         const bool trilinear = settings.algorithm == DrrAlgorithm::Trilinear;
@@ -145,15 +143,15 @@ class CpuDrrRenderer final : public DrrRenderer {
     // small renders, so it is made only once a second render asks for the same axis (an
     // interactive session or a benchmark, not a one-shot CLI render), and never when it would
     // take more than a quarter of the machine's memory.
-    const VolumeLayout& layout_for(const DrrRayParams& p) {
-        float center[3], best = -1;
+    const VolumeLayout& layout_for(const DrrRayParams& p, const ProjectionGeometry& g) {
+        const float c = 0.5f * static_cast<float>(g.width - 1);
+        const float r = 0.5f * static_cast<float>(g.height - 1);
+        float best = -1;
         int axis = 0;
-        const float c = 0.5f * static_cast<float>(p_width_ - 1),
-                    r = 0.5f * static_cast<float>(p_height_ - 1);
         for (int a = 0; a < 3; ++a) {
-            center[a] = std::fabs(p.q_to_first[a] + c * p.q_col[a] + r * p.q_row[a]);
-            if (center[a] > best) {
-                best = center[a];
+            const float along = std::fabs(p.q_to_first[a] + c * p.q_col[a] + r * p.q_row[a]);
+            if (along > best) {
+                best = along;
                 axis = a;
             }
         }
@@ -180,7 +178,6 @@ class CpuDrrRenderer final : public DrrRenderer {
     std::array<VolumeLayout, 3> layouts_;
     std::array<int, 3> layout_requests_{0, 0, 0};
     std::mutex layout_mutex_;
-    int64_t p_width_ = 1, p_height_ = 1;
 };
 
 }  // namespace
