@@ -51,6 +51,26 @@ VolumeLayout reorder_for_axis(const Array<float>& native, const std::array<int64
     return layout;
 }
 
+// How far ahead a ray prefetches when its slabs are far apart in memory: about one memory
+// latency's worth of steps (measured: 2 to 8 all help equally at 200x200).
+constexpr int32_t kPrefetchSlabs = 4;
+
+// The axis the central ray of the panel mostly travels along.
+int central_dominant_axis(const DrrRayParams& p, const ProjectionGeometry& g) {
+    const float c = 0.5f * static_cast<float>(g.width - 1);
+    const float r = 0.5f * static_cast<float>(g.height - 1);
+    float best = -1;
+    int axis = 0;
+    for (int a = 0; a < 3; ++a) {
+        const float along = std::fabs(p.q_to_first[a] + c * p.q_col[a] + r * p.q_row[a]);
+        if (along > best) {
+            best = along;
+            axis = a;
+        }
+    }
+    return axis;
+}
+
 using RenderBlockFn = void (*)(const DrrRayParams&, const float*, bool, const PixelBlock&, int,
                                const CancelToken*, std::atomic<int64_t>*);
 
@@ -102,9 +122,11 @@ class CpuDrrRenderer final : public DrrRenderer {
         panel.height = geometry.height;
         settings.validate(panel);
         DrrRayParams params = drr_ray_params(grid_, geometry, settings, &occupied_);
-        const VolumeLayout& layout = layout_for(params, geometry);
+        const int axis = central_dominant_axis(params, geometry);
+        const VolumeLayout& layout = layout_for(axis);
         for (int a = 0; a < 3; ++a)
             params.strides[a] = layout.strides[a];
+        params.prefetch_slabs = layout.strides[axis] == 1 ? 0 : kPrefetchSlabs;
         const bool trilinear = settings.algorithm == DrrAlgorithm::Trilinear;
         const int threads = thread_count(settings);
         const int64_t width = geometry.width, height = geometry.height;
@@ -143,18 +165,7 @@ class CpuDrrRenderer final : public DrrRenderer {
     // small renders, so it is made only once a second render asks for the same axis (an
     // interactive session or a benchmark, not a one-shot CLI render), and never when it would
     // take more than a quarter of the machine's memory.
-    const VolumeLayout& layout_for(const DrrRayParams& p, const ProjectionGeometry& g) {
-        const float c = 0.5f * static_cast<float>(g.width - 1);
-        const float r = 0.5f * static_cast<float>(g.height - 1);
-        float best = -1;
-        int axis = 0;
-        for (int a = 0; a < 3; ++a) {
-            const float along = std::fabs(p.q_to_first[a] + c * p.q_col[a] + r * p.q_row[a]);
-            if (along > best) {
-                best = along;
-                axis = a;
-            }
-        }
+    const VolumeLayout& layout_for(int axis) {
         std::lock_guard<std::mutex> lock(layout_mutex_);
         if (axis != 0 && !layouts_[axis].voxels.bound()) {
             if (++layout_requests_[axis] < 2) return layouts_[0];

@@ -16,12 +16,13 @@ struct DrrRayParams {
     float mm_to_first[3];  // the same three vectors in world millimetres, for ray lengths
     float mm_col[3];
     float mm_row[3];
-    float box_lo[3];     // rays are clipped to this box of cell coordinates; outside it the
-    float box_hi[3];     // volume is known to be zero (or the box is the whole volume)
-    int32_t dims[3];     // voxels along i, j, k
-    int32_t strides[3];  // linear index step along i, j, k (1, nx, nx * ny)
-    float step_mm;       // trilinear sampling step
-    int32_t mip;         // 1: maximum along the ray instead of the integral
+    float box_lo[3];         // rays are clipped to this box of cell coordinates; outside it the
+    float box_hi[3];         // volume is known to be zero (or the box is the whole volume)
+    int32_t dims[3];         // voxels along i, j, k
+    int32_t strides[3];      // linear index step along i, j, k (1, nx, nx * ny)
+    float step_mm;           // trilinear sampling step
+    int32_t mip;             // 1: maximum along the ray instead of the integral
+    int32_t prefetch_slabs;  // CPU engine: prefetch this many slabs ahead (0: none); GPUs ignore it
 };
 
 }  // namespace radon

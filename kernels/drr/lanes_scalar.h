@@ -40,6 +40,8 @@ struct ScalarLanes {
     RADON_HD static M or_(M a, M b) { return a || b; }
     RADON_HD static M not_(M a) { return !a; }
     RADON_HD static F gather(const float* base, I index) { return base[index]; }
+    // A GPU thread gains nothing from a software prefetch; its warps hide the latency.
+    RADON_HD static void prefetch(const float*, I) {}
 };
 
 }  // namespace radon

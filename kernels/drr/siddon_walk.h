@@ -94,6 +94,14 @@ RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
             L::select(L::splat_int(s) < own_steps,
                       L::max(L::min(exit0 + static_cast<float>(s) * dtau, ray.tau_out), ta), ta);
         const I ka = slab0 + L::min_int(L::splat_int(s), last_step) * slab_step;
+        // Rays that step across the volume's memory layout touch a new cache line per slab,
+        // which the hardware prefetchers do not predict (gathers with a large stride).
+        if (p.prefetch_slabs > 0) {
+            L::prefetch(volume,
+                        slab0 +
+                            L::min_int(L::splat_int(s + p.prefetch_slabs), last_step) * slab_step +
+                            offset[0] + offset[1]);
+        }
 
         // A boundary whose tau falls before the slab's end is crossed inside the slab.
         F t_cross[2];

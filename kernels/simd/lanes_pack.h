@@ -124,6 +124,13 @@ struct PackLanes {
             r[i] = base[index[i]];
         return r;
     }
+
+    // The first, middle and last lane cover the cache lines a pack of neighbouring rays touches.
+    static void prefetch(const float* base, I index) {
+        __builtin_prefetch(base + index[0]);
+        __builtin_prefetch(base + index[N / 2]);
+        __builtin_prefetch(base + index[N - 1]);
+    }
 };
 
 }  // namespace radon
