@@ -5,6 +5,8 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 #include <random>
 #include <vector>
 
