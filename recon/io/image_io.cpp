@@ -12,6 +12,7 @@
 #include "itkImageFileReader.h"
 #include "itkImageFileWriter.h"
 #include "itkImageIOBase.h"
+#include "itkMetaDataObject.h"
 
 #include "kernels/core/error.h"
 #include "recon/io/atomic_file.h"
@@ -22,7 +23,9 @@ namespace radon::recon {
 namespace {
 
 using FloatImage = itk::Image<float, 2>;
+using FloatStack = itk::Image<float, 3>;
 using ByteImage = itk::Image<unsigned char, 2>;
+using WordImage = itk::Image<unsigned short, 2>;
 
 // .mhd and .nhdr are read but not written: their pixels live in a second file, which a rename
 // cannot swap in together with the header.
@@ -31,6 +34,8 @@ const std::vector<std::string> kWritableImages = {".nrrd", ".mha",  ".nii", ".ni
 const std::vector<std::string> kReadableImages = {".nrrd",   ".nhdr", ".mha",  ".mhd", ".nii",
                                                   ".nii.gz", ".tif",  ".tiff", ".png"};
 
+// An ITK image of the image's size and spacing (a channel axis, when there is one, is 1 apart),
+// carrying its metadata; the caller allocates or imports the pixels.
 template <class ImageType>
 typename ImageType::Pointer make_itk_image(const Image2D& image) {
     auto out = ImageType::New();
@@ -40,19 +45,82 @@ typename ImageType::Pointer make_itk_image(const Image2D& image) {
     region.SetSize(1, static_cast<itk::SizeValueType>(image.height()));
     spacing[0] = image.spacing[0];
     spacing[1] = image.spacing[1];
+    if constexpr (ImageType::ImageDimension == 3) {
+        region.SetSize(2, static_cast<itk::SizeValueType>(image.channels()));
+        spacing[2] = 1.0;
+    }
     out->SetRegions(region);
     out->SetSpacing(spacing);
+    itk::MetaDataDictionary& dictionary = out->GetMetaDataDictionary();
+    for (const auto& [key, value] : image.metadata)
+        itk::EncapsulateMetaData<std::string>(dictionary, key, value);
     return out;
 }
 
-unsigned char to_byte(float value, double low, double width) {
-    if (!(value > low)) return 0;  // also NaN
-    const double scaled = (static_cast<double>(value) - low) / width * 255.0;
-    if (scaled >= 255.0) return 255;
-    return static_cast<unsigned char>(std::floor(scaled + 0.5));
+// The ITK image borrows the pixels instead of copying them: a writer only reads its input.
+template <class ImageType>
+void write_floats(const Image2D& image, const std::string& path, const std::string& extension) {
+    auto floats = make_itk_image<ImageType>(image);
+    floats->GetPixelContainer()->SetImportPointer(
+        const_cast<float*>(image.pixels.host_data()),
+        static_cast<itk::SizeValueType>(image.pixels.size()), false);
+    detail::write_itk_image(floats.GetPointer(), path, extension, "image");
+}
+
+template <class ImageType>
+void write_png(const Image2D& image, const std::string& path, const Window& window, int bits) {
+    auto levels = make_itk_image<ImageType>(image);
+    levels->Allocate();
+    auto* out = levels->GetBufferPointer();
+    const float* pixels = image.pixels.host_data();
+    for (int64_t i = 0; i < image.pixels.size(); ++i)
+        out[i] = static_cast<typename ImageType::PixelType>(png_level(pixels[i], window, bits));
+    detail::write_itk_image(levels.GetPointer(), path, ".png", "image");
+}
+
+template <class ImageType>
+Image2D read_floats(const std::string& path, const std::string& kind) {
+    constexpr unsigned dimensions = ImageType::ImageDimension;
+    itk::ImageIOBase::Pointer io =
+        detail::read_itk_header(path, kind, "pixel", dimensions, kReadableImages);
+    for (unsigned i = 0; i < 2; ++i) {
+        const double spacing = io->GetSpacing(i);
+        if (!std::isfinite(spacing) || spacing <= 0) {
+            throw InvalidArgument(path + ": pixel spacing " + std::to_string(spacing) +
+                                  " mm, expected a finite value > 0");
+        }
+    }
+
+    auto reader = itk::ImageFileReader<ImageType>::New();
+    reader->SetFileName(path);
+    reader->SetImageIO(io);
+    try {
+        reader->Update();
+    } catch (const itk::ExceptionObject& error) {
+        throw InvalidArgument(path + ": cannot read the pixel data (truncated or damaged file?): " +
+                              detail::itk_reason(error, "", path));
+    } catch (const std::bad_alloc&) {
+        throw Error(path + ": not enough memory to load the " + kind);
+    }
+    const ImageType* loaded = reader->GetOutput();
+    const auto size = loaded->GetBufferedRegion().GetSize();
+    Image2D image = Image2D::allocate(static_cast<int64_t>(size[0]), static_cast<int64_t>(size[1]),
+                                      io->GetSpacing(0), io->GetSpacing(1),
+                                      dimensions == 3 ? static_cast<int64_t>(size[2]) : 1);
+    std::copy_n(loaded->GetBufferPointer(), image.pixels.size(), image.pixels.host_data());
+    return image;
 }
 
 }  // namespace
+
+unsigned png_level(float value, const Window& window, int bits) {
+    const double top = bits == 16 ? 65535.0 : 255.0;
+    const double low = window.level - 0.5 * window.width;
+    if (!(value > low)) return 0;  // also NaN
+    const double scaled = (static_cast<double>(value) - low) / window.width * top;
+    if (scaled >= top) return static_cast<unsigned>(top);
+    return static_cast<unsigned>(std::floor(scaled + 0.5));
+}
 
 Window automatic_window(const Image2D& image) {
     const float* data = image.pixels.host_data();
@@ -82,7 +150,8 @@ Window automatic_window(const Image2D& image) {
     return window;
 }
 
-void write_image(const Image2D& image, const std::string& path, const Window& window) {
+void write_image(const Image2D& image, const std::string& path, const Window& window,
+                 int png_bits) {
     const std::string extension = file_extension(path);
     if (!is_image_extension(extension)) {
         const std::string named =
@@ -92,9 +161,8 @@ void write_image(const Image2D& image, const std::string& path, const Window& wi
                               " (.mhd is read only: write .mha, which keeps header and pixels in "
                               "one file)");
     }
-    if (!image.pixels.bound() || image.pixels.extents()[2] != 1 || image.width() < 1 ||
-        image.height() < 1) {
-        throw InvalidArgument(path + ": the image to write has no pixels or is not 2D");
+    if (!image.pixels.bound() || image.width() < 1 || image.height() < 1 || image.channels() < 1) {
+        throw InvalidArgument(path + ": the image to write has no pixels");
     }
     for (int i = 0; i < 2; ++i) {
         if (!std::isfinite(image.spacing[i]) || image.spacing[i] <= 0) {
@@ -102,59 +170,43 @@ void write_image(const Image2D& image, const std::string& path, const Window& wi
                                   " mm, expected a finite value > 0");
         }
     }
-    const float* pixels = image.pixels.host_data();
-    const auto count = static_cast<itk::SizeValueType>(image.pixels.size());
 
     if (extension == ".png") {
+        if (png_bits != 8 && png_bits != 16) {
+            throw InvalidArgument(path + ": PNG bit depth " + std::to_string(png_bits) +
+                                  ", expected 8 or 16");
+        }
+        if (image.channels() != 1) {
+            throw InvalidArgument(path + ": a PNG holds one grey image, this one has " +
+                                  std::to_string(image.channels()) +
+                                  " channels; write each channel to a PNG of its own, or the "
+                                  "stack to .nrrd, .mha, .nii or .tif");
+        }
         if (!std::isfinite(window.level) || !std::isfinite(window.width) || window.width <= 0) {
             throw InvalidArgument(path + ": window level " + std::to_string(window.level) +
                                   ", width " + std::to_string(window.width) +
                                   ", expected finite values and a width > 0");
         }
-        auto bytes = make_itk_image<ByteImage>(image);
-        bytes->Allocate();
-        unsigned char* out = bytes->GetBufferPointer();
-        const double low = window.level - 0.5 * window.width;
-        for (itk::SizeValueType i = 0; i < count; ++i)
-            out[i] = to_byte(pixels[i], low, window.width);
-        detail::write_itk_image(bytes.GetPointer(), path, extension, "image");
+        if (png_bits == 16) {
+            write_png<WordImage>(image, path, window, 16);
+        } else {
+            write_png<ByteImage>(image, path, window, 8);
+        }
         return;
     }
-
-    // The ITK image borrows the pixels instead of copying them: a writer only reads its input.
-    auto floats = make_itk_image<FloatImage>(image);
-    floats->GetPixelContainer()->SetImportPointer(const_cast<float*>(pixels), count, false);
-    detail::write_itk_image(floats.GetPointer(), path, extension, "image");
+    if (image.channels() == 1) {
+        write_floats<FloatImage>(image, path, extension);
+    } else {
+        write_floats<FloatStack>(image, path, extension);
+    }
 }
 
 Image2D read_image(const std::string& path) {
-    itk::ImageIOBase::Pointer io =
-        detail::read_itk_header(path, "image", "pixel", 2, kReadableImages);
-    for (unsigned i = 0; i < 2; ++i) {
-        const double spacing = io->GetSpacing(i);
-        if (!std::isfinite(spacing) || spacing <= 0) {
-            throw InvalidArgument(path + ": pixel spacing " + std::to_string(spacing) +
-                                  " mm, expected a finite value > 0");
-        }
-    }
+    return read_floats<FloatImage>(path, "image");
+}
 
-    auto reader = itk::ImageFileReader<FloatImage>::New();
-    reader->SetFileName(path);
-    reader->SetImageIO(io);
-    try {
-        reader->Update();
-    } catch (const itk::ExceptionObject& error) {
-        throw InvalidArgument(path + ": cannot read the pixel data (truncated or damaged file?): " +
-                              detail::itk_reason(error, "", path));
-    } catch (const std::bad_alloc&) {
-        throw Error(path + ": not enough memory to load the image");
-    }
-    const FloatImage* loaded = reader->GetOutput();
-    const auto size = loaded->GetBufferedRegion().GetSize();
-    Image2D image = Image2D::allocate(static_cast<int64_t>(size[0]), static_cast<int64_t>(size[1]),
-                                      io->GetSpacing(0), io->GetSpacing(1));
-    std::copy_n(loaded->GetBufferPointer(), image.pixels.size(), image.pixels.host_data());
-    return image;
+Image2D read_image_stack(const std::string& path) {
+    return read_floats<FloatStack>(path, "image stack");
 }
 
 bool is_image_extension(const std::string& extension) {

@@ -1,11 +1,16 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "kernels/drr/drr_settings.h"
 #include "kernels/geometry/carm_pose.h"
 #include "kernels/geometry/projection_geometry.h"
+#include "kernels/physics/attenuation.h"
+#include "kernels/physics/drr_output.h"
 
 namespace radon::recon {
 
@@ -20,10 +25,22 @@ struct DrrRecord {
     double pixel_spacing[2] = {0, 0};  // delx, dely
     std::string volume;                // file name or phantom description
     DrrSettings settings;
-    double water_attenuation = 0;  // 1/mm, for the HU -> attenuation conversion
+    double water_attenuation = 0;      // 1/mm, for the HU -> attenuation conversion
+    AttenuationSpec attenuation_spec;  // as chosen
+    AttenuationModel attenuation;      // the coefficients it gave
+    DrrOutput output;
+    std::string labels_file;                 // label map, when one was attached
+    std::vector<uint16_t> label_subset;      // labels rendered together, if any
+    std::vector<uint16_t> channel_labels;    // the label of each channel, if per-label channels
+    std::vector<std::string> channel_files;  // one PNG per channel, when written
 };
 
 std::string drr_record_json(const DrrRecord& record);
+
+// The geometry and what the values are, as header key/values (Image2D::metadata): every key
+// starts with "radon_"; vectors and matrices are space-separated numbers (the projection
+// matrix row-major, 12 numbers).
+std::vector<std::pair<std::string, std::string>> drr_record_metadata(const DrrRecord& record);
 
 // Written atomically.
 void write_drr_record(const DrrRecord& record, const std::string& path);

@@ -5,39 +5,16 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "recon/io/image_io.h"
+#include "tests/cli/cli_runner.h"
 #include "tests/common/test_registry.h"
 
-namespace {
-
-struct Run {
-    int exit_code = -1;
-    QString out, err;
-};
-
-Run run_radon(const QStringList& args) {
-    QProcess p;
-    p.start(RADON_CLI_PATH, args);
-    Run r;
-    if (!p.waitForFinished(600000)) {
-        p.kill();
-        return r;
-    }
-    r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromLocal8Bit(p.readAllStandardOutput());
-    r.err = QString::fromLocal8Bit(p.readAllStandardError());
-    return r;
-}
-
-// A small phantom grid keeps each run well under a second.
-const QStringList kSmallPhantom = {"--phantom", "shepp-logan",       "--phantom-size",
-                                   "48,48,48",  "--phantom-spacing", "4,4,4"};
-
-}  // namespace
+using radon::test::kSmallPhantom;
+using radon::test::Run;
+using radon::test::run_radon;
 
 class TestCli : public QObject {
     Q_OBJECT
