@@ -1,5 +1,4 @@
 #include <omp.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -9,6 +8,7 @@
 #include <sstream>
 
 #include "kernels/core/error.h"
+#include "kernels/core/host_memory.h"
 #include "kernels/drr/drr_cpu_lanes.h"
 #include "kernels/drr/drr_ray_params.h"
 #include "kernels/drr/drr_ray_setup.h"
@@ -17,13 +17,6 @@
 
 namespace radon {
 namespace {
-
-// Physical memory, for deciding whether a reordered copy of the volume is affordable.
-std::size_t physical_memory_bytes() {
-    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-    return pages > 0 && page > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page)
-                                 : 0;
-}
 
 // The volume with axis `fastest` contiguous in memory, the other two in their original order.
 struct VolumeLayout {
