@@ -101,12 +101,12 @@ CASES = [
 ]
 
 
-def write_volume(path):
+def write_volume(path, background=0.0):
     image = sitk.Image(list(SIZE), sitk.sitkFloat32)
     image.SetSpacing(SPACING)
     image.SetOrigin(ORIGIN_LPS)
     image.SetDirection(DIRECTION.flatten().tolist())
-    voxels = np.zeros(SIZE[::-1], dtype=np.float32)  # numpy view is (k, j, i)
+    voxels = np.full(SIZE[::-1], background, dtype=np.float32)  # numpy view is (k, j, i)
     i0, j0, k0 = MARKER_BEGIN
     n = MARKER_SIZE
     voxels[k0 : k0 + n, j0 : j0 + n, i0 : i0 + n] = 1000.0
@@ -248,12 +248,17 @@ def cxx(v):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workdir", default=tempfile.mkdtemp(prefix="diffdrr_reference_"))
-    parser.add_argument("--images", action="store_true", help="also save DiffDRR's marker images (.npy)")
+    parser.add_argument("--images", action="store_true",
+                        help="also save DiffDRR's marker images (NAME.npy) and the CT in air")
     args = parser.parse_args()
     torch.set_default_dtype(torch.float64)
     os.makedirs(args.workdir, exist_ok=True)
     path = os.path.join(args.workdir, "marker_ct.nii.gz")
     image = write_volume(path)
+    if args.images:
+        # The same CT in air, for radon's water-linear HU model to see the marker alone, as
+        # DiffDRR's density does.
+        write_volume(os.path.join(args.workdir, "marker_ct_air.nii.gz"), background=-1000.0)
 
     # The file must hold the grid we meant, and DiffDRR (torchio) must read the RAS+ form of it.
     assert np.allclose(image.GetDirection(), DIRECTION.flatten(), atol=1e-6)
