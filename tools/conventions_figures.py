@@ -16,7 +16,7 @@ patient's right and left chest, readable by someone facing the patient), renders
 
 Usage (after building radon; needs numpy and matplotlib):
     python3 tools/conventions_figures.py --radon build/app/radon/radon --out docs/images \
-        [--diffdrr-image /tmp/ddref/euler_zxy_ap.npy --marker-ct /tmp/ddref/marker_ct.nii.gz]
+        [--diffdrr-image /tmp/ddref/euler_zxy_ap.npy --marker-ct /tmp/ddref/marker_ct_air.nii.gz]
 The two optional files come from `tools/diffdrr_reference.py --workdir /tmp/ddref --images`.
 """
 
