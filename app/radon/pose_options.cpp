@@ -1,16 +1,25 @@
 #include "app/radon/pose_options.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "kernels/core/error.h"
+#include "kernels/geometry/diffdrr_pose.h"
 
 namespace radon::cli {
 namespace {
 
 const std::vector<std::string> kCArmOptions = {"--preset", "--primary", "--secondary", "--roll",
                                                "--isocenter-offset"};
+const std::vector<std::string> kRigidOptions = {"--rotation",   "--convention", "--quaternion",
+                                                "--axis-angle", "--matrix",     "--translation"};
 const std::vector<std::string> kRigidRotations = {"--rotation", "--quaternion", "--axis-angle",
                                                   "--matrix"};
+
+const std::vector<std::string> kDiffDrrOptions = {
+    "--diffdrr-rotation",       "--diffdrr-parameterization", "--diffdrr-convention",
+    "--diffdrr-translation",    "--diffdrr-orientation",      "--diffdrr-center-volume",
+    "--diffdrr-reverse-x-axis", "--diffdrr-principal"};
 
 Vec3 vec3(const std::vector<double>& v) {
     return {v[0], v[1], v[2]};
@@ -22,6 +31,128 @@ std::string given(const Arguments& args, const std::vector<std::string>& names) 
         if (args.has(n)) out += (out.empty() ? "" : ", ") + n;
     }
     return out;
+}
+
+bool boolean(const Arguments& args, const std::string& name, bool fallback) {
+    if (!args.has(name)) return fallback;
+    std::string text = *args.value(name);
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    if (text == "true" || text == "1" || text == "yes") return true;
+    if (text == "false" || text == "0" || text == "no") return false;
+    throw InvalidArgument(name + ": '" + *args.value(name) + "' is not true or false");
+}
+
+// DRR(subject, sdd, height, delx, width, dely, x0, y0, reverse_x_axis): radon's own detector
+// options carry sdd, height, width, delx and dely with DiffDRR's meaning and defaults.
+DiffDrrDetector diffdrr_detector_from_arguments(const Arguments& args) {
+    DiffDrrDetector d;
+    d.sdd = args.number("--sdd", 1020.0);
+    d.height = args.integer("--height", 200);
+    d.width = args.integer("--width", d.height);
+    d.delx = args.number("--delx", 2.0);
+    d.dely = args.number("--dely", d.delx);
+    if (args.has("--diffdrr-principal")) {
+        const auto p = args.numbers("--diffdrr-principal", 2);
+        d.x0 = p[0];
+        d.y0 = p[1];
+    }
+    d.reverse_x_axis = boolean(args, "--diffdrr-reverse-x-axis", true);
+    d.validate();
+    return d;
+}
+
+// drr(rotation, translation, parameterization=..., convention=...) with angles in degrees, and
+// read(..., orientation=..., center_volume=...).
+DiffDrrPose diffdrr_pose_from_arguments(const Arguments& args) {
+    if (!args.has("--diffdrr-rotation")) {
+        throw InvalidArgument(
+            "a DiffDRR pose needs --diffdrr-rotation (the rotation given to drr(...)), in the "
+            "parameterization --diffdrr-parameterization names");
+    }
+    const std::string parameterization = args.text("--diffdrr-parameterization", "euler_angles");
+    if (args.has("--diffdrr-convention") && parameterization != "euler_angles") {
+        throw InvalidArgument("--diffdrr-convention applies to euler_angles only, not to " +
+                              parameterization);
+    }
+    DiffDrrPose pose;
+    if (parameterization == "matrix") {
+        if (args.has("--diffdrr-translation")) {
+            throw InvalidArgument(
+                "--diffdrr-parameterization matrix carries its own translation (DiffDRR ignores "
+                "the translation argument then); drop --diffdrr-translation");
+        }
+        const auto m = args.numbers("--diffdrr-rotation", 16);
+        std::array<double, 16> a{};
+        std::copy(m.begin(), m.end(), a.begin());
+        pose = diffdrr_pose_from_matrix(from_matrix4(a));
+    } else {
+        if (parameterization == "euler_angles") {
+            if (!args.has("--diffdrr-convention")) {
+                throw InvalidArgument(
+                    "--diffdrr-parameterization euler_angles needs --diffdrr-convention (DiffDRR "
+                    "has no default): give the convention of the drr(...) call, e.g. ZXY");
+            }
+            const auto a = args.numbers("--diffdrr-rotation", 3);
+            pose.rotation =
+                euler_to_matrix(deg_to_rad(1.0) * vec3(a),
+                                EulerConvention::parse(*args.value("--diffdrr-convention")));
+        } else if (parameterization == "axis_angle") {
+            pose.rotation =
+                axis_angle_to_matrix(deg_to_rad(1.0) * vec3(args.numbers("--diffdrr-rotation", 3)));
+        } else if (parameterization == "quaternion") {
+            const auto q = args.numbers("--diffdrr-rotation", 4);
+            pose.rotation = quaternion_to_matrix({q[0], q[1], q[2], q[3]});
+        } else {
+            throw InvalidArgument(
+                "--diffdrr-parameterization '" + parameterization +
+                "' is not supported: expected euler_angles, axis_angle, quaternion or matrix "
+                "(for another one, pass DiffDRR's convert(...).matrix as matrix)");
+        }
+        if (!args.has("--diffdrr-translation")) {
+            throw InvalidArgument(
+                "a DiffDRR pose needs --diffdrr-translation X,Y,Z (the translation given to "
+                "drr(...), mm)");
+        }
+        pose.translation = vec3(args.numbers("--diffdrr-translation", 3));
+    }
+    pose.orientation = parse_diffdrr_orientation(args.text("--diffdrr-orientation", "AP"));
+    pose.center_volume = boolean(args, "--diffdrr-center-volume", true);
+    return pose;
+}
+
+PoseChoice diffdrr_choice(const Arguments& args, Vec3 default_isocenter) {
+    std::vector<std::string> others = kCArmOptions;
+    others.insert(others.end(), kRigidOptions.begin(), kRigidOptions.end());
+    const std::string other = given(args, others);
+    if (!other.empty()) {
+        throw InvalidArgument("give the pose either as a DiffDRR pose (--diffdrr-...) or as " +
+                              other + ", not both");
+    }
+    if (args.has("--sad")) {
+        throw InvalidArgument(
+            "--sad does not apply to a DiffDRR pose: its source sits where --diffdrr-translation "
+            "puts it");
+    }
+    if (args.has("--principal")) {
+        throw InvalidArgument(
+            "--principal does not apply to a DiffDRR pose: give DiffDRR's x0, y0 as "
+            "--diffdrr-principal X0,Y0");
+    }
+    const DiffDrrDetector detector = diffdrr_detector_from_arguments(args);
+    const DiffDrrPose pose = diffdrr_pose_from_arguments(args);
+    const DiffDrrView view = diffdrr_view(pose, detector, default_isocenter);
+    // The options are checked once before the volume is loaded, with the origin standing in
+    // for its centre. A centred pose is placed relative to the centre, so the check holds then;
+    // an uncentred one stays where the file puts the volume, known only once it is loaded.
+    const bool volume_known = pose.center_volume || default_isocenter.x != 0 ||
+                              default_isocenter.y != 0 || default_isocenter.z != 0;
+    if (volume_known) view.check_volume_between_source_and_detector();
+    PoseChoice choice;
+    choice.carm_to_world = view.carm_to_world;
+    choice.sad = view.sad;
+    choice.sdd = view.sdd;
+    return choice;
 }
 
 RigidTransform rigid_from_arguments(const Arguments& args, Vec3 default_isocenter) {
@@ -60,10 +191,14 @@ RigidTransform rigid_from_arguments(const Arguments& args, Vec3 default_isocente
 }  // namespace
 
 const std::vector<std::string>& pose_options() {
-    static const std::vector<std::string> options = {
-        "--preset",      "--primary",    "--secondary",  "--roll",       "--isocenter-offset",
-        "--rotation",    "--convention", "--quaternion", "--axis-angle", "--matrix",
-        "--translation", "--sad",        "--sdd"};
+    static const std::vector<std::string> options = [] {
+        std::vector<std::string> o = {
+            "--preset",      "--primary",    "--secondary",  "--roll",       "--isocenter-offset",
+            "--rotation",    "--convention", "--quaternion", "--axis-angle", "--matrix",
+            "--translation", "--sad",        "--sdd"};
+        o.insert(o.end(), kDiffDrrOptions.begin(), kDiffDrrOptions.end());
+        return o;
+    }();
     return options;
 }
 
@@ -74,12 +209,12 @@ const std::vector<std::string>& detector_options() {
 }
 
 PoseChoice pose_from_arguments(const Arguments& args, Vec3 default_isocenter) {
+    if (!given(args, kDiffDrrOptions).empty()) return diffdrr_choice(args, default_isocenter);
     PoseChoice choice;
     choice.sad = args.number("--sad", 850.0);
     choice.sdd = args.number("--sdd", 1020.0);
     const std::string carm_given = given(args, kCArmOptions);
-    const std::string rigid_given = given(args, {"--rotation", "--convention", "--quaternion",
-                                                 "--axis-angle", "--matrix", "--translation"});
+    const std::string rigid_given = given(args, kRigidOptions);
     if (!carm_given.empty() && !rigid_given.empty()) {
         throw InvalidArgument("give the pose either as C-arm angles (" + carm_given +
                               ") or as a rigid transform (" + rigid_given + "), not both");
@@ -110,14 +245,18 @@ PoseChoice pose_from_arguments(const Arguments& args, Vec3 default_isocenter) {
 
 Detector detector_from_arguments(const Arguments& args) {
     Detector d;
-    d.height = args.integer("--height", 200);
-    d.width = args.integer("--width", d.height);
-    d.delx = args.number("--delx", 2.0);
-    d.dely = args.number("--dely", d.delx);
-    if (args.has("--principal")) {
-        const auto p = args.numbers("--principal", 2);
-        d.principal_u = p[0];
-        d.principal_v = p[1];
+    if (!given(args, kDiffDrrOptions).empty()) {
+        d = diffdrr_detector(diffdrr_detector_from_arguments(args));
+    } else {
+        d.height = args.integer("--height", 200);
+        d.width = args.integer("--width", d.height);
+        d.delx = args.number("--delx", 2.0);
+        d.dely = args.number("--dely", d.delx);
+        if (args.has("--principal")) {
+            const auto p = args.numbers("--principal", 2);
+            d.principal_u = p[0];
+            d.principal_v = p[1];
+        }
     }
     if (d.width > 16384 || d.height > 16384) {
         throw InvalidArgument("detector is " + std::to_string(d.width) + "x" +

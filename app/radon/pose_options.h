@@ -12,8 +12,9 @@
 
 namespace radon::cli {
 
-// A pose as the user gave it: C-arm angles (the default) or a rigid transform of the C-arm
-// frame (Euler angles in any convention, quaternion, axis-angle or 4x4 matrix).
+// A pose as the user gave it: C-arm angles (the default), a rigid transform of the C-arm frame
+// (Euler angles in any convention, quaternion, axis-angle or 4x4 matrix), or a DiffDRR pose
+// (--diffdrr-*, see kernels/geometry/diffdrr_pose.h), whose carm_to_world may include a mirror.
 struct PoseChoice {
     std::optional<CArmPose> carm;
     RigidTransform carm_to_world;
@@ -24,10 +25,12 @@ struct PoseChoice {
 const std::vector<std::string>& pose_options();
 const std::vector<std::string>& detector_options();
 
-// Reads and validates the pose options; `default_isocenter` is the volume centre. Throws
-// InvalidArgument for conflicting or malformed options, an unknown convention or preset, or
-// SDD <= SAD.
+// Reads and validates the pose options; `default_isocenter` is the volume centre, or the origin
+// for a check before the volume is loaded. Throws InvalidArgument for conflicting or malformed
+// options, an unknown convention or preset, SDD <= SAD, or a DiffDRR pose whose volume does not
+// lie between source and detector.
 PoseChoice pose_from_arguments(const Arguments& args, Vec3 default_isocenter);
+// With a DiffDRR pose, --diffdrr-principal and --diffdrr-reverse-x-axis set the principal point.
 Detector detector_from_arguments(const Arguments& args);
 
 }  // namespace radon::cli
