@@ -42,7 +42,7 @@ Vec3 grid_spacing(const Arguments& args, Vec3 fallback) {
 
 const std::vector<std::string>& volume_source_options() {
     static const std::vector<std::string> options = {"--phantom", "--phantom-size",
-                                                     "--phantom-spacing", "--mu-water"};
+                                                     "--phantom-spacing", "--mu-water", "--series"};
     return options;
 }
 
@@ -74,6 +74,9 @@ void check_volume_source(const Arguments& args) {
     } else if (args.has("--phantom-size") || args.has("--phantom-spacing")) {
         throw InvalidArgument("--phantom-size and --phantom-spacing apply to phantoms only");
     }
+    if (args.has("--series") && files.empty()) {
+        throw InvalidArgument("--series chooses a series of a DICOM folder: give the folder too");
+    }
     const double mu_water = args.number("--mu-water", kWaterAttenuation60keV);
     if (mu_water <= 0 || mu_water > 1) {
         std::ostringstream msg;
@@ -86,8 +89,9 @@ recon::Volume load_hu_volume(const Arguments& args, std::string& description) {
     check_volume_source(args);
     if (!args.positional().empty()) {
         const std::string& path = args.positional()[0];
-        description = path;
-        return recon::read_volume(path);
+        const std::string series = args.text("--series", "");
+        description = series.empty() ? path : path + " (series " + series + ")";
+        return recon::read_volume(path, series);
     } else {
         const std::string name = args.text("--phantom", "thorax");
         const bool thorax = name == "thorax";

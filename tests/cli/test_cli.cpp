@@ -10,28 +10,13 @@
 #include <QtTest>
 
 #include "recon/io/image_io.h"
+#include "tests/cli/cli_runner.h"
 #include "tests/common/test_registry.h"
 
 namespace {
 
-struct Run {
-    int exit_code = -1;
-    QString out, err;
-};
-
-Run run_radon(const QStringList& args) {
-    QProcess p;
-    p.start(RADON_CLI_PATH, args);
-    Run r;
-    if (!p.waitForFinished(600000)) {
-        p.kill();
-        return r;
-    }
-    r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromLocal8Bit(p.readAllStandardOutput());
-    r.err = QString::fromLocal8Bit(p.readAllStandardError());
-    return r;
-}
+using radon::test::Run;
+using radon::test::run_radon;
 
 // A small phantom grid keeps each run well under a second.
 const QStringList kSmallPhantom = {"--phantom", "shepp-logan",       "--phantom-size",
