@@ -22,12 +22,13 @@ namespace {
 const char* kUsage = R"(usage: radon drr [VOLUME | --phantom thorax|shepp-logan] -o OUTPUT [options]
 
 Renders a digitally reconstructed radiograph. VOLUME is a CT in HU (.nii, .nii.gz, .nrrd, .nhdr,
-.mha, .mhd, a DICOM file or folder); without one the built-in thorax phantom is used. OUTPUT may be given several times;
+.mha, .mhd); without one the built-in thorax phantom is used. OUTPUT may be given several times;
 its extension picks the format: .nrrd .mha .nii .nii.gz .tif .tiff (float) or .png (windowed).
 Next to the images, <OUTPUT without extension>.json holds the geometry.
 
 Volume:    --phantom NAME  --phantom-size NX,NY,NZ  --phantom-spacing SX,SY,SZ (mm)
-           --series UID|DESCRIPTION  one series of a DICOM folder ('radon series' lists them)
+           VOLUME may also be a DICOM file or folder; --series UID|DESCRIPTION chooses one
+           series of a folder ('radon series' lists them)
            --mu-water PER_MM   water attenuation for HU -> mu (default 0.02059, 60 keV)
 C-arm:     --preset AP|PA|LAT-L|LAT-R  --primary DEG (LAO+)  --secondary DEG (CRAN+)
            --roll DEG  --isocenter-offset X,Y,Z (mm from the volume centre)

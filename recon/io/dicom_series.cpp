@@ -15,6 +15,8 @@
 #include <system_error>
 #include <vector>
 
+#include <omp.h>
+
 #include "gdcmAttribute.h"
 #include "gdcmDataSet.h"
 #include "gdcmReader.h"
@@ -501,10 +503,10 @@ void check_pixel_payload(const DicomImageHeader& image) {
                           detail::itk_reason(error, "", file));
 }
 
-void read_slice(const DicomImageHeader& image, const VolumeGrid& grid, float* out) {
+void read_slice(itk::GDCMImageIO* io, const DicomImageHeader& image, const VolumeGrid& grid,
+                float* out) {
     check_pixel_payload(image);
     const std::size_t slice = static_cast<std::size_t>(grid.size[0] * grid.size[1]);
-    auto io = itk::GDCMImageIO::New();
     try {
         io->SetFileName(image.path);
         io->ReadImageInformation();
@@ -524,8 +526,9 @@ void read_slice(const DicomImageHeader& image, const VolumeGrid& grid, float* ou
     }
 }
 
-// Files are parsed in parallel (each thread with its own reader): parsing, not the disk, takes
-// most of the time once the files are cached. The error of the first failing slice is reported.
+// Files are parsed in parallel, each thread with its own reader, made before the threads start
+// (ITK sets up its object factories on first use): parsing, not the disk, takes most of the time
+// once the files are cached. The error of the first failing slice is reported.
 void read_slices(const SeriesLayout& layout, Volume& volume) {
     const auto& images = layout.files->images;
     const auto& order = layout.arrangement.order;
@@ -533,10 +536,14 @@ void read_slices(const SeriesLayout& layout, Volume& volume) {
     float* voxels = volume.voxels.host_data();
     const auto count = static_cast<int64_t>(order.size());
     std::vector<std::exception_ptr> failures(order.size());
+    std::vector<itk::GDCMImageIO::Pointer> readers(static_cast<std::size_t>(omp_get_max_threads()));
+    for (auto& reader : readers)
+        reader = itk::GDCMImageIO::New();
 #pragma omp parallel for schedule(dynamic, 1)
     for (int64_t k = 0; k < count; ++k) {
         try {
-            read_slice(images[order[k]], volume.grid, voxels + k * slice);
+            read_slice(readers[static_cast<std::size_t>(omp_get_thread_num())], images[order[k]],
+                       volume.grid, voxels + k * slice);
         } catch (...) {
             failures[k] = std::current_exception();
         }
@@ -571,13 +578,12 @@ Volume read_layout(const std::string& where, const SeriesLayout& layout) {
     const SliceArrangement& a = layout.arrangement;
     if (!a.problem.empty()) throw InvalidArgument(where + ": " + a.problem + "; " + layout.advice);
     a.grid.validate(where);
-    const DicomImageHeader& first = layout.files->images[0];
     // The float volume, plus for a multi-frame file GDCM's copy of the file and of its
     // rescaled values while it is read whole.
     const double bytes_per_voxel = layout.multiframe ? sizeof(float) + 2.0 * sizeof(int16_t)
                                                      : static_cast<double>(sizeof(float));
     detail::check_loadable_size(
-        first.path,
+        where,
         {static_cast<uint64_t>(a.grid.size[0]), static_cast<uint64_t>(a.grid.size[1]),
          static_cast<uint64_t>(a.grid.size[2])},
         "voxel", bytes_per_voxel);
