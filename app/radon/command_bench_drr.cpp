@@ -12,6 +12,7 @@
 
 #include "app/radon/arguments.h"
 #include "app/radon/commands.h"
+#include "app/radon/peak_memory.h"
 #include "app/radon/volume_source.h"
 #include "kernels/backend/devices.h"
 #include "kernels/core/error.h"
@@ -68,21 +69,6 @@ std::vector<int64_t> integer_list(const std::string& text, const std::string& wh
     }
     if (out.empty()) throw InvalidArgument(what + ": empty list");
     return out;
-}
-
-// Peak resident memory since the last reset, from the kernel's own accounting.
-void reset_peak_memory() {
-    std::ofstream clear("/proc/self/clear_refs");
-    clear << "5";
-}
-
-double peak_memory_mb() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-    }
-    return 0;
 }
 
 double median(std::vector<double> v) {

@@ -33,6 +33,8 @@ headers also hold the projection matrix and source) or .png (windowed). Next to 
 <OUTPUT without extension>.json holds the geometry.
 
 Volume:    --phantom NAME  --phantom-size NX,NY,NZ  --phantom-spacing SX,SY,SZ (mm)
+           VOLUME may also be a DICOM file or folder; --series UID|DESCRIPTION chooses one
+           series of a folder ('radon series' lists them)
 Physics:   --attenuation water|bilinear|diffdrr  HU -> attenuation (water)
            --energy KEV       effective energy, 20-150 keV (60; water and bilinear)
            --mu-water PER_MM  water attenuation instead of an energy (water only)

@@ -11,5 +11,6 @@ int run_drr(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 int run_info(const std::vector<std::string>& args);
 int run_phantom(const std::vector<std::string>& args);
+int run_series(const std::vector<std::string>& args);
 
 }  // namespace radon::cli

@@ -16,7 +16,8 @@ Commands:
   drr          render a DRR of a CT volume or a built-in phantom
   bench drr    time DRR rendering over detector and patch sizes
   phantom      write a built-in phantom as a CT volume
-  info         versions, compute devices and build options
+  series       list the DICOM series of a folder
+  info         versions, devices and build options; or a volume's grid, values and load cost
 
 Run 'radon COMMAND --help' for the options of a command.
 )";
@@ -40,8 +41,10 @@ int main(int argc, char** argv) {
         if (command == "bench") return radon::cli::run_bench(args);
         if (command == "info") return radon::cli::run_info(args);
         if (command == "phantom") return radon::cli::run_phantom(args);
+        if (command == "series") return radon::cli::run_series(args);
         std::fprintf(stderr,
-                     "radon: error: unknown command '%s' (expected drr, bench, phantom or info)\n",
+                     "radon: error: unknown command '%s' (expected drr, bench, phantom, series or "
+                     "info)\n",
                      command.c_str());
         return 2;
     } catch (const radon::InvalidArgument& e) {

@@ -43,7 +43,8 @@ Vec3 grid_spacing(const Arguments& args, Vec3 fallback) {
 
 const std::vector<std::string>& volume_source_options() {
     static const std::vector<std::string> options = [] {
-        std::vector<std::string> list = {"--phantom", "--phantom-size", "--phantom-spacing"};
+        std::vector<std::string> list = {"--phantom", "--phantom-size", "--phantom-spacing",
+                                         "--series"};
         list.insert(list.end(), attenuation_options().begin(), attenuation_options().end());
         return list;
     }();
@@ -78,14 +79,18 @@ void check_volume_source(const Arguments& args) {
     } else if (args.has("--phantom-size") || args.has("--phantom-spacing")) {
         throw InvalidArgument("--phantom-size and --phantom-spacing apply to phantoms only");
     }
+    if (args.has("--series") && files.empty()) {
+        throw InvalidArgument("--series chooses a series of a DICOM folder: give the folder too");
+    }
 }
 
 recon::Volume load_hu_volume(const Arguments& args, std::string& description) {
     check_volume_source(args);
     if (!args.positional().empty()) {
         const std::string& path = args.positional()[0];
-        description = path;
-        return recon::read_volume(path);
+        const std::string series = args.text("--series", "");
+        description = series.empty() ? path : path + " (series " + series + ")";
+        return recon::read_volume(path, series);
     } else {
         const std::string name = args.text("--phantom", "thorax");
         const bool thorax = name == "thorax";

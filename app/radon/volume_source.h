@@ -14,8 +14,9 @@
 
 namespace radon::cli {
 
-// The volume a command works on: a file given as the positional argument, or a built-in
-// phantom voxelised on a chosen grid (the thorax phantom when nothing is given).
+// The volume a command works on: a file or DICOM folder given as the positional argument (with
+// --series to choose one series of a folder), or a built-in phantom voxelised on a chosen grid
+// (the thorax phantom when nothing is given).
 struct VolumeSource {
     recon::Volume hu;
     Array<float> attenuation;  // 1/mm, from the HU by attenuation_model

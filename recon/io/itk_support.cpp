@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -13,7 +14,10 @@
 #include <system_error>
 #include <vector>
 
+#include "itkConvertPixelBuffer.h"
+#include "itkDefaultConvertPixelTraits.h"
 #include "itkImageIOFactory.h"
+#include "itkImageIORegion.h"
 #include "itkMetaImageIO.h"
 #include "itkMetaImageIOFactory.h"
 #include "itkNiftiImageIO.h"
@@ -34,11 +38,20 @@ namespace radon::recon::detail {
 
 namespace fs = std::filesystem;
 
+// DICOM pads odd-length strings with a space or a NUL; neither is part of a value.
 std::string trimmed(const std::string& s) {
-    const auto first = s.find_first_not_of(" \t\r");
+    const std::string blank(" \t\r\n\0", 5);
+    const auto first = s.find_first_not_of(blank);
     if (first == std::string::npos) return std::string();
-    const auto last = s.find_last_not_of(" \t\r");
+    const auto last = s.find_last_not_of(blank);
     return s.substr(first, last - first + 1);
+}
+
+bool equals_ignoring_case(const std::string& a, const std::string& b) {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+               return std::tolower(x) == std::tolower(y);
+           });
 }
 
 // ITK only registers its IO factories by itself when a project includes ITK's use-file, which
@@ -133,6 +146,119 @@ itk::ImageIOBase::Pointer make_itk_io(const std::string& extension) {
     return nullptr;
 }
 
+// Sizes are checked before anything is allocated: a damaged or hostile header can claim
+// petabytes, and the allocation would then fail late, or succeed and start swapping.
+uint64_t check_loadable_size(const std::string& path, const std::vector<uint64_t>& shape,
+                             const std::string& element, double bytes_per_element) {
+    std::ostringstream shape_text;
+    double count = 1;
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        shape_text << (i ? " x " : "") << shape[i];
+        count *= static_cast<double>(shape[i]);
+    }
+    if (count < 1) {
+        throw InvalidArgument(path + ": has no " + element + "s (size " + shape_text.str() + ")");
+    }
+    // Projectors index elements with 32-bit integers on the device.
+    const double max_count = static_cast<double>(std::numeric_limits<int32_t>::max());
+    if (count > max_count) {
+        std::ostringstream msg;
+        msg << path << ": the header claims " << shape_text.str() << " = " << count << " "
+            << element << "s, more than the " << static_cast<int64_t>(max_count)
+            << " Radon Studio can hold (damaged header?)";
+        throw InvalidArgument(msg.str());
+    }
+    const double pages = static_cast<double>(sysconf(_SC_PHYS_PAGES));
+    const double page_size = static_cast<double>(sysconf(_SC_PAGE_SIZE));
+    const double needed = count * bytes_per_element;
+    if (pages > 0 && page_size > 0 && needed > pages * page_size) {
+        const double gib = 1024.0 * 1024.0 * 1024.0;
+        std::ostringstream msg;
+        msg.precision(3);
+        msg << path << ": " << shape_text.str() << " " << element << "s need about " << needed / gib
+            << " GiB of memory to load, more than this machine's " << pages * page_size / gib
+            << " GiB";
+        throw InvalidArgument(msg.str());
+    }
+    return static_cast<uint64_t>(count);
+}
+
+namespace {
+
+// Stored values to float by ITK's own pixel conversion.
+template <class T>
+void convert_values(const char* stored, float* out, std::size_t n) {
+    itk::ConvertPixelBuffer<T, float, itk::DefaultConvertPixelTraits<float>>::Convert(
+        reinterpret_cast<T*>(const_cast<char*>(stored)), 1, out, n);
+}
+
+void convert_to_float(const std::string& path, const char* stored, itk::IOComponentEnum type,
+                      float* out, std::size_t n) {
+    using C = itk::IOComponentEnum;
+    switch (type) {
+        case C::UCHAR:
+            return convert_values<unsigned char>(stored, out, n);
+        case C::CHAR:
+            return convert_values<signed char>(stored, out, n);
+        case C::USHORT:
+            return convert_values<unsigned short>(stored, out, n);
+        case C::SHORT:
+            return convert_values<short>(stored, out, n);
+        case C::UINT:
+            return convert_values<unsigned int>(stored, out, n);
+        case C::INT:
+            return convert_values<int>(stored, out, n);
+        case C::ULONG:
+            return convert_values<unsigned long>(stored, out, n);
+        case C::LONG:
+            return convert_values<long>(stored, out, n);
+        case C::ULONGLONG:
+            return convert_values<unsigned long long>(stored, out, n);
+        case C::LONGLONG:
+            return convert_values<long long>(stored, out, n);
+        case C::FLOAT:
+            return convert_values<float>(stored, out, n);
+        case C::DOUBLE:
+            return convert_values<double>(stored, out, n);
+        default:
+            throw InvalidArgument(path + ": has values of type " +
+                                  itk::ImageIOBase::GetComponentTypeAsString(type) +
+                                  ", which cannot be converted to float");
+    }
+}
+
+}  // namespace
+
+void read_pixels_as_float(itk::ImageIOBase* io, const std::string& path, float* out,
+                          std::size_t count, std::size_t plane) {
+    const unsigned dimensions = io->GetNumberOfDimensions();
+    itk::ImageIORegion region(dimensions);
+    for (unsigned i = 0; i < dimensions; ++i) {
+        region.SetIndex(i, 0);
+        region.SetSize(i, io->GetDimensions(i));
+    }
+    io->SetIORegion(region);
+    const std::size_t value_size = io->GetComponentSize();
+    const std::size_t bytes = static_cast<std::size_t>(io->GetImageSizeInBytes());
+    if (io->GetNumberOfComponents() != 1 || bytes != count * value_size) {
+        throw InvalidArgument(path + ": the reader's size of the pixel data disagrees with the " +
+                              "header");
+    }
+    std::vector<char> separate;
+    char* stored = reinterpret_cast<char*>(out) + count * sizeof(float) - bytes;
+    if (value_size > sizeof(float)) {
+        separate.resize(bytes);
+        stored = separate.data();
+    }
+    io->Read(stored);
+    std::vector<char> one_plane(plane * value_size);
+    for (std::size_t first = 0; first < count; first += plane) {
+        const std::size_t n = std::min(plane, count - first);
+        std::copy_n(stored + first * value_size, n * value_size, one_plane.data());
+        convert_to_float(path, one_plane.data(), io->GetComponentType(), out + first, n);
+    }
+}
+
 // Everything that can be known about a file before its pixels are read, checked in the order a
 // user would fix them: the file itself, its format, its shape, its size, then its completeness.
 itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::string& kind,
@@ -196,43 +322,15 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
                               std::to_string(dimensions) + "D " + kind);
     }
 
-    // Sizes are checked before anything is allocated: a damaged or hostile header can claim
-    // petabytes, and the allocation would then fail late, or succeed and start swapping.
-    std::ostringstream shape;
-    double count = 1;
-    for (unsigned i = 0; i < found; ++i) {
-        shape << (i ? " x " : "") << io->GetDimensions(i);
-        count *= static_cast<double>(io->GetDimensions(i));
-    }
-    if (count < 1) {
-        throw InvalidArgument(path + ": has no " + element + "s (size " + shape.str() + ")");
-    }
-    // Projectors index elements with 32-bit integers on the device.
-    const double max_count = static_cast<double>(std::numeric_limits<int32_t>::max());
-    if (count > max_count) {
-        std::ostringstream msg;
-        msg << path << ": the header claims " << shape.str() << " = " << count << " " << element
-            << "s, more than the " << static_cast<int64_t>(max_count)
-            << " Radon Studio can hold (damaged header?)";
-        throw InvalidArgument(msg.str());
-    }
-    // Peak use while reading: ITK's float image and our copy of it, plus the file's own buffer
-    // while ITK converts another pixel type to float.
-    const bool converts = io->GetComponentType() != itk::IOComponentEnum::FLOAT;
+    std::vector<uint64_t> shape;
+    for (unsigned i = 0; i < found; ++i)
+        shape.push_back(io->GetDimensions(i));
+    // Peak use while reading (read_pixels_as_float): the float volume, and a reader's own copy of
+    // the stored values, and for values wider than a float a second one.
+    const double value_size = static_cast<double>(io->GetComponentSize());
     const double bytes_per_element =
-        2.0 * sizeof(float) + (converts ? static_cast<double>(io->GetComponentSize()) : 0.0);
-    const double pages = static_cast<double>(sysconf(_SC_PHYS_PAGES));
-    const double page_size = static_cast<double>(sysconf(_SC_PAGE_SIZE));
-    const double needed = count * bytes_per_element;
-    if (pages > 0 && page_size > 0 && needed > pages * page_size) {
-        const double gib = 1024.0 * 1024.0 * 1024.0;
-        std::ostringstream msg;
-        msg.precision(3);
-        msg << path << ": " << shape.str() << " " << element << "s need about " << needed / gib
-            << " GiB of memory to load, more than this machine's " << pages * page_size / gib
-            << " GiB";
-        throw InvalidArgument(msg.str());
-    }
+        sizeof(float) + (value_size > sizeof(float) ? 2.0 : 1.0) * value_size;
+    const uint64_t count = check_loadable_size(path, shape, element, bytes_per_element);
 
     const std::string reader = io->GetNameOfClass();
     if (reader == "MetaImageIO") {

@@ -1,6 +1,8 @@
 // ITK includes are fine here: only recon/io .cpp files include this header, never another header.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,13 +35,32 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
                                           const std::string& element, unsigned dimensions,
                                           const std::vector<std::string>& readable);
 
+// Checks, before anything is allocated, that `shape` (elements along each dimension, as a header
+// claims it) is not empty, fits the 32-bit element indices of the projectors, and that
+// `bytes_per_element` times its element count (the peak while loading) fits this machine's
+// memory. Returns the element count; throws InvalidArgument naming `path`.
+uint64_t check_loadable_size(const std::string& path, const std::vector<uint64_t>& shape,
+                             const std::string& element, double bytes_per_element);
+
+// Reads all pixels of `io` (its header already read; one value per pixel, `count` of them) into
+// `out` as float, in at most the memory of `out` plus the reader's own buffers: the stored values
+// are read into the end of `out` and converted plane by plane (`plane` values) towards its start,
+// where each converted plane ends before the next stored one begins. Stored values wider than a
+// float need a separate buffer. Throws itk::ExceptionObject from the reader, InvalidArgument
+// naming `path` when the reader's size disagrees with `count`.
+void read_pixels_as_float(itk::ImageIOBase* io, const std::string& path, float* out,
+                          std::size_t count, std::size_t plane);
+
 // For messages that list the accepted extensions, so that they never drift from the lists.
 std::string join_extensions(const std::vector<std::string>& extensions);
 
 bool contains(const std::vector<std::string>& list, const std::string& item);
 
-// Also strips '\r', so that headers and messages written with Windows line ends compare equal.
+// Also strips '\r', '\n' and NUL, so that headers and messages written with Windows line ends,
+// and DICOM strings padded to even length, compare equal.
 std::string trimmed(const std::string& s);
+
+bool equals_ignoring_case(const std::string& a, const std::string& b);
 
 // Writes `image` to `path` atomically with the ImageIO its extension names; `what` ("image",
 // "volume") names the object in the one-line error.

@@ -3,17 +3,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <new>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "itkImage.h"
-#include "itkImageFileReader.h"
 #include "itkImageFileWriter.h"
 
 #include "kernels/core/error.h"
 #include "recon/io/atomic_file.h"
+#include "recon/io/dicom_series.h"
 #include "recon/io/itk_support.h"
 
 namespace radon::recon {
@@ -51,7 +53,18 @@ void reject_non_finite(const std::string& path, const Array<float>& voxels) {
 
 }  // namespace
 
-Volume read_volume(const std::string& path) {
+Volume read_volume(const std::string& path, const std::string& series) {
+    std::error_code ec;
+    const bool folder = std::filesystem::is_directory(path, ec);
+    if (folder || (!is_readable_volume_extension(file_extension(path)) && is_dicom_file(path))) {
+        Volume volume = read_dicom(path, series);
+        reject_non_finite(path, volume.voxels);
+        return volume;
+    }
+    if (!series.empty()) {
+        throw InvalidArgument(path + ": a series ('" + series +
+                              "') can only be chosen in a DICOM folder or file");
+    }
     itk::ImageIOBase::Pointer io =
         detail::read_itk_header(path, "volume", "voxel", 3, kReadableVolumes);
 
@@ -66,27 +79,19 @@ Volume read_volume(const std::string& path) {
     }
     grid.validate(path);
 
-    auto reader = itk::ImageFileReader<VolumeImage>::New();
-    reader->SetFileName(path);
-    reader->SetImageIO(io);
+    Volume volume;
     try {
-        reader->Update();
+        volume = Volume::allocate(grid, VoxelUnit::Hounsfield);
+        // Straight into the volume's memory: no ITK image and no copy of it.
+        detail::read_pixels_as_float(io, path, volume.voxels.host_data(),
+                                     static_cast<std::size_t>(grid.voxel_count()),
+                                     static_cast<std::size_t>(grid.size[0] * grid.size[1]));
     } catch (const itk::ExceptionObject& error) {
         throw InvalidArgument(path + ": cannot read the voxel data (truncated or damaged file?): " +
                               detail::itk_reason(error, "", path));
     } catch (const std::bad_alloc&) {
         throw Error(path + ": not enough memory to load the volume");
     }
-
-    VolumeImage* image = reader->GetOutput();
-    const auto region = image->GetBufferedRegion().GetSize();
-    for (unsigned i = 0; i < 3; ++i) {
-        if (static_cast<int64_t>(region[i]) != grid.size[i]) {
-            throw InvalidArgument(path + ": ITK returned a region that differs from the header");
-        }
-    }
-    Volume volume = Volume::allocate(grid, VoxelUnit::Hounsfield);
-    std::copy_n(image->GetBufferPointer(), volume.voxels.size(), volume.voxels.host_data());
     reject_non_finite(path, volume.voxels);
     return volume;
 }

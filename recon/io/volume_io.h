@@ -7,10 +7,12 @@
 namespace radon::recon {
 
 // Reads a scalar 3D volume (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr, MetaImage .mha/.mhd) through
-// ITK, any scalar pixel type converted to float, with ITK's origin, spacing and direction.
-// Values are taken as HU. Throws InvalidArgument with a one-line message naming the file and
-// the problem (missing, unreadable, not 3D, bad spacing or direction, non-finite voxels).
-Volume read_volume(const std::string& path);
+// ITK, any scalar pixel type converted to float, with ITK's origin, spacing and direction; or a
+// DICOM folder or file (see read_dicom), where `series` picks one series of a folder by UID or
+// description. Values are taken as HU. Throws InvalidArgument with a one-line message naming the
+// file and the problem (missing, unreadable, not 3D, bad spacing or direction, non-finite
+// voxels, a series choice for a file that is not DICOM).
+Volume read_volume(const std::string& path, const std::string& series = "");
 
 // Writes a volume as float in the format its extension names, atomically.
 void write_volume(const Volume& volume, const std::string& path);

@@ -1,0 +1,654 @@
+#include "recon/io/dicom_series.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <new>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <omp.h>
+
+#include "gdcmAttribute.h"
+#include "gdcmDataSet.h"
+#include "gdcmReader.h"
+#include "gdcmScanner.h"
+#include "gdcmSequenceOfItems.h"
+#include "gdcmTag.h"
+#include "gdcmTrace.h"
+#include "gdcmTransferSyntax.h"
+#include "itkGDCMImageIO.h"
+
+#include "kernels/core/error.h"
+#include "recon/io/itk_support.h"
+#include "recon/io/slice_stack.h"
+
+namespace radon::recon {
+namespace {
+
+namespace fs = std::filesystem;
+
+const gdcm::Tag kSeriesUid(0x0020, 0x000e);
+const gdcm::Tag kSeriesDescription(0x0008, 0x103e);
+const gdcm::Tag kModality(0x0008, 0x0060);
+const gdcm::Tag kSeriesNumber(0x0020, 0x0011);
+const gdcm::Tag kImagePosition(0x0020, 0x0032);
+const gdcm::Tag kImageOrientation(0x0020, 0x0037);
+const gdcm::Tag kSamplesPerPixel(0x0028, 0x0002);
+const gdcm::Tag kNumberOfFrames(0x0028, 0x0008);
+const gdcm::Tag kRows(0x0028, 0x0010);
+const gdcm::Tag kColumns(0x0028, 0x0011);
+const gdcm::Tag kPixelSpacing(0x0028, 0x0030);
+const gdcm::Tag kSliceThickness(0x0018, 0x0050);
+const gdcm::Tag kPerFrameGroups(0x5200, 0x9230);
+const gdcm::Tag kPlanePosition(0x0020, 0x9113);
+const gdcm::Tag kPixelData(0x7fe0, 0x0010);
+
+// GDCM reports to stderr over several lines; every problem reaches the user as one line of ours.
+void silence_gdcm() {
+    static const bool silenced = [] {
+        gdcm::Trace::DebugOff();
+        gdcm::Trace::WarningOff();
+        gdcm::Trace::ErrorOff();
+        return true;
+    }();
+    (void)silenced;
+}
+
+// What the scan of one file found: enough to group, place and size its slices without reading
+// its pixels.
+struct DicomImageHeader {
+    std::string path;
+    std::string series_uid;
+    std::string description;
+    std::string modality;
+    int64_t series_number = 0;
+    int64_t rows = 0;
+    int64_t columns = 0;
+    int64_t frames = 1;
+    int64_t samples_per_pixel = 1;
+    std::vector<double> position;       // 3 values when present
+    std::vector<double> orientation;    // 6 values when present
+    std::vector<double> pixel_spacing;  // row spacing, column spacing when present
+    double slice_thickness = 0;
+};
+
+struct SeriesFiles {
+    std::string uid;
+    std::vector<DicomImageHeader> images;  // in the order the folder listing gave them
+};
+
+// One number of a decimal ("DS") or integer ("IS") string; false when it is not exactly one.
+// from_chars, unlike strtod, ignores the locale a GUI may have set.
+template <class T>
+bool parse_value(std::string text, T& value) {
+    text = detail::trimmed(text);
+    if (!text.empty() && text[0] == '+') text.erase(0, 1);
+    const char* end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, value);
+    return !text.empty() && error == std::errc() && stop == end;
+}
+
+// A backslash-separated list of decimal strings; empty when any value is not a finite number.
+std::vector<double> decimals(const std::string& text) {
+    std::vector<double> values;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, '\\')) {
+        double v = 0;
+        if (!parse_value(item, v) || !std::isfinite(v)) return {};
+        values.push_back(v);
+    }
+    return values;
+}
+
+int64_t whole_number(const std::string& text, int64_t fallback) {
+    int64_t v = 0;
+    return parse_value(text, v) ? v : fallback;
+}
+
+std::vector<std::string> files_under(const std::string& folder) {
+    std::vector<std::string> files;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec);
+    if (ec) throw InvalidArgument(folder + ": cannot list the folder (" + ec.message() + ")");
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) throw InvalidArgument(folder + ": cannot list the folder (" + ec.message() + ")");
+        std::error_code type_ec;
+        if (it->is_regular_file(type_ec)) files.push_back(it->path().string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// Reads the header fields of every file that GDCM recognises as a DICOM image (it has rows and
+// columns; DICOMDIRs, reports and structure sets do not), stopping each read before the pixels.
+std::vector<DicomImageHeader> scan_images(const std::vector<std::string>& files) {
+    silence_gdcm();
+    gdcm::Scanner scanner;
+    for (const gdcm::Tag& tag :
+         {kSeriesUid, kSeriesDescription, kModality, kSeriesNumber, kImagePosition,
+          kImageOrientation, kSamplesPerPixel, kNumberOfFrames, kRows, kColumns, kPixelSpacing,
+          kSliceThickness}) {
+        scanner.AddTag(tag);
+    }
+    scanner.Scan(files);
+    std::vector<DicomImageHeader> images;
+    for (const std::string& file : files) {
+        if (!scanner.IsKey(file.c_str())) continue;
+        const auto& found = scanner.GetMapping(file.c_str());
+        auto text = [&](const gdcm::Tag& tag) {
+            const auto at = found.find(tag);
+            return at == found.end() || !at->second ? std::string() : detail::trimmed(at->second);
+        };
+        DicomImageHeader h;
+        h.path = file;
+        h.rows = whole_number(text(kRows), 0);
+        h.columns = whole_number(text(kColumns), 0);
+        if (h.rows < 1 || h.columns < 1) continue;
+        h.series_uid = text(kSeriesUid);
+        h.description = text(kSeriesDescription);
+        h.modality = text(kModality);
+        h.series_number = whole_number(text(kSeriesNumber), 0);
+        h.frames = std::max<int64_t>(1, whole_number(text(kNumberOfFrames), 1));
+        h.samples_per_pixel = whole_number(text(kSamplesPerPixel), 1);
+        h.position = decimals(text(kImagePosition));
+        h.orientation = decimals(text(kImageOrientation));
+        h.pixel_spacing = decimals(text(kPixelSpacing));
+        const std::vector<double> thickness = decimals(text(kSliceThickness));
+        if (thickness.size() == 1 && thickness[0] > 0) h.slice_thickness = thickness[0];
+        images.push_back(std::move(h));
+    }
+    return images;
+}
+
+std::vector<SeriesFiles> group_by_series(std::vector<DicomImageHeader> images) {
+    std::map<std::string, SeriesFiles> by_uid;
+    for (auto& image : images) {
+        SeriesFiles& series = by_uid[image.series_uid];
+        series.uid = image.series_uid;
+        series.images.push_back(std::move(image));
+    }
+    std::vector<SeriesFiles> all;
+    for (auto& entry : by_uid)
+        all.push_back(std::move(entry.second));
+    std::stable_sort(all.begin(), all.end(), [](const SeriesFiles& a, const SeriesFiles& b) {
+        return a.images[0].series_number < b.images[0].series_number;
+    });
+    return all;
+}
+
+std::string describe(const SeriesFiles& series) {
+    const DicomImageHeader& first = series.images[0];
+    std::string text = series.uid.empty() ? std::string("(no series UID)") : series.uid;
+    if (!first.description.empty()) text += " '" + first.description + "'";
+    return text;
+}
+
+// The positions of the frames of an enhanced multi-frame file (one PlanePositionSequence per
+// frame); empty for files that do not give them frame by frame.
+std::vector<Vec3> frame_positions(const std::string& path) {
+    silence_gdcm();
+    gdcm::Reader reader;
+    reader.SetFileName(path.c_str());
+    if (!reader.ReadUpToTag(kPixelData, {kPixelData})) return {};
+    const gdcm::DataSet& data = reader.GetFile().GetDataSet();
+    if (!data.FindDataElement(kPerFrameGroups)) return {};
+    const auto frames = data.GetDataElement(kPerFrameGroups).GetValueAsSQ();
+    if (!frames) return {};
+    std::vector<Vec3> positions;
+    for (gdcm::SequenceOfItems::SizeType i = 1; i <= frames->GetNumberOfItems(); ++i) {
+        const gdcm::DataSet& frame = frames->GetItem(i).GetNestedDataSet();
+        if (!frame.FindDataElement(kPlanePosition)) return {};
+        const auto plane = frame.GetDataElement(kPlanePosition).GetValueAsSQ();
+        if (!plane || plane->GetNumberOfItems() < 1) return {};
+        const gdcm::DataSet& item = plane->GetItem(1).GetNestedDataSet();
+        if (!item.FindDataElement(kImagePosition)) return {};
+        const gdcm::ByteValue* value = item.GetDataElement(kImagePosition).GetByteValue();
+        if (!value) return {};
+        const std::vector<double> p =
+            decimals(detail::trimmed(std::string(value->GetPointer(), value->GetLength())));
+        if (p.size() != 3) return {};
+        positions.push_back({p[0], p[1], p[2]});
+    }
+    return positions;
+}
+
+// How a series becomes a volume, worked out from headers alone.
+struct SeriesLayout {
+    DicomSeriesSummary summary;
+    const SeriesFiles* files = nullptr;
+    bool multiframe = false;
+    SliceArrangement arrangement;  // order: indices into files->images, or frames of a multi-frame
+    // Set when the series cannot be loaded at all: the advice that follows the problem.
+    std::string advice;
+};
+
+// Geometry of a multi-frame file from GDCM (which knows the enhanced and legacy layouts), with
+// the frames placed by their own positions where the file gives them.
+void lay_out_multiframe(const DicomImageHeader& file, SeriesLayout& layout) {
+    auto io = itk::GDCMImageIO::New();
+    io->SetFileName(file.path);
+    try {
+        io->ReadImageInformation();
+    } catch (const itk::ExceptionObject& error) {
+        layout.arrangement.problem =
+            "its file " + file.path + " cannot be read: " + detail::itk_reason(error, "", "");
+        layout.advice = "the file may be damaged";
+        return;
+    }
+    const unsigned dimensions = io->GetNumberOfDimensions();
+    SlicePlanes planes;
+    planes.columns = static_cast<int64_t>(io->GetDimensions(0));
+    planes.rows = static_cast<int64_t>(io->GetDimensions(1));
+    planes.column_spacing = io->GetSpacing(0);
+    planes.row_spacing = io->GetSpacing(1);
+    const auto row = io->GetDirection(0), column = io->GetDirection(1);
+    planes.row_direction = {row[0], row[1], row[2]};
+    planes.column_direction = {column[0], column[1], column[2]};
+    const int64_t frames = dimensions > 2 ? static_cast<int64_t>(io->GetDimensions(2)) : 1;
+    planes.positions = frame_positions(file.path);
+    if (static_cast<int64_t>(planes.positions.size()) == frames) {
+        layout.arrangement = arrange_slices(planes);
+        return;
+    }
+    // No per-frame positions to check: the grid GDCM derives, frames in file order.
+    SliceArrangement& a = layout.arrangement;
+    a.grid.size = {planes.columns, planes.rows, frames};
+    for (unsigned i = 0; i < 3; ++i) {
+        a.grid.spacing[i] = i < dimensions ? io->GetSpacing(i) : 1.0;
+        a.grid.origin[i] = io->GetOrigin(i);
+        const auto axis = io->GetDirection(i);
+        for (unsigned r = 0; r < 3; ++r)
+            a.grid.direction.m[r][i] = r < axis.size() ? axis[r] : 0.0;
+    }
+    a.order.resize(static_cast<std::size_t>(frames));
+    std::iota(a.order.begin(), a.order.end(), std::size_t(0));
+}
+
+// Values written per file may differ in their last printed digits.
+bool nearly_equal(const std::vector<double>& a, const std::vector<double>& b, double tolerance) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (std::fabs(a[i] - b[i]) > tolerance * std::max(1.0, std::fabs(a[i]))) return false;
+    }
+    return true;
+}
+
+// Single-frame files: every image must share size, orientation and pixel spacing, and carry a
+// position, before the positions can say anything about the grid.
+void lay_out_slices(const SeriesFiles& series, SeriesLayout& layout) {
+    const auto& images = series.images;
+    const DicomImageHeader& first = images[0];
+    const std::string regroup = "move the other files out of the folder, or load them one by one";
+    for (const auto& image : images) {
+        if (image.rows != first.rows || image.columns != first.columns) {
+            std::ostringstream s;
+            s << "its images differ in size (" << first.columns << "x" << first.rows << " in "
+              << first.path << ", " << image.columns << "x" << image.rows << " in " << image.path
+              << ")";
+            layout.arrangement.problem = s.str();
+            layout.advice = regroup;
+            return;
+        }
+        if (!nearly_equal(image.orientation, first.orientation, 1e-4)) {
+            layout.arrangement.problem = "its images differ in orientation (0020,0037) (" +
+                                         first.path + " and " + image.path +
+                                         "): a localizer among the slices?";
+            layout.advice = regroup;
+            return;
+        }
+        if (!nearly_equal(image.pixel_spacing, first.pixel_spacing, 1e-4)) {
+            layout.arrangement.problem = "its images differ in pixel spacing (0028,0030) (" +
+                                         first.path + " and " + image.path + ")";
+            layout.advice = regroup;
+            return;
+        }
+    }
+    SlicePlanes planes;
+    planes.columns = first.columns;
+    planes.rows = first.rows;
+    if (first.pixel_spacing.size() == 2) {
+        planes.row_spacing = first.pixel_spacing[0];
+        planes.column_spacing = first.pixel_spacing[1];
+    } else if (images.size() > 1) {
+        layout.arrangement.problem = "its images have no pixel spacing (0028,0030)";
+        layout.advice = "Radon Studio needs the voxel size in mm";
+        return;
+    }
+    const bool placed = first.orientation.size() == 6;
+    for (const auto& image : images) {
+        if (image.position.size() != 3 || image.orientation.size() != 6) {
+            if (images.size() == 1) break;
+            layout.arrangement.problem = "its file " + image.path +
+                                         " has no image position (0020,0032) or orientation "
+                                         "(0020,0037), so its slice cannot be placed";
+            layout.advice = "Radon Studio places slices by their position, never by file name";
+            return;
+        }
+        planes.positions.push_back({image.position[0], image.position[1], image.position[2]});
+    }
+    if (placed && planes.positions.size() == images.size()) {
+        const auto& o = first.orientation;
+        planes.row_direction = {o[0], o[1], o[2]};
+        planes.column_direction = {o[3], o[4], o[5]};
+    } else {
+        // A lone image without geometry (a secondary capture): ITK's defaults, at the origin.
+        planes.positions.assign(1, Vec3{0, 0, 0});
+    }
+    planes.lone_plane_thickness = first.slice_thickness;
+    layout.arrangement = arrange_slices(planes);
+}
+
+SeriesLayout lay_out(const SeriesFiles& series) {
+    SeriesLayout layout;
+    layout.files = &series;
+    const DicomImageHeader& first = series.images[0];
+    DicomSeriesSummary& s = layout.summary;
+    s.uid = series.uid;
+    s.description = first.description;
+    s.modality = first.modality;
+    s.number = first.series_number;
+    s.files = static_cast<int64_t>(series.images.size());
+
+    const auto colour =
+        std::find_if(series.images.begin(), series.images.end(),
+                     [](const DicomImageHeader& h) { return h.samples_per_pixel != 1; });
+    const auto multiframe = std::count_if(series.images.begin(), series.images.end(),
+                                          [](const DicomImageHeader& h) { return h.frames > 1; });
+    if (colour != series.images.end()) {
+        layout.arrangement.problem = "its file " + colour->path + " holds colour images (" +
+                                     std::to_string(colour->samples_per_pixel) +
+                                     " samples per pixel (0028,0002))";
+        layout.advice = "Radon Studio expects grey values (CT in HU)";
+    } else if (multiframe > 0 && series.images.size() > 1) {
+        layout.arrangement.problem =
+            "it mixes " + std::to_string(multiframe) + " multi-frame files with " +
+            std::to_string(series.images.size() - multiframe) + " other files";
+        layout.advice = "expected either one multi-frame file or single-slice files";
+    } else if (multiframe > 0) {
+        layout.multiframe = true;
+        lay_out_multiframe(first, layout);
+    } else {
+        lay_out_slices(series, layout);
+    }
+    const SliceArrangement& a = layout.arrangement;
+    s.size = a.grid.size;
+    s.spacing = a.grid.spacing;
+    s.problem = a.problem;
+    if (!a.problem.empty() && layout.advice.empty()) {
+        layout.advice =
+            "Radon Studio loads slices on a regular grid only: resample the series onto one "
+            "first";
+    }
+    return layout;
+}
+
+std::vector<SeriesFiles> series_in_folder(const std::string& folder) {
+    const std::vector<std::string> files = files_under(folder);
+    std::vector<SeriesFiles> all = group_by_series(scan_images(files));
+    if (all.empty()) {
+        throw InvalidArgument(folder + ": no DICOM images found (" + std::to_string(files.size()) +
+                              (files.size() == 1 ? " file" : " files") +
+                              " in the folder and its subfolders)");
+    }
+    return all;
+}
+
+std::string series_list(const std::vector<const SeriesFiles*>& list) {
+    const std::size_t shown = 6;
+    std::string text;
+    for (std::size_t i = 0; i < list.size() && i < shown; ++i) {
+        const SeriesFiles& series = *list[i];
+        const std::string& modality = series.images[0].modality;
+        text += (i ? ", " : "") + describe(series) + " (" + (modality.empty() ? "?" : modality) +
+                ", " + std::to_string(series.images.size()) +
+                (series.images.size() == 1 ? " file)" : " files)");
+    }
+    if (list.size() > shown) {
+        text += " and " + std::to_string(list.size() - shown) + " more ('radon series' lists all)";
+    }
+    return text;
+}
+
+const SeriesFiles& choose_series(const std::string& folder, const std::vector<SeriesFiles>& all,
+                                 const std::string& selector) {
+    std::vector<const SeriesFiles*> everything;
+    for (const auto& series : all)
+        everything.push_back(&series);
+    const std::string wanted = detail::trimmed(selector);
+    if (wanted.empty()) {
+        if (all.size() == 1) return all[0];
+        throw InvalidArgument(folder + ": holds " + std::to_string(all.size()) +
+                              " DICOM series; choose one with --series UID or DESCRIPTION: " +
+                              series_list(everything));
+    }
+    for (const auto& series : all) {
+        if (series.uid == wanted) return series;
+    }
+    std::vector<const SeriesFiles*> matching;
+    for (const auto& series : all) {
+        if (detail::equals_ignoring_case(series.images[0].description, wanted)) {
+            matching.push_back(&series);
+        }
+    }
+    if (matching.size() == 1) return *matching[0];
+    if (matching.empty()) {
+        throw InvalidArgument(folder + ": no DICOM series has the UID or description '" + wanted +
+                              "'; its series are " + series_list(everything));
+    }
+    throw InvalidArgument(folder + ": " + std::to_string(matching.size()) +
+                          " DICOM series have the description '" + wanted +
+                          "'; choose one by UID: " + series_list(matching));
+}
+
+// Puts slice order[k] at k for every k, following the permutation's cycles with one spare slice.
+void reorder_slices(float* voxels, std::size_t slice, const std::vector<std::size_t>& order) {
+    std::vector<bool> placed(order.size(), false);
+    std::vector<float> spare(slice);
+    for (std::size_t start = 0; start < order.size(); ++start) {
+        if (placed[start] || order[start] == start) continue;
+        std::copy_n(voxels + start * slice, slice, spare.data());
+        std::size_t k = start;
+        while (order[k] != start) {
+            std::copy_n(voxels + order[k] * slice, slice, voxels + k * slice);
+            placed[k] = true;
+            k = order[k];
+        }
+        std::copy_n(spare.data(), slice, voxels + k * slice);
+        placed[k] = true;
+    }
+}
+
+// GDCM reads a file whose pixel data is cut short with a warning only, and hands the missing
+// values over as whatever the buffer held; so the payload of uncompressed files is measured
+// first. Compressed pixel data is left to its decoder, which fails on a cut stream.
+void check_pixel_payload(const DicomImageHeader& image) {
+    gdcm::Reader reader;
+    reader.SetFileName(image.path.c_str());
+    if (!reader.ReadUpToTag(kPixelData, {kPixelData})) return;  // GDCMImageIO names it
+    const gdcm::File& file = reader.GetFile();
+    const gdcm::TransferSyntax& syntax = file.GetHeader().GetDataSetTransferSyntax();
+    if (syntax.IsEncapsulated()) return;
+    gdcm::Attribute<0x0028, 0x0100> bits_allocated{};
+    bits_allocated.SetFromDataSet(file.GetDataSet());
+    const std::uintmax_t needed =
+        (static_cast<std::uintmax_t>(image.rows * image.columns * image.frames *
+                                     image.samples_per_pixel) *
+             bits_allocated.GetValue() +
+         7) /
+        8;
+    // Skipping the pixel data leaves the read just past its tag and length.
+    const std::uintmax_t start = reader.GetStreamCurrentPosition();
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(image.path, ec);
+    if (ec || size >= start + needed) return;
+    throw InvalidArgument(image.path + ": its pixel data is cut short: the header describes " +
+                          std::to_string(needed) + " bytes, " +
+                          std::to_string(size > start ? size - start : 0) + " are present");
+}
+
+[[noreturn]] void throw_unreadable(const std::string& file, const itk::ExceptionObject& error) {
+    throw InvalidArgument(file +
+                          ": cannot read the DICOM pixel data (damaged file or an "
+                          "unsupported compression?): " +
+                          detail::itk_reason(error, "", file));
+}
+
+void read_slice(itk::GDCMImageIO* io, const DicomImageHeader& image, const VolumeGrid& grid,
+                float* out) {
+    check_pixel_payload(image);
+    const std::size_t slice = static_cast<std::size_t>(grid.size[0] * grid.size[1]);
+    try {
+        io->SetFileName(image.path);
+        io->ReadImageInformation();
+        const bool one_slice = io->GetNumberOfDimensions() < 3 || io->GetDimensions(2) == 1;
+        if (static_cast<int64_t>(io->GetDimensions(0)) != grid.size[0] ||
+            static_cast<int64_t>(io->GetDimensions(1)) != grid.size[1] || !one_slice) {
+            throw InvalidArgument(image.path + ": its pixel data does not match its header (" +
+                                  std::to_string(grid.size[0]) + "x" +
+                                  std::to_string(grid.size[1]) + " expected)");
+        }
+        // GDCMImageIO applies this file's rescale slope and intercept while reading.
+        detail::read_pixels_as_float(io, image.path, out, slice, slice);
+    } catch (const itk::ExceptionObject& error) {
+        throw_unreadable(image.path, error);
+    } catch (const std::bad_alloc&) {
+        throw Error(image.path + ": not enough memory to read the slice");
+    }
+}
+
+// Files are parsed in parallel, each thread with its own reader, made before the threads start
+// (ITK sets up its object factories on first use): parsing, not the disk, takes most of the time
+// once the files are cached. The error of the first failing slice is reported.
+void read_slices(const SeriesLayout& layout, Volume& volume) {
+    const auto& images = layout.files->images;
+    const auto& order = layout.arrangement.order;
+    const std::size_t slice = static_cast<std::size_t>(volume.grid.size[0] * volume.grid.size[1]);
+    float* voxels = volume.voxels.host_data();
+    const auto count = static_cast<int64_t>(order.size());
+    std::vector<std::exception_ptr> failures(order.size());
+    std::vector<itk::GDCMImageIO::Pointer> readers(static_cast<std::size_t>(omp_get_max_threads()));
+    for (auto& reader : readers)
+        reader = itk::GDCMImageIO::New();
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t k = 0; k < count; ++k) {
+        try {
+            read_slice(readers[static_cast<std::size_t>(omp_get_thread_num())], images[order[k]],
+                       volume.grid, voxels + k * slice);
+        } catch (...) {
+            failures[k] = std::current_exception();
+        }
+    }
+    for (const auto& failure : failures) {
+        if (failure) std::rethrow_exception(failure);
+    }
+}
+
+// A multi-frame file is read whole; read_pixels_as_float keeps that within the float volume
+// plus GDCM's copies of the file.
+void read_frames(const SeriesLayout& layout, Volume& volume) {
+    const DicomImageHeader& image = layout.files->images[0];
+    check_pixel_payload(image);
+    const VolumeGrid& grid = volume.grid;
+    const std::size_t slice = static_cast<std::size_t>(grid.size[0] * grid.size[1]);
+    auto io = itk::GDCMImageIO::New();
+    try {
+        io->SetFileName(image.path);
+        io->ReadImageInformation();
+        detail::read_pixels_as_float(io, image.path, volume.voxels.host_data(),
+                                     static_cast<std::size_t>(grid.voxel_count()), slice);
+    } catch (const itk::ExceptionObject& error) {
+        throw_unreadable(image.path, error);
+    } catch (const std::bad_alloc&) {
+        throw Error(image.path + ": not enough memory to read the frames");
+    }
+    reorder_slices(volume.voxels.host_data(), slice, layout.arrangement.order);
+}
+
+Volume read_layout(const std::string& where, const SeriesLayout& layout) {
+    const SliceArrangement& a = layout.arrangement;
+    if (!a.problem.empty()) throw InvalidArgument(where + ": " + a.problem + "; " + layout.advice);
+    a.grid.validate(where);
+    // The float volume, plus for a multi-frame file GDCM's copy of the file and of its
+    // rescaled values while it is read whole.
+    const double bytes_per_voxel = layout.multiframe ? sizeof(float) + 2.0 * sizeof(int16_t)
+                                                     : static_cast<double>(sizeof(float));
+    detail::check_loadable_size(
+        where,
+        {static_cast<uint64_t>(a.grid.size[0]), static_cast<uint64_t>(a.grid.size[1]),
+         static_cast<uint64_t>(a.grid.size[2])},
+        "voxel", bytes_per_voxel);
+    Volume volume;
+    try {
+        volume = Volume::allocate(a.grid, VoxelUnit::Hounsfield);
+    } catch (const std::bad_alloc&) {
+        throw Error(where + ": not enough memory to load the volume");
+    }
+    if (layout.multiframe) {
+        read_frames(layout, volume);
+    } else {
+        read_slices(layout, volume);
+    }
+    return volume;
+}
+
+}  // namespace
+
+std::vector<DicomSeriesSummary> list_dicom_series(const std::string& folder) {
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) {
+        throw InvalidArgument(folder +
+                              (fs::exists(folder, ec) ? ": is not a folder" : ": no such folder"));
+    }
+    std::vector<DicomSeriesSummary> summaries;
+    for (const SeriesFiles& series : series_in_folder(folder))
+        summaries.push_back(lay_out(series).summary);
+    return summaries;
+}
+
+Volume read_dicom(const std::string& path, const std::string& series) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        const std::vector<SeriesFiles> all = series_in_folder(path);
+        const SeriesFiles& chosen = choose_series(path, all, series);
+        return read_layout(path + ": series " + describe(chosen), lay_out(chosen));
+    }
+    if (!fs::exists(path, ec)) throw InvalidArgument(path + ": no such file or folder");
+    std::vector<SeriesFiles> one = group_by_series(scan_images({path}));
+    if (one.empty()) {
+        throw InvalidArgument(path +
+                              ": not a DICOM image GDCM can read (damaged, or a DICOM "
+                              "file without pixels such as a DICOMDIR or a report)");
+    }
+    const SeriesFiles& file = one[0];
+    const std::string wanted = detail::trimmed(series);
+    if (!wanted.empty() && wanted != file.uid &&
+        !detail::equals_ignoring_case(wanted, file.images[0].description)) {
+        throw InvalidArgument(path + ": belongs to series " + describe(file) +
+                              ", not to the series '" + wanted + "' asked for");
+    }
+    return read_layout(path, lay_out(file));
+}
+
+bool is_dicom_file(const std::string& path) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) return false;
+    std::ifstream in(path, std::ios::binary);
+    char preamble[132] = {};
+    if (in.read(preamble, sizeof(preamble)) && std::memcmp(preamble + 128, "DICM", 4) == 0) {
+        return true;
+    }
+    silence_gdcm();
+    return itk::GDCMImageIO::New()->CanReadFile(path.c_str());
+}
+
+}  // namespace radon::recon
