@@ -7,15 +7,18 @@ if(_radon_cuda STREQUAL "ON" OR _radon_cuda STREQUAL "AUTO")
     if(NOT DEFINED CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
         set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
     endif()
+    # Unless the user names architectures (e.g. -DCMAKE_CUDA_ARCHITECTURES=native or 89): machine
+    # code for Hopper (H100/H200) and PTX for compute 7.5, which the driver compiles once, at
+    # first use, for any other GPU from Turing on (Ampere, Ada, Blackwell). Set before
+    # enable_language, which otherwise picks the compiler's default (compute 7.5 only).
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES AND NOT DEFINED ENV{CUDAARCHS})
+        set(CMAKE_CUDA_ARCHITECTURES 90-real 75-virtual CACHE STRING "CUDA architectures")
+    endif()
     check_language(CUDA)
     if(CMAKE_CUDA_COMPILER)
         enable_language(CUDA)
         find_package(CUDAToolkit REQUIRED)
         set(RADON_HAVE_CUDA ON)
-        if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES OR CMAKE_CUDA_ARCHITECTURES STREQUAL "52")
-            # Hopper plus a PTX fallback the driver can JIT for anything newer.
-            set(CMAKE_CUDA_ARCHITECTURES 90-real 90-virtual)
-        endif()
         set(CMAKE_CUDA_STANDARD 17)
         set(CMAKE_CUDA_STANDARD_REQUIRED ON)
     elseif(_radon_cuda STREQUAL "ON")

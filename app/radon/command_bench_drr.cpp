@@ -30,8 +30,9 @@ SAD 850 mm, 2.0 mm pixels; plus a fixed-field variant whose detector is 400 mm w
 height. Each configuration is rendered --warmup times, then timed --runs times; the table gives
 the median. Results go to PREFIX.csv and PREFIX.json.
 
-  --device cpu|cuda        (cpu)
+  --device cpu|cuda        (cpu; cuda falls back to the CPU, saying why, without a GPU)
   --renderer siddon|trilinear  --step VOXELS  --threads N
+  --memory-path auto|texture|global   where CUDA trilinear reads the volume (auto)
   --heights LIST           (100,200,300,400,500,750,1000,1500)
   --patches LIST           (none,150,250; a patch size is used where it tiles the height)
   --fixed-field MM         width of the fixed-field detector (400; 0 skips that variant)
@@ -49,6 +50,7 @@ struct Row {
     double median_ms = 0, min_ms = 0, max_ms = 0;
     double rays_per_second = 0;
     double peak_rss_mb = 0;
+    double peak_device_mb = 0;  // device memory the renderer held (0 on the CPU)
 };
 
 std::vector<int64_t> integer_list(const std::string& text, const std::string& what,
@@ -89,7 +91,7 @@ int run_bench(const std::vector<std::string>& raw) {
     }
     std::vector<std::string> value_options = {
         "--device",      "--renderer",      "--step", "--threads", "--heights", "--patches",
-        "--fixed-field", "--pixel-spacing", "--runs", "--warmup",  "--out"};
+        "--fixed-field", "--pixel-spacing", "--runs", "--warmup",  "--out",     "--memory-path"};
     value_options.insert(value_options.end(), volume_source_options().begin(),
                          volume_source_options().end());
     const Arguments args({raw.begin() + 1, raw.end()}, value_options, {"--help", "-h"});
@@ -102,6 +104,7 @@ int run_bench(const std::vector<std::string>& raw) {
     settings.algorithm = parse_drr_algorithm(args.text("--renderer", "siddon"));
     settings.step_voxels = args.number("--step", 1.0);
     settings.threads = static_cast<int>(args.integer("--threads", 0));
+    settings.memory_path = parse_drr_memory_path(args.text("--memory-path", "auto"));
     const auto heights = integer_list(args.text("--heights", "100,200,300,400,500,750,1000,1500"),
                                       "--heights", false);
     const auto patches = integer_list(args.text("--patches", "none,150,250"), "--patches", true);
@@ -113,11 +116,15 @@ int run_bench(const std::vector<std::string>& raw) {
     if (fixed_field < 0 || pixel_spacing <= 0) {
         throw InvalidArgument("--fixed-field must be >= 0 and --pixel-spacing > 0");
     }
-    const std::string prefix = args.text("--out", std::string("bench_drr_") + to_string(device));
     check_volume_source(args);
 
     const VolumeSource volume = load_volume_source(args);
-    auto renderer = make_drr_renderer(device, volume.hu.grid, volume.attenuation);
+    std::string fallback;
+    auto renderer = make_drr_renderer(device, volume.hu.grid, volume.attenuation, &fallback);
+    if (!fallback.empty()) std::fprintf(stderr, "radon bench: %s\n", fallback.c_str());
+    // Named after the device that actually renders (the CPU after a fallback).
+    const std::string prefix =
+        args.text("--out", std::string("bench_drr_") + to_string(renderer->device()));
 
     struct Variant {
         std::string name;
@@ -137,8 +144,8 @@ int run_bench(const std::vector<std::string>& raw) {
         renderer->description(settings).c_str(), to_string(settings.algorithm),
         settings.algorithm == DrrAlgorithm::Trilinear ? "stepped" : "exact",
         static_cast<long long>(runs), static_cast<long long>(warmup));
-    std::printf("%-14s %6s %6s %9s %10s %10s %10s %12s %9s\n", "variant", "height", "patch",
-                "pixel mm", "median ms", "min ms", "max ms", "Mrays/s", "peak MB");
+    std::printf("%-14s %6s %6s %9s %10s %10s %10s %12s %9s %9s\n", "variant", "height", "patch",
+                "pixel mm", "median ms", "min ms", "max ms", "Mrays/s", "peak MB", "dev MB");
 
     CArmPose pose;
     pose.sad = 850;
@@ -157,6 +164,7 @@ int run_bench(const std::vector<std::string>& raw) {
                 if (p > 0 && h % p != 0) continue;
                 settings.patch_size = p;
                 reset_peak_memory();
+                renderer->reset_peak_device_bytes();
                 for (int64_t i = 0; i < warmup; ++i) {
                     renderer->render(geometry, settings, image.data());
                 }
@@ -178,11 +186,13 @@ int run_bench(const std::vector<std::string>& raw) {
                 row.max_ms = *std::max_element(times.begin(), times.end());
                 row.rays_per_second = static_cast<double>(h * h) / (row.median_ms * 1e-3);
                 row.peak_rss_mb = peak_memory_mb();
+                row.peak_device_mb = static_cast<double>(renderer->peak_device_bytes()) / 1048576.0;
                 rows.push_back(row);
-                std::printf("%-14s %6lld %6s %9.4f %10.2f %10.2f %10.2f %12.2f %9.0f\n",
+                std::printf("%-14s %6lld %6s %9.4f %10.3f %10.3f %10.3f %12.2f %9.0f %9.1f\n",
                             row.variant.c_str(), static_cast<long long>(h),
                             p ? std::to_string(p).c_str() : "none", row.delx, row.median_ms,
-                            row.min_ms, row.max_ms, row.rays_per_second / 1e6, row.peak_rss_mb);
+                            row.min_ms, row.max_ms, row.rays_per_second / 1e6, row.peak_rss_mb,
+                            row.peak_device_mb);
                 std::fflush(stdout);
             }
         }
@@ -190,13 +200,13 @@ int run_bench(const std::vector<std::string>& raw) {
 
     std::ostringstream csv;
     csv << "variant,height,width,patch,pixel_spacing_mm,median_ms,min_ms,max_ms,rays_per_s,"
-           "peak_rss_mb\n";
+           "peak_rss_mb,peak_device_mb\n";
     nlohmann::json results = nlohmann::json::array();
     for (const Row& r : rows) {
         csv << '"' << r.variant << "\"," << r.height << ',' << r.height << ','
             << (r.patch ? std::to_string(r.patch) : "none") << ',' << r.delx << ',' << r.median_ms
             << ',' << r.min_ms << ',' << r.max_ms << ',' << r.rays_per_second << ','
-            << r.peak_rss_mb << '\n';
+            << r.peak_rss_mb << ',' << r.peak_device_mb << '\n';
         results.push_back({{"variant", r.variant},
                            {"height", r.height},
                            {"width", r.height},
@@ -206,13 +216,15 @@ int run_bench(const std::vector<std::string>& raw) {
                            {"min_ms", r.min_ms},
                            {"max_ms", r.max_ms},
                            {"rays_per_s", r.rays_per_second},
-                           {"peak_rss_mb", r.peak_rss_mb}});
+                           {"peak_rss_mb", r.peak_rss_mb},
+                           {"peak_device_mb", r.peak_device_mb}});
     }
     nlohmann::json doc = {{"benchmark", "radon bench drr"},
                           {"device", renderer->description(settings)},
                           {"cpu", cpu_model_name()},
                           {"volume", volume.description},
                           {"algorithm", to_string(settings.algorithm)},
+                          {"memory_path", to_string(settings.memory_path)},
                           {"sad_mm", pose.sad},
                           {"sdd_mm", pose.sdd},
                           {"runs", runs},

@@ -8,6 +8,7 @@ namespace radon::cli {
 // Each command takes its arguments after the command name and returns the exit code. User
 // errors are thrown as radon::InvalidArgument and become exit code 2 in main.
 int run_drr(const std::vector<std::string>& args);
+int run_drr_batch(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 int run_info(const std::vector<std::string>& args);
 int run_phantom(const std::vector<std::string>& args);

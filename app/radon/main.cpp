@@ -14,6 +14,7 @@ const char* kUsage = R"(usage: radon COMMAND [options]
 
 Commands:
   drr          render a DRR of a CT volume or a built-in phantom
+  drr-batch    render one DRR per pose of a CSV or JSON file into one multi-frame file
   bench drr    time DRR rendering over detector and patch sizes
   phantom      write a built-in phantom as a CT volume
   series       list the DICOM series of a folder
@@ -38,13 +39,14 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
     try {
         if (command == "drr") return radon::cli::run_drr(args);
+        if (command == "drr-batch") return radon::cli::run_drr_batch(args);
         if (command == "bench") return radon::cli::run_bench(args);
         if (command == "info") return radon::cli::run_info(args);
         if (command == "phantom") return radon::cli::run_phantom(args);
         if (command == "series") return radon::cli::run_series(args);
         std::fprintf(stderr,
-                     "radon: error: unknown command '%s' (expected drr, bench, phantom, series or "
-                     "info)\n",
+                     "radon: error: unknown command '%s' (expected drr, drr-batch, bench, phantom, "
+                     "series or info)\n",
                      command.c_str());
         return 2;
     } catch (const radon::InvalidArgument& e) {

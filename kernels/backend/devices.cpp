@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "kernels/backend/cuda_probe.h"
@@ -9,6 +10,22 @@
 #include "kernels/simd/cpu_features.h"
 
 namespace radon {
+namespace {
+
+// RADON_DISABLE_CUDA=1 hides every CUDA device, as on a machine without one: to compare with
+// the CPU, or to check the fallback on a GPU machine.
+bool cuda_disabled_by_environment() {
+    const char* v = std::getenv("RADON_DISABLE_CUDA");
+    return v && *v && std::string(v) != "0";
+}
+
+// Why CUDA is unusable (empty when devices were found); fills `devices` with what was found.
+std::string probe(std::vector<DeviceInfo>& devices) {
+    if (cuda_disabled_by_environment()) return "disabled by RADON_DISABLE_CUDA";
+    return detail::probe_cuda_devices(devices);
+}
+
+}  // namespace
 
 std::vector<DeviceInfo> available_devices() {
     std::vector<DeviceInfo> devices;
@@ -18,13 +35,13 @@ std::vector<DeviceInfo> available_devices() {
     cpu.detail = std::string("SIMD ") + to_string(detected_simd_level()) + ", " +
                  std::to_string(omp_get_max_threads()) + " OpenMP threads";
     devices.push_back(cpu);
-    detail::probe_cuda_devices(devices);
+    probe(devices);
     return devices;
 }
 
 std::string cuda_unavailable_reason() {
     std::vector<DeviceInfo> cuda_devices;
-    return detail::probe_cuda_devices(cuda_devices);
+    return probe(cuda_devices);
 }
 
 bool built_with_cuda() {

@@ -19,7 +19,8 @@ struct DeviceInfo {
 std::vector<DeviceInfo> available_devices();
 
 // Why no CUDA device is usable, in one line ("built without CUDA", "no CUDA driver", ...); empty
-// when at least one CUDA device is present.
+// when at least one CUDA device is present. RADON_DISABLE_CUDA=1 in the environment hides every
+// CUDA device (the reason then says so).
 std::string cuda_unavailable_reason();
 
 bool built_with_cuda();

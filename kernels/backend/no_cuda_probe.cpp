@@ -3,7 +3,7 @@
 namespace radon::detail {
 
 std::string probe_cuda_devices(std::vector<DeviceInfo>&) {
-    return "this build has no CUDA backend (nvcc was not found or RADON_CUDA=OFF)";
+    return "built without CUDA (nvcc was not found or RADON_CUDA=OFF)";
 }
 
 bool cuda_compiled_in() {

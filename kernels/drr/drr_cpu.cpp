@@ -7,6 +7,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "kernels/backend/cuda_drr.h"
 #include "kernels/core/error.h"
 #include "kernels/core/host_memory.h"
 #include "kernels/drr/drr_cpu_lanes.h"
@@ -197,12 +198,15 @@ std::unique_ptr<DrrRenderer> make_cpu_drr_renderer(const VolumeGrid& grid,
 }
 
 std::unique_ptr<DrrRenderer> make_drr_renderer(DeviceKind device, const VolumeGrid& grid,
-                                               const Array<float>& attenuation) {
+                                               const Array<float>& attenuation,
+                                               std::string* fallback_note) {
+    if (fallback_note) fallback_note->clear();
     if (device == DeviceKind::Cuda) {
+        // No driver, no device or no CUDA in this build: the CPU takes over, and says why.
         const std::string reason = cuda_unavailable_reason();
-        throw Error(reason.empty() ? "CUDA DRR rendering is not part of this build yet; use "
-                                     "--device cpu"
-                                   : "cannot render on CUDA: " + reason);
+        if (reason.empty()) return detail::make_cuda_drr_renderer(grid, attenuation, 0);
+        if (fallback_note)
+            *fallback_note = "CUDA unavailable: " + reason + "; rendering on the CPU";
     }
     // RADON_SIMD=baseline|avx2|avx512 forces an instruction set, to compare them or to
     // reproduce what an older CPU computes.

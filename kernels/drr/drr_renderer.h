@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kernels/backend/devices.h"
 #include "kernels/core/array.h"
@@ -29,16 +30,40 @@ class DrrRenderer {
     // on each ray. Checks `control`'s cancel token between patches and reports progress.
     virtual void render(const ProjectionGeometry& geometry, const DrrSettings& settings, float* out,
                         const RunControl& control = {}) = 0;
+
+    // Renders one frame per geometry into `out`, frame i at out + i * width * height: every
+    // geometry must have the same width and height (InvalidArgument otherwise). Each frame equals
+    // what render() gives for it. This default renders the frames one after the other; the CUDA
+    // renderer overlaps the download of one frame with the computation of the next. Checks the
+    // cancel token between frames (and patches) and reports progress over the whole batch.
+    virtual void render_batch(const std::vector<ProjectionGeometry>& geometries,
+                              const DrrSettings& settings, float* out,
+                              const RunControl& control = {});
+
+    // The most device memory (bytes) this renderer has held at once since it was made or since
+    // the last reset: the volume, its texture copy and the output buffers. 0 on the CPU.
+    virtual std::size_t peak_device_bytes() const { return 0; }
+    // Starts a new peak from what the renderer holds now.
+    virtual void reset_peak_device_bytes() {}
 };
 
 // Prepares `attenuation` (host memory, extents == grid.size) for rendering on `device`.
-// Throws InvalidArgument for an invalid grid or mismatched extents, Error for an unusable device.
+// DeviceKind::Cuda on a machine where CUDA cannot be used (a build without CUDA, no driver, no
+// device, or RADON_DISABLE_CUDA set) gives the CPU engine instead; `fallback_note`, when given,
+// then receives one line saying why (and is cleared otherwise), for the caller to show.
+// Throws InvalidArgument for an invalid grid or mismatched extents, Error when a present device
+// fails (out of memory, a CUDA call that fails: the message names the call).
 std::unique_ptr<DrrRenderer> make_drr_renderer(DeviceKind device, const VolumeGrid& grid,
-                                               const Array<float>& attenuation);
+                                               const Array<float>& attenuation,
+                                               std::string* fallback_note = nullptr);
 
 // The CPU engine with a chosen instruction set (tests compare the variants; users get the best).
 std::unique_ptr<DrrRenderer> make_cpu_drr_renderer(const VolumeGrid& grid,
                                                    const Array<float>& attenuation,
                                                    SimdLevel simd = detected_simd_level());
+
+// Checks that every geometry of a batch has the same panel size; returns the pixels per frame.
+// Throws InvalidArgument naming the first frame that differs.
+int64_t batch_frame_pixels(const std::vector<ProjectionGeometry>& geometries);
 
 }  // namespace radon

@@ -41,12 +41,31 @@ DrrReduction parse_drr_reduction(const std::string& name) {
     throw InvalidArgument("unknown projection mode '" + name + "': expected sum or mip");
 }
 
+DrrMemoryPath parse_drr_memory_path(const std::string& name) {
+    if (name == "auto") return DrrMemoryPath::Auto;
+    if (name == "texture") return DrrMemoryPath::Texture;
+    if (name == "global") return DrrMemoryPath::Global;
+    throw InvalidArgument("unknown memory path '" + name + "': expected auto, texture or global");
+}
+
 const char* to_string(DrrAlgorithm algorithm) {
     return algorithm == DrrAlgorithm::Siddon ? "siddon" : "trilinear";
 }
 
 const char* to_string(DrrReduction reduction) {
     return reduction == DrrReduction::Sum ? "sum" : "mip";
+}
+
+const char* to_string(DrrMemoryPath path) {
+    switch (path) {
+        case DrrMemoryPath::Texture:
+            return "texture";
+        case DrrMemoryPath::Global:
+            return "global";
+        case DrrMemoryPath::Auto:
+            break;
+    }
+    return "auto";
 }
 
 }  // namespace radon

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <type_traits>
+
 #include "kernels/core/hd.h"
 #include "kernels/drr/drr_ray_params.h"
 #include "kernels/drr/ray_clip.h"
@@ -41,10 +43,26 @@ RADON_HD typename L::F trilinear_sample(const DrrRayParams& p, const float* volu
     return c0 + frac[2] * (c1 - c0);
 }
 
+// The software sampler: trilinear_sample on the volume's voxels, read through L::gather. A
+// sampler is anything callable as sample(q) with q[3] in cell coordinates, returning L::F; a
+// CUDA 3D texture with linear filtering is the other one (kernels/cuda/drr_cuda_access.cuh).
+template <class L>
+struct VoxelTrilinear {
+    const DrrRayParams& p;
+    const float* volume;
+
+    RADON_HD typename L::F operator()(const typename L::F q[3]) const {
+        return trilinear_sample<L>(p, volume, q);
+    }
+};
+
 // Samples the clipped ray every p.step_mm at the midpoint of each step (the last step is cut
 // at the exit), weighting each sample by its step length: a constant volume integrates exactly.
-template <class L>
-RADON_HD typename L::F trilinear_walk(const DrrRayParams& p, const float* volume,
+// `sample` gives the value at a point (see VoxelTrilinear); the walk itself is the same for
+// every sampler.
+template <class L, class Sampler,
+          class = typename std::enable_if<!std::is_pointer<Sampler>::value>::type>
+RADON_HD typename L::F trilinear_walk(const DrrRayParams& p, const Sampler& sample,
                                       const ClippedRay<L>& ray) {
     using F = typename L::F;
     using I = typename L::I;
@@ -64,7 +82,7 @@ RADON_HD typename L::F trilinear_walk(const DrrRayParams& p, const float* volume
         F q[3];
         for (int a = 0; a < 3; ++a)
             q[a] = ray.source[a] + t_mid * ray.dir[a];
-        const F v = trilinear_sample<L>(p, volume, q);
+        const F v = sample(q);
         if (p.mip) {
             acc = L::max(acc, L::select(weight > 0.0f, v, acc));
         } else {
@@ -73,6 +91,13 @@ RADON_HD typename L::F trilinear_walk(const DrrRayParams& p, const float* volume
     }
     if (p.mip) return L::select(acc > -3.0e38f, acc, L::splat(0.0f));
     return acc * ray.mm;
+}
+
+// The walk with the software sampler on `volume`.
+template <class L>
+RADON_HD typename L::F trilinear_walk(const DrrRayParams& p, const float* volume,
+                                      const ClippedRay<L>& ray) {
+    return trilinear_walk<L>(p, VoxelTrilinear<L>{p, volume}, ray);
 }
 
 }  // namespace radon

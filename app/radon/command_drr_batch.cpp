@@ -1,0 +1,478 @@
+// radon drr-batch: renders one DRR per pose of a CSV or JSON file into one multi-frame volume,
+// with every frame's geometry in a JSON file next to it. For training data and pose sweeps.
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/radon/arguments.h"
+#include "app/radon/commands.h"
+#include "app/radon/pose_options.h"
+#include "app/radon/terminal_progress.h"
+#include "app/radon/volume_source.h"
+#include "kernels/core/error.h"
+#include "kernels/drr/drr_renderer.h"
+#include "recon/io/atomic_file.h"
+#include "recon/io/projection_geometry_json.h"
+#include "recon/io/volume_io.h"
+
+namespace radon::cli {
+namespace {
+
+const char* kUsage =
+    R"(usage: radon drr-batch [VOLUME | --phantom NAME] --poses FILE -o STACK [options]
+
+Renders one DRR per pose listed in FILE and writes them as one multi-frame file: STACK is a
+width x height x N float volume (.nrrd, .mha, .nii, .nii.gz) whose frame k (third axis, spacing
+1) is the DRR of pose k, and <STACK without extension>.json lists every frame's geometry as
+'radon drr' writes it for one image (source, pixel grid, 3x4 projection matrix, pose).
+On CUDA, the download of one frame overlaps the computation of the next.
+
+Poses file, CSV: a header row names the columns, then one pose per row. A column is a pose
+option of 'radon drr' without its dashes: preset, primary, secondary, roll, isocenter-offset,
+rotation, convention, quaternion, axis-angle, matrix, translation, sad, sdd. A vector goes in one
+quoted cell ("30,-15,-5") or in component columns: rx,ry,rz (rotation), tx,ty,tz (translation),
+qw,qx,qy,qz (quaternion), ax,ay,az (axis-angle), ox,oy,oz (isocenter-offset), m00 ... m33
+(matrix, row-major). An empty cell leaves the option out of that row; a column 'name' labels
+the frame. Lines starting with # are comments. For example:
+
+    name,primary,secondary,roll            name,rx,ry,rz,convention,tx,ty,tz
+    ap,0,0,0                               a,30,-15,-5,ZXY,0,10,0
+    lao30,30,15,0                          b,0,0,90,ZXY,0,0,0
+
+Poses file, JSON: an array of objects, or {"poses": [...]}, with the same keys; a vector is an
+array: [{"primary": 30, "secondary": 15}, {"rotation": [30, -15, -5], "convention": "ZXY"}].
+A pose without sad or sdd takes --sad and --sdd.
+
+Volume:    --phantom NAME  --phantom-size NX,NY,NZ  --phantom-spacing SX,SY,SZ  --mu-water PER_MM
+Distances: --sad MM (850)  --sdd MM (1020), for poses that do not give them
+Detector:  --height N (200)  --width N (= height)  --delx MM (2.0)  --dely MM (= delx)
+           --principal U,V
+Rendering: --renderer siddon|trilinear  --step VOXELS  --mode sum|mip  --patch-size N
+           --threads N  --device cpu|cuda  --memory-path auto|texture|global (CUDA trilinear)
+Output:    -o STACK (several allowed)  --quiet
+)";
+
+// Component columns of the vector options.
+struct VectorColumns {
+    const char* option;
+    std::vector<std::string> columns;
+};
+
+const std::vector<VectorColumns>& vector_columns() {
+    static const std::vector<VectorColumns> groups = [] {
+        std::vector<VectorColumns> g = {
+            {"--rotation", {"rx", "ry", "rz"}},         {"--translation", {"tx", "ty", "tz"}},
+            {"--quaternion", {"qw", "qx", "qy", "qz"}}, {"--axis-angle", {"ax", "ay", "az"}},
+            {"--isocenter-offset", {"ox", "oy", "oz"}}, {"--matrix", {}}};
+        for (int r = 0; r < 4; ++r)
+            for (int c = 0; c < 4; ++c)
+                g.back().columns.push_back("m" + std::to_string(r) + std::to_string(c));
+        return g;
+    }();
+    return groups;
+}
+
+// One pose as read from the file: option tokens for pose_from_arguments, and where it came from.
+struct PoseEntry {
+    std::string label;
+    std::string where;  // "poses.csv line 4", for messages
+    std::vector<std::string> tokens;
+};
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::string trim(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t\r");
+    if (b == std::string::npos) return {};
+    const auto e = s.find_last_not_of(" \t\r");
+    return s.substr(b, e - b + 1);
+}
+
+// "isocenter_offset", "--isocenter-offset" and "Isocenter-Offset" all name --isocenter-offset.
+std::string key_to_option(const std::string& key) {
+    std::string k = lower(trim(key));
+    while (!k.empty() && k.front() == '-')
+        k.erase(k.begin());
+    std::replace(k.begin(), k.end(), '_', '-');
+    return "--" + k;
+}
+
+bool is_pose_option(const std::string& option) {
+    const auto& options = pose_options();
+    return std::find(options.begin(), options.end(), option) != options.end();
+}
+
+std::string accepted_columns() {
+    std::string out;
+    for (const auto& o : pose_options())
+        out += (out.empty() ? "" : ", ") + o.substr(2);
+    for (const auto& g : vector_columns()) {
+        out += ", " + g.columns.front() + ".." + g.columns.back();
+    }
+    return out + ", name";
+}
+
+// Turns one row (column name -> cell text, empty cells dropped) into option tokens.
+PoseEntry entry_from_cells(const std::map<std::string, std::string>& cells, const std::string& file,
+                           const std::string& where) {
+    PoseEntry entry;
+    entry.where = where;
+    std::map<std::string, bool> used;
+    for (const auto& g : vector_columns()) {
+        std::vector<std::string> parts;
+        std::vector<std::string> missing;
+        for (const auto& c : g.columns) {
+            const auto it = cells.find(c);
+            if (it == cells.end()) {
+                missing.push_back(c);
+            } else {
+                parts.push_back(it->second);
+                used[c] = true;
+            }
+        }
+        if (parts.empty()) continue;
+        if (!missing.empty()) {
+            std::string m;
+            for (const auto& c : missing)
+                m += (m.empty() ? "" : ", ") + c;
+            throw InvalidArgument(where + ": " + std::string(g.option + 2) +
+                                  " needs every one of " + g.columns.front() + ".." +
+                                  g.columns.back() + " (missing " + m + ")");
+        }
+        std::string joined;
+        for (const auto& p : parts)
+            joined += (joined.empty() ? "" : ",") + p;
+        entry.tokens.push_back(g.option);
+        entry.tokens.push_back(joined);
+    }
+    for (const auto& [key, value] : cells) {
+        if (used.count(key)) continue;
+        if (key == "name" || key == "id") {
+            entry.label = value;
+            continue;
+        }
+        const std::string option = key_to_option(key);
+        if (!is_pose_option(option)) {
+            throw InvalidArgument(file + ": unknown pose column '" + key + "': expected some of " +
+                                  accepted_columns());
+        }
+        entry.tokens.push_back(option);
+        entry.tokens.push_back(value);
+    }
+    return entry;
+}
+
+// Splits one CSV line: commas separate cells, double quotes protect commas ("" is a quote).
+std::vector<std::string> csv_cells(const std::string& line, const std::string& where) {
+    std::vector<std::string> cells;
+    std::string cell;
+    bool quoted = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+                cell += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                cell += c;
+            }
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            cells.push_back(trim(cell));
+            cell.clear();
+        } else {
+            cell += c;
+        }
+    }
+    if (quoted) throw InvalidArgument(where + ": a quoted cell is not closed");
+    cells.push_back(trim(cell));
+    return cells;
+}
+
+std::vector<PoseEntry> read_csv_poses(std::istream& in, const std::string& file) {
+    std::vector<PoseEntry> entries;
+    std::vector<std::string> header;
+    std::string line;
+    int line_number = 0;
+    while (std::getline(in, line)) {
+        ++line_number;
+        const std::string t = trim(line);
+        if (t.empty() || t[0] == '#') continue;
+        const std::string where = file + " line " + std::to_string(line_number);
+        const std::vector<std::string> cells = csv_cells(t, where);
+        if (header.empty()) {
+            for (const auto& c : cells)
+                header.push_back(lower(c));
+            for (std::size_t i = 0; i < header.size(); ++i) {
+                if (header[i].empty()) {
+                    throw InvalidArgument(where + ": column " + std::to_string(i + 1) +
+                                          " of the header has no name");
+                }
+                if (std::count(header.begin(), header.end(), header[i]) > 1) {
+                    throw InvalidArgument(where + ": column '" + header[i] + "' appears twice");
+                }
+            }
+            continue;
+        }
+        if (cells.size() != header.size()) {
+            throw InvalidArgument(where + ": " + std::to_string(cells.size()) +
+                                  " cells, expected " + std::to_string(header.size()) +
+                                  " as in the header");
+        }
+        std::map<std::string, std::string> row;
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            if (!cells[i].empty()) row[header[i]] = cells[i];
+        }
+        entries.push_back(entry_from_cells(row, file, where));
+    }
+    if (header.empty()) throw InvalidArgument(file + ": no header row (and no poses)");
+    return entries;
+}
+
+std::string json_number(double v) {
+    std::ostringstream s;
+    s << std::setprecision(17) << v;
+    return s.str();
+}
+
+std::vector<PoseEntry> read_json_poses(std::istream& in, const std::string& file) {
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+        throw InvalidArgument(file + ": not valid JSON (" + e.what() + ")");
+    }
+    if (doc.is_object() && doc.contains("poses")) doc = doc["poses"];
+    if (!doc.is_array()) {
+        throw InvalidArgument(file + ": expected an array of poses, or an object with \"poses\"");
+    }
+    std::vector<PoseEntry> entries;
+    for (std::size_t i = 0; i < doc.size(); ++i) {
+        const std::string where = file + " pose " + std::to_string(i);
+        const nlohmann::json& pose = doc[i];
+        if (!pose.is_object()) throw InvalidArgument(where + ": expected an object");
+        std::map<std::string, std::string> cells;
+        for (const auto& [key, value] : pose.items()) {
+            std::string text;
+            if (value.is_number()) {
+                text = json_number(value.get<double>());
+            } else if (value.is_string()) {
+                text = value.get<std::string>();
+            } else if (value.is_array()) {
+                for (const auto& x : value) {
+                    if (!x.is_number()) {
+                        throw InvalidArgument(where + ": '" + key + "' must hold numbers only");
+                    }
+                    text += (text.empty() ? "" : ",") + json_number(x.get<double>());
+                }
+            } else if (value.is_null()) {
+                continue;
+            } else {
+                throw InvalidArgument(where + ": '" + key +
+                                      "' must be a number, a string or an array of numbers");
+            }
+            cells[lower(key)] = text;
+        }
+        entries.push_back(entry_from_cells(cells, file, where));
+    }
+    return entries;
+}
+
+std::vector<PoseEntry> read_poses(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw InvalidArgument("--poses: cannot open '" + path + "'");
+    const std::string ext = recon::file_extension(path);
+    std::vector<PoseEntry> entries;
+    if (ext == ".json") {
+        entries = read_json_poses(in, path);
+    } else if (ext == ".csv" || ext == ".txt") {
+        entries = read_csv_poses(in, path);
+    } else {
+        throw InvalidArgument("--poses: " + path + ": unknown format '" + ext +
+                              "': expected .csv or .json");
+    }
+    if (entries.empty()) throw InvalidArgument("--poses: " + path + " lists no poses");
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (entries[i].label.empty()) entries[i].label = std::to_string(i);
+    }
+    return entries;
+}
+
+// The pose of one entry; --sad and --sdd of the command line fill in what the entry lacks.
+PoseChoice entry_pose(const PoseEntry& entry, const Arguments& command, Vec3 default_isocenter) {
+    std::vector<std::string> tokens = entry.tokens;
+    for (const char* option : {"--sad", "--sdd"}) {
+        if (std::find(tokens.begin(), tokens.end(), option) == tokens.end() &&
+            command.has(option)) {
+            tokens.push_back(option);
+            tokens.push_back(*command.value(option));
+        }
+    }
+    try {
+        const Arguments args(tokens, pose_options(), {});
+        return pose_from_arguments(args, default_isocenter);
+    } catch (const InvalidArgument& e) {
+        throw InvalidArgument(entry.where + ": " + e.what());
+    }
+}
+
+std::string geometry_path(const std::string& stack_path) {
+    const std::string ext = recon::file_extension(stack_path);
+    return stack_path.substr(0, stack_path.size() - ext.size()) + ".json";
+}
+
+void check_outputs(const std::vector<std::string>& outputs) {
+    if (outputs.empty()) {
+        throw InvalidArgument("no output given: add -o FILE (.nrrd, .mha, .nii or .nii.gz)");
+    }
+    for (const auto& path : outputs) {
+        const std::string ext = recon::file_extension(path);
+        if (!recon::is_writable_volume_extension(ext)) {
+            const bool itk = recon::is_writable_volume_extension(".nrrd");
+            throw InvalidArgument(path + ": cannot write a multi-frame stack to '" + ext +
+                                  (itk ? "': expected .nrrd, .mha, .nii or .nii.gz"
+                                       : "': expected .mha (this build has no ITK)"));
+        }
+        const auto parent = std::filesystem::path(path).parent_path();
+        if (!parent.empty() && !std::filesystem::is_directory(parent)) {
+            throw InvalidArgument(path + ": output folder " + parent.string() + " does not exist");
+        }
+    }
+}
+
+}  // namespace
+
+int run_drr_batch(const std::vector<std::string>& raw) {
+    std::vector<std::string> value_options = {
+        "-o",           "--output",  "--poses",  "--renderer",    "--step", "--mode",
+        "--patch-size", "--threads", "--device", "--memory-path", "--sad",  "--sdd"};
+    for (const auto* list : {&volume_source_options(), &detector_options()}) {
+        value_options.insert(value_options.end(), list->begin(), list->end());
+    }
+    const Arguments args(raw, value_options, {"--help", "-h", "--quiet"});
+    if (args.flag("--help") || args.flag("-h")) {
+        std::cout << kUsage;
+        return 0;
+    }
+
+    // Everything that can be checked before loading the volume is checked first.
+    std::vector<std::string> outputs = args.values("-o");
+    for (const auto& o : args.values("--output"))
+        outputs.push_back(o);
+    check_outputs(outputs);
+    if (!args.has("--poses"))
+        throw InvalidArgument("no poses given: add --poses FILE (.csv or .json)");
+    const std::string poses_path = *args.value("--poses");
+    const std::vector<PoseEntry> entries = read_poses(poses_path);
+    for (const PoseEntry& e : entries)
+        entry_pose(e, args, Vec3{0, 0, 0});
+    const Detector detector = detector_from_arguments(args);
+    DrrSettings settings;
+    settings.algorithm = parse_drr_algorithm(args.text("--renderer", "siddon"));
+    settings.step_voxels = args.number("--step", 1.0);
+    settings.reduction = parse_drr_reduction(args.text("--mode", "sum"));
+    settings.patch_size = args.integer("--patch-size", 0);
+    settings.threads = static_cast<int>(args.integer("--threads", 0));
+    settings.memory_path = parse_drr_memory_path(args.text("--memory-path", "auto"));
+    settings.validate(detector);
+    const DeviceKind device = parse_device_kind(args.text("--device", "cpu"));
+    check_volume_source(args);
+
+    const VolumeSource volume = load_volume_source(args);
+    const Vec3 center = volume.hu.grid.center();
+    std::vector<PoseChoice> poses;
+    std::vector<ProjectionGeometry> geometries;
+    for (const PoseEntry& e : entries) {
+        poses.push_back(entry_pose(e, args, center));
+        geometries.push_back(rigid_projection(poses.back().carm_to_world, poses.back().sad,
+                                              poses.back().sdd, detector));
+    }
+
+    std::string fallback;
+    auto renderer = make_drr_renderer(device, volume.hu.grid, volume.attenuation, &fallback);
+    if (!fallback.empty()) std::fprintf(stderr, "radon drr-batch: %s\n", fallback.c_str());
+
+    const auto frames = static_cast<int64_t>(geometries.size());
+    VolumeGrid stack_grid;
+    stack_grid.size = {detector.width, detector.height, frames};
+    stack_grid.spacing = {detector.delx, detector.dely, 1.0};
+    recon::Volume stack = recon::Volume::allocate(stack_grid, recon::VoxelUnit::AttenuationPerMm);
+    TerminalProgress progress("rendering");
+    RunControl control;
+    control.progress = &progress;
+    const auto start = std::chrono::steady_clock::now();
+    renderer->render_batch(geometries, settings, stack.voxels.host_data(), control);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+
+    nlohmann::json frame_list = nlohmann::json::array();
+    for (int64_t k = 0; k < frames; ++k) {
+        const PoseChoice& pose = poses[static_cast<std::size_t>(k)];
+        recon::DrrRecord record;
+        record.geometry = geometries[static_cast<std::size_t>(k)];
+        record.carm_to_world = pose.carm_to_world;
+        record.carm = pose.carm;
+        record.sad = pose.sad;
+        record.sdd = pose.sdd;
+        record.pixel_spacing[0] = detector.delx;
+        record.pixel_spacing[1] = detector.dely;
+        record.volume = volume.description;
+        record.settings = settings;
+        record.water_attenuation = volume.water_attenuation;
+        nlohmann::json frame = nlohmann::json::parse(recon::drr_record_json(record));
+        frame["frame"] = k;
+        frame["name"] = entries[static_cast<std::size_t>(k)].label;
+        frame_list.push_back(frame);
+    }
+    for (const auto& path : outputs) {
+        recon::write_volume(stack, path);
+        const nlohmann::json doc = {
+            {"stack", std::filesystem::path(path).filename().string()},
+            {"frames", frames},
+            {"layout",
+             "width x height x frames, float; frame k is the third index, spacing 1; each "
+             "frame's rows and columns as in 'radon drr' (row 0 first)"},
+            {"poses_file", poses_path},
+            {"frame_geometry", frame_list}};
+        const std::string text = doc.dump(2) + "\n";
+        const std::string json_path = geometry_path(path);
+        recon::write_atomically(json_path, [&](const std::string& tmp) {
+            std::ofstream out(tmp, std::ios::binary);
+            out << text;
+            out.close();
+            if (!out) throw Error(json_path + ": could not write the geometry file");
+        });
+    }
+
+    if (!args.flag("--quiet")) {
+        const double rays = static_cast<double>(detector.width * detector.height * frames);
+        std::printf("rendered %lld DRRs of %lldx%lld in %.2f ms (%s, %s; %.1f Mrays/s)\n",
+                    static_cast<long long>(frames), static_cast<long long>(detector.width),
+                    static_cast<long long>(detector.height), ms,
+                    renderer->description(settings).c_str(), to_string(settings.algorithm),
+                    rays / ms / 1e3);
+        for (const auto& path : outputs) {
+            std::printf("wrote %s and %s\n", path.c_str(), geometry_path(path).c_str());
+        }
+    }
+    return 0;
+}
+
+}  // namespace radon::cli
