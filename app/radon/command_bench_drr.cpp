@@ -13,6 +13,7 @@
 #include "app/radon/arguments.h"
 #include "app/radon/commands.h"
 #include "app/radon/peak_memory.h"
+#include "app/radon/render_options.h"
 #include "app/radon/volume_source.h"
 #include "kernels/backend/devices.h"
 #include "kernels/core/error.h"
@@ -99,12 +100,8 @@ int run_bench(const std::vector<std::string>& raw) {
         std::cout << kUsage;
         return 0;
     }
-    const DeviceKind device = parse_device_kind(args.text("--device", "cpu"));
-    DrrSettings settings;
-    settings.algorithm = parse_drr_algorithm(args.text("--renderer", "siddon"));
-    settings.step_voxels = args.number("--step", 1.0);
-    settings.threads = static_cast<int>(args.integer("--threads", 0));
-    settings.memory_path = parse_drr_memory_path(args.text("--memory-path", "auto"));
+    const DeviceKind device = device_from_arguments(args);
+    DrrSettings settings = render_settings_from_arguments(args);
     const auto heights = integer_list(args.text("--heights", "100,200,300,400,500,750,1000,1500"),
                                       "--heights", false);
     const auto patches = integer_list(args.text("--patches", "none,150,250"), "--patches", true);

@@ -9,8 +9,10 @@
 
 #include "app/radon/arguments.h"
 #include "app/radon/commands.h"
+#include "app/radon/drr_record_base.h"
 #include "app/radon/physics_options.h"
 #include "app/radon/pose_options.h"
+#include "app/radon/render_options.h"
 #include "app/radon/terminal_progress.h"
 #include "app/radon/volume_source.h"
 #include "kernels/core/error.h"
@@ -65,6 +67,7 @@ Detector:  --height N (200)  --width N (= height)  --delx MM (2.0)  --dely MM (=
            --principal U,V  principal point offset from the panel centre (mm)
 Rendering: --renderer siddon|trilinear  --step VOXELS (trilinear, 1.0)  --mode sum|mip
            --patch-size N (must tile the panel)  --threads N  --device cpu|cuda
+           --memory-path auto|texture|global  (CUDA trilinear: hardware texture or plain memory)
 Output:    --window LEVEL,WIDTH for PNG (default: 0.5-99.5 percentile)  --png-bits 8|16 (8)
            --quiet
 )";
@@ -100,17 +103,6 @@ void check_outputs(const std::vector<std::string>& outputs) {
     }
 }
 
-DrrSettings settings_from_arguments(const Arguments& args, const Detector& detector) {
-    DrrSettings s;
-    s.algorithm = parse_drr_algorithm(args.text("--renderer", "siddon"));
-    s.step_voxels = args.number("--step", 1.0);
-    s.reduction = parse_drr_reduction(args.text("--mode", "sum"));
-    s.patch_size = args.integer("--patch-size", 0);
-    s.threads = static_cast<int>(args.integer("--threads", 0));
-    s.validate(detector);
-    return s;
-}
-
 bool is_png(const std::string& path) {
     return recon::file_extension(path) == ".png";
 }
@@ -118,11 +110,9 @@ bool is_png(const std::string& path) {
 }  // namespace
 
 int run_drr(const std::vector<std::string>& raw) {
-    std::vector<std::string> value_options = {"-o",        "--output", "--renderer",
-                                              "--step",    "--mode",   "--patch-size",
-                                              "--threads", "--device", "--window"};
-    for (const auto* list : {&volume_source_options(), &pose_options(), &detector_options(),
-                             &output_options(), &label_options()}) {
+    std::vector<std::string> value_options = {"-o", "--output", "--window"};
+    for (const auto* list : {&render_options(), &volume_source_options(), &pose_options(),
+                             &detector_options(), &output_options(), &label_options()}) {
         value_options.insert(value_options.end(), list->begin(), list->end());
     }
     std::vector<std::string> flags = {"--help", "-h", "--quiet"};
@@ -141,8 +131,9 @@ int run_drr(const std::vector<std::string>& raw) {
         outputs.push_back(o);
     check_outputs(outputs);
     const Detector detector = detector_from_arguments(args);
-    const DrrSettings settings = settings_from_arguments(args, detector);
-    const DeviceKind device = parse_device_kind(args.text("--device", "cpu"));
+    const DrrSettings settings = render_settings_from_arguments(args);
+    settings.validate(detector);
+    const DeviceKind device = device_from_arguments(args);
     std::optional<recon::Window> window;
     if (args.has("--window")) {
         const auto w = args.numbers("--window", 2);
@@ -176,7 +167,9 @@ int run_drr(const std::vector<std::string>& raw) {
     std::string engine = to_string(device);
     const auto start = std::chrono::steady_clock::now();
     if (labels.file.empty()) {
-        auto renderer = make_drr_renderer(device, volume.hu.grid, volume.attenuation);
+        std::string fallback;
+        auto renderer = make_drr_renderer(device, volume.hu.grid, volume.attenuation, &fallback);
+        if (!fallback.empty()) std::fprintf(stderr, "radon drr: %s\n", fallback.c_str());
         engine = renderer->description(settings);
         renderer->render(geometry, settings, image.pixels.host_data(), control);
     } else {
@@ -193,19 +186,7 @@ int run_drr(const std::vector<std::string>& raw) {
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
-    recon::DrrRecord record;
-    record.geometry = geometry;
-    record.carm_to_world = pose.carm_to_world;
-    record.carm = pose.carm;
-    record.sad = pose.sad;
-    record.sdd = pose.sdd;
-    record.pixel_spacing[0] = detector.delx;
-    record.pixel_spacing[1] = detector.dely;
-    record.volume = volume.description;
-    record.settings = settings;
-    record.water_attenuation = volume.attenuation_model.mu_water;
-    record.attenuation_spec = volume.attenuation_spec;
-    record.attenuation = volume.attenuation_model;
+    recon::DrrRecord record = base_drr_record(geometry, pose, detector, volume, settings);
     record.output = output;
     record.labels_file = labels.file;
     record.channel_labels = channel_labels;

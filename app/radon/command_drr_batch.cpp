@@ -16,7 +16,9 @@
 
 #include "app/radon/arguments.h"
 #include "app/radon/commands.h"
+#include "app/radon/drr_record_base.h"
 #include "app/radon/pose_options.h"
+#include "app/radon/render_options.h"
 #include "app/radon/terminal_progress.h"
 #include "app/radon/volume_source.h"
 #include "kernels/core/error.h"
@@ -360,10 +362,8 @@ void check_outputs(const std::vector<std::string>& outputs) {
 }  // namespace
 
 int run_drr_batch(const std::vector<std::string>& raw) {
-    std::vector<std::string> value_options = {
-        "-o",           "--output",  "--poses",  "--renderer",    "--step", "--mode",
-        "--patch-size", "--threads", "--device", "--memory-path", "--sad",  "--sdd"};
-    for (const auto* list : {&volume_source_options(), &detector_options()}) {
+    std::vector<std::string> value_options = {"-o", "--output", "--poses", "--sad", "--sdd"};
+    for (const auto* list : {&render_options(), &volume_source_options(), &detector_options()}) {
         value_options.insert(value_options.end(), list->begin(), list->end());
     }
     const Arguments args(raw, value_options, {"--help", "-h", "--quiet"});
@@ -384,15 +384,9 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     for (const PoseEntry& e : entries)
         entry_pose(e, args, Vec3{0, 0, 0});
     const Detector detector = detector_from_arguments(args);
-    DrrSettings settings;
-    settings.algorithm = parse_drr_algorithm(args.text("--renderer", "siddon"));
-    settings.step_voxels = args.number("--step", 1.0);
-    settings.reduction = parse_drr_reduction(args.text("--mode", "sum"));
-    settings.patch_size = args.integer("--patch-size", 0);
-    settings.threads = static_cast<int>(args.integer("--threads", 0));
-    settings.memory_path = parse_drr_memory_path(args.text("--memory-path", "auto"));
+    const DrrSettings settings = render_settings_from_arguments(args);
     settings.validate(detector);
-    const DeviceKind device = parse_device_kind(args.text("--device", "cpu"));
+    const DeviceKind device = device_from_arguments(args);
     check_volume_source(args);
 
     const VolumeSource volume = load_volume_source(args);
@@ -425,17 +419,8 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     nlohmann::json frame_list = nlohmann::json::array();
     for (int64_t k = 0; k < frames; ++k) {
         const PoseChoice& pose = poses[static_cast<std::size_t>(k)];
-        recon::DrrRecord record;
-        record.geometry = geometries[static_cast<std::size_t>(k)];
-        record.carm_to_world = pose.carm_to_world;
-        record.carm = pose.carm;
-        record.sad = pose.sad;
-        record.sdd = pose.sdd;
-        record.pixel_spacing[0] = detector.delx;
-        record.pixel_spacing[1] = detector.dely;
-        record.volume = volume.description;
-        record.settings = settings;
-        record.water_attenuation = volume.water_attenuation;
+        const recon::DrrRecord record = base_drr_record(geometries[static_cast<std::size_t>(k)],
+                                                        pose, detector, volume, settings);
         nlohmann::json frame = nlohmann::json::parse(recon::drr_record_json(record));
         frame["frame"] = k;
         frame["name"] = entries[static_cast<std::size_t>(k)].label;
