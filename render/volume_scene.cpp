@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <cmath>
 
+#include <vtkCallbackCommand.h>
+#include <vtkCommand.h>
 #include <vtkFloatArray.h>
 #include <vtkGPUVolumeRayCastMapper.h>
 #include <vtkImageData.h>
@@ -28,12 +32,10 @@ namespace {
 
 // Full quality samples every voxel along a ray (half a voxel looks the same on CT presets and
 // costs twice as much) and casts a ray per pixel. While interacting, a sample every two voxels
-// and one ray per 2 x 2 pixels: about a quarter of the time in software OpenGL, where fixed
-// costs per frame remain.
+// and one ray per 2 x 2 pixels or fewer, as the frame budget requires.
 constexpr double kStillSamplesPerVoxel = 1.0;
 constexpr double kInteractiveSamplesPerVoxel = 0.5;
 constexpr double kStillImageSampleDistance = 1.0;
-constexpr double kInteractiveImageSampleDistance = 2.0;
 
 }  // namespace
 
@@ -59,6 +61,14 @@ struct VolumeScene::Impl {
     Vec3 slice_point{0, 0, 0};
     double min_spacing = 1;
 
+    // The image sample distance of interactive frames, adapted to the time they take.
+    double interactive_image_sample_distance = kMinInteractiveImageSampleDistance;
+    std::chrono::steady_clock::time_point render_start;
+    vtkNew<vtkCallbackCommand> on_render_start;
+    vtkNew<vtkCallbackCommand> on_render_end;
+    unsigned long render_start_tag = 0;
+    unsigned long render_end_tag = 0;
+
     void apply_visibility() {
         volume->SetVisibility(has_volume && volume_visible);
         for (auto& slice : slices)
@@ -76,6 +86,19 @@ VolumeScene::VolumeScene(vtkRenderer* renderer) : impl_(std::make_unique<Impl>()
     d.mapper->LockSampleDistanceToInputSpacingOff();
     d.volume->SetMapper(d.mapper);
     d.volume->SetProperty(d.property);
+
+    // Interactive frames time themselves (the whole renderer: the volume is nearly all of it)
+    // and set the next one's image sample distance.
+    d.on_render_start->SetClientData(this);
+    d.on_render_start->SetCallback([](vtkObject*, unsigned long, void* scene, void*) {
+        static_cast<VolumeScene*>(scene)->impl_->render_start = std::chrono::steady_clock::now();
+    });
+    d.on_render_end->SetClientData(this);
+    d.on_render_end->SetCallback([](vtkObject*, unsigned long, void* scene, void*) {
+        static_cast<VolumeScene*>(scene)->adapt_to_frame_time();
+    });
+    d.render_start_tag = renderer->AddObserver(vtkCommand::StartEvent, d.on_render_start);
+    d.render_end_tag = renderer->AddObserver(vtkCommand::EndEvent, d.on_render_end);
 
     // Grey over the window, and see-through below it: a CT's box is mostly air, and opaque black
     // air would hide the rest of the scene (at the default SDD - SAD the detector sits inside
@@ -114,6 +137,8 @@ VolumeScene::VolumeScene(vtkRenderer* renderer) : impl_(std::make_unique<Impl>()
 
 VolumeScene::~VolumeScene() {
     Impl& d = *impl_;
+    d.renderer->RemoveObserver(d.render_start_tag);
+    d.renderer->RemoveObserver(d.render_end_tag);
     d.renderer->RemoveVolume(d.volume);
     for (auto& slice : d.slices)
         d.renderer->RemoveViewProp(slice);
@@ -195,8 +220,23 @@ bool VolumeScene::interactive() const {
 VolumeScene::Sampling VolumeScene::sampling() const {
     const Impl& d = *impl_;
     if (d.interactive)
-        return {d.min_spacing / kInteractiveSamplesPerVoxel, kInteractiveImageSampleDistance};
+        return {d.min_spacing / kInteractiveSamplesPerVoxel, d.interactive_image_sample_distance};
     return {d.min_spacing / kStillSamplesPerVoxel, kStillImageSampleDistance};
+}
+
+double VolumeScene::next_interactive_image_sample_distance(double current, double frame_seconds) {
+    // Rays, and so the time, go with the inverse square of the image sample distance.
+    const double next = current * std::sqrt(frame_seconds / kInteractiveFrameBudgetSeconds);
+    return std::clamp(next, kMinInteractiveImageSampleDistance, kMaxInteractiveImageSampleDistance);
+}
+
+void VolumeScene::adapt_to_frame_time() {
+    Impl& d = *impl_;
+    if (!d.interactive || !d.volume->GetVisibility()) return;
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - d.render_start;
+    d.interactive_image_sample_distance =
+        next_interactive_image_sample_distance(d.interactive_image_sample_distance, took.count());
+    apply_sampling();
 }
 
 void VolumeScene::apply_sampling() {

@@ -51,9 +51,19 @@ class VolumeScene {
         double sample_distance_mm = 1;
         double image_sample_distance = 1;
     };
+    // Interactive frames sample every two voxels and cast a ray every 2 to 4 pixels, adapted
+    // after each frame towards kInteractiveFrameBudgetSeconds; still frames sample every voxel
+    // and every pixel.
     void set_interactive(bool interactive);
     bool interactive() const;
     Sampling sampling() const;
+
+    static constexpr double kInteractiveFrameBudgetSeconds = 0.1;
+    static constexpr double kMinInteractiveImageSampleDistance = 2;
+    static constexpr double kMaxInteractiveImageSampleDistance = 4;
+    // The image sample distance for the next interactive frame after one that took
+    // `frame_seconds` at `current`.
+    static double next_interactive_image_sample_distance(double current, double frame_seconds);
 
     // The point all three slice planes pass through (world mm).
     void set_slice_point(Vec3 world);
@@ -69,6 +79,7 @@ class VolumeScene {
 
   private:
     void apply_sampling();
+    void adapt_to_frame_time();
 
     struct Impl;
     std::unique_ptr<Impl> impl_;

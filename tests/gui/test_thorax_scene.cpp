@@ -102,12 +102,19 @@ class TestThoraxScene : public QObject {
         const QPoint from(160, 160);
         QTest::mousePress(&view, Qt::LeftButton, {}, from);
         QVERIFY(scene_->volume.interactive());
-        QTest::mouseMove(&view, from + QPoint(30, 0));
-        const QImage dragging = view.screenshot();
-        QVERIFY(count_pixels_unlike(dragging, background_of(view)) > 0);
-        QVERIFY(scene_->volume.interactive());
+        for (int step = 1; step <= 3; ++step) {
+            QTest::mouseMove(&view, from + QPoint(10 * step, 0));
+            const QImage dragging = view.screenshot();
+            QVERIFY(count_pixels_unlike(dragging, background_of(view)) > 0);
+            QVERIFY(scene_->volume.interactive());
+            // Coarse while dragging, as coarse as the frame budget asks (see TestVolumeScene).
+            const double distance = scene_->volume.sampling().image_sample_distance;
+            QVERIFY(distance >= radon::render::VolumeScene::kMinInteractiveImageSampleDistance);
+            QVERIFY(distance <= radon::render::VolumeScene::kMaxInteractiveImageSampleDistance);
+        }
         QTest::mouseRelease(&view, Qt::LeftButton, {}, from + QPoint(30, 0));
         QVERIFY(!scene_->volume.interactive());
+        QCOMPARE(scene_->volume.sampling().image_sample_distance, 1.0);
     }
 
     void a_new_drr_and_pose_keep_the_volume_still_quality_after_settling() {

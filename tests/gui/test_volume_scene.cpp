@@ -271,6 +271,17 @@ class TestVolumeScene : public QObject {
                  static_cast<float>(still.sample_distance_mm));
     }
 
+    void interactive_frames_adapt_to_their_budget() {
+        const double budget = VolumeScene::kInteractiveFrameBudgetSeconds;
+        auto next = &VolumeScene::next_interactive_image_sample_distance;
+        // On budget: stays. Four times over: twice the distance (a quarter of the rays).
+        QCOMPARE(next(2.5, budget), 2.5);
+        QCOMPARE(next(2.0, 2.25 * budget), 3.0);
+        // Never finer than every other pixel, never coarser than every fourth.
+        QCOMPARE(next(2.0, 0.01 * budget), VolumeScene::kMinInteractiveImageSampleDistance);
+        QCOMPARE(next(3.0, 100 * budget), VolumeScene::kMaxInteractiveImageSampleDistance);
+    }
+
     void presets_have_names_and_blend_modes() {
         for (CtVolumePreset preset : render::all_ct_volume_presets())
             QCOMPARE(render::parse_ct_volume_preset(render::to_string(preset)), preset);
