@@ -10,6 +10,7 @@ packages=(
     nlohmann-json3-dev          # geometry and benchmark JSON
     libfftw3-dev                # CPU filtering for FBP/FDK
     libvtk9-dev                 # VTK 9.1 (non-Qt modules) for the 3D views
+    xvfb xauth libgl1-mesa-dri  # GUI tests: a virtual X display with Mesa's software OpenGL
     python3
 )
 

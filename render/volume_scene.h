@@ -1,0 +1,88 @@
+#pragma once
+
+#include <memory>
+
+#include "kernels/core/vec.h"
+#include "render/ct_volume_preset.h"
+
+class vtkGPUVolumeRayCastMapper;
+class vtkImageData;
+class vtkImageSlice;
+class vtkRenderer;
+class vtkVolume;
+
+namespace radon::recon {
+struct Volume;
+}
+
+namespace radon::render {
+
+// A CT volume in the 3D view: GPU volume rendering with a CT preset, and three slice planes
+// normal to the world axes (sagittal, coronal, axial) through a settable point, grey in the
+// preset's window and see-through where the CT is below it (air).
+//
+// The volume sits in the world exactly as its grid says (origin, spacing and direction, as ITK
+// maps them): VTK's image points are the voxel centres, so the rendered box spans the centres of
+// the corner voxels.
+//
+// Volume rendering in software OpenGL costs most of a frame; set_interactive(true) while the
+// camera or the pose moves trades sampling density for speed (connect it to VtkView's
+// interaction_started and interaction_ended).
+class VolumeScene {
+  public:
+    explicit VolumeScene(vtkRenderer* renderer);
+    ~VolumeScene();  // removes the volume and the slices from the renderer
+    VolumeScene(const VolumeScene&) = delete;
+    VolumeScene& operator=(const VolumeScene&) = delete;
+
+    // Shows `hu` (voxels in HU). The voxels are not copied: the scene shares them with `hu` (or,
+    // when `hu` aliases memory owned elsewhere, relies on that memory as `hu` does). Throws
+    // InvalidArgument for a volume that is not in HU, has no voxels or an invalid grid. The slice
+    // point moves to the volume's centre.
+    void set_volume(const recon::Volume& hu);
+    bool has_volume() const;
+
+    void set_preset(CtVolumePreset preset);
+    CtVolumePreset preset() const;
+
+    // Distances between samples along each ray (mm) and between rays (in pixels: 2 casts one ray
+    // per 2 x 2 pixels).
+    struct Sampling {
+        double sample_distance_mm = 1;
+        double image_sample_distance = 1;
+    };
+    // Interactive frames sample every two voxels and cast a ray every 2 to 4 pixels, adapted
+    // after each frame towards kInteractiveFrameBudgetSeconds; still frames sample every voxel
+    // and every pixel.
+    void set_interactive(bool interactive);
+    bool interactive() const;
+    Sampling sampling() const;
+
+    static constexpr double kInteractiveFrameBudgetSeconds = 0.1;
+    static constexpr double kMinInteractiveImageSampleDistance = 2;
+    static constexpr double kMaxInteractiveImageSampleDistance = 4;
+    // The image sample distance for the next interactive frame after one that took
+    // `frame_seconds` at `current`.
+    static double next_interactive_image_sample_distance(double current, double frame_seconds);
+
+    // The point all three slice planes pass through (world mm).
+    void set_slice_point(Vec3 world);
+    Vec3 slice_point() const;
+
+    void set_volume_visible(bool visible);
+    void set_slices_visible(bool visible);
+
+    vtkVolume* volume_prop() const;
+    vtkGPUVolumeRayCastMapper* volume_mapper() const;
+    vtkImageSlice* slice(int axis) const;  // 0: normal to x (sagittal), 1: y (coronal), 2: z
+    vtkImageData* image() const;
+
+  private:
+    void apply_sampling();
+    void adapt_to_frame_time();
+
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace radon::render

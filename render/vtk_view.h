@@ -1,0 +1,85 @@
+#pragma once
+
+#include <QImage>
+#include <QOpenGLWidget>
+
+#include <memory>
+
+class vtkGenericOpenGLRenderWindow;
+class vtkRenderer;
+class vtkRenderWindowInteractor;
+
+namespace radon::render {
+
+// How soon a frame must be ready: Interactive frames may trade quality for speed (a volume
+// rendered with coarse samples), Still frames show everything at full quality.
+enum class RenderQuality { Interactive, Still };
+
+// A Qt 6 widget hosting a VTK 9 scene: a vtkGenericOpenGLRenderWindow rendering inside this
+// QOpenGLWidget's context, with a trackball-camera interactor fed from Qt's mouse, wheel and key
+// events (rotate with the left button, pan with the middle or Shift+left, zoom with the right
+// button or the wheel, 'r' resets the camera). VTK's other key bindings (quit, stereo,
+// wireframe, pick, fly-to, style switches) are not forwarded.
+//
+// Call set_default_surface_format() before constructing the QApplication.
+class VtkView : public QOpenGLWidget {
+    Q_OBJECT
+
+  public:
+    explicit VtkView(QWidget* parent = nullptr);
+    ~VtkView() override;
+
+    // Requests the OpenGL 3.2 core profile VTK needs for every QOpenGLWidget of the process.
+    static void set_default_surface_format();
+
+    vtkRenderer* renderer() const;
+    vtkGenericOpenGLRenderWindow* render_window() const;
+    vtkRenderWindowInteractor* interactor() const;
+
+    // Schedules a repaint. Interactive keeps the view in its interacting state (see
+    // interaction_started) until no Interactive request has come for kSettleMs, then renders
+    // once more at full quality: a stream of updates such as a pose slider drag never waits for
+    // full-quality frames.
+    void request_render(RenderQuality quality = RenderQuality::Still);
+
+    bool interacting() const;
+
+    // Renders the scene now and returns the frame (QOpenGLWidget::grabFramebuffer).
+    QImage screenshot();
+
+    // Time spent in VTK's Render() for the last frame, in seconds (the GPU may still be busy).
+    double last_render_seconds() const;
+
+    static constexpr int kSettleMs = 250;
+
+  signals:
+    // Emitted when a mouse drag or wheel turn starts moving the camera, or an Interactive render
+    // request arrives, and when all of them have settled. Scenes switch to cheap rendering in
+    // between; interaction_ended is followed by a full-quality frame.
+    void interaction_started();
+    void interaction_ended();
+
+  protected:
+    void initializeGL() override;
+    void resizeGL(int width, int height) override;
+    void paintGL() override;
+
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void keyReleaseEvent(QKeyEvent* event) override;
+    void enterEvent(QEnterEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+  private:
+    void release_graphics();
+    void set_interacting_source(int source, bool active);
+
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace radon::render
