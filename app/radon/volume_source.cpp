@@ -4,6 +4,7 @@
 
 #include "kernels/core/error.h"
 #include "kernels/physics/attenuation.h"
+#include "recon/attenuation_volume.h"
 #include "recon/io/volume_io.h"
 #include "recon/phantom/ellipsoid_phantom.h"
 
@@ -46,13 +47,6 @@ const std::vector<std::string>& volume_source_options() {
     return options;
 }
 
-std::array<int64_t, 3> default_thorax_size() {
-    return {512, 512, 133};
-}
-Vec3 default_thorax_spacing() {
-    return {0.703125, 0.703125, 2.5};
-}
-
 void check_volume_source(const Arguments& args) {
     const auto& files = args.positional();
     if (files.size() > 1) {
@@ -69,8 +63,8 @@ void check_volume_source(const Arguments& args) {
         }
     }
     if (files.empty()) {
-        grid_size(args, default_thorax_size());
-        grid_spacing(args, default_thorax_spacing());
+        grid_size(args, recon::default_thorax_size());
+        grid_spacing(args, recon::default_thorax_spacing());
     } else if (args.has("--phantom-size") || args.has("--phantom-spacing")) {
         throw InvalidArgument("--phantom-size and --phantom-spacing apply to phantoms only");
     }
@@ -91,9 +85,10 @@ recon::Volume load_hu_volume(const Arguments& args, std::string& description) {
     } else {
         const std::string name = args.text("--phantom", "thorax");
         const bool thorax = name == "thorax";
-        const auto size =
-            grid_size(args, thorax ? default_thorax_size() : std::array<int64_t, 3>{256, 256, 256});
-        const Vec3 spacing = grid_spacing(args, thorax ? default_thorax_spacing() : Vec3{1, 1, 1});
+        const auto size = grid_size(
+            args, thorax ? recon::default_thorax_size() : std::array<int64_t, 3>{256, 256, 256});
+        const Vec3 spacing =
+            grid_spacing(args, thorax ? recon::default_thorax_spacing() : Vec3{1, 1, 1});
         const VolumeGrid grid = centered_grid(size, spacing);
         const Vec3 half{0.5 * size[0] * spacing[0], 0.5 * size[1] * spacing[1],
                         0.5 * size[2] * spacing[2]};
@@ -111,10 +106,7 @@ VolumeSource load_volume_source(const Arguments& args) {
     VolumeSource source;
     source.water_attenuation = args.number("--mu-water", kWaterAttenuation60keV);
     source.hu = load_hu_volume(args, source.description);
-    const auto& e = source.hu.voxels.extents();
-    source.attenuation = Array<float>::allocate(e);
-    convert_hu_to_attenuation(source.hu.voxels.host_data(), source.attenuation.host_data(),
-                              source.hu.voxels.size(), source.water_attenuation);
+    source.attenuation = recon::attenuation_from_hu(source.hu, source.water_attenuation);
     return source;
 }
 

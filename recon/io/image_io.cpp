@@ -82,6 +82,12 @@ Window automatic_window(const Image2D& image) {
     return window;
 }
 
+void window_to_bytes(const float* values, int64_t count, const Window& window, unsigned char* out) {
+    const double low = window.level - 0.5 * window.width;
+    for (int64_t i = 0; i < count; ++i)
+        out[i] = to_byte(values[i], low, window.width);
+}
+
 void write_image(const Image2D& image, const std::string& path, const Window& window) {
     const std::string extension = file_extension(path);
     if (!is_image_extension(extension)) {
@@ -113,10 +119,7 @@ void write_image(const Image2D& image, const std::string& path, const Window& wi
         }
         auto bytes = make_itk_image<ByteImage>(image);
         bytes->Allocate();
-        unsigned char* out = bytes->GetBufferPointer();
-        const double low = window.level - 0.5 * window.width;
-        for (itk::SizeValueType i = 0; i < count; ++i)
-            out[i] = to_byte(pixels[i], low, window.width);
+        window_to_bytes(pixels, image.pixels.size(), window, bytes->GetBufferPointer());
         detail::write_itk_image(bytes.GetPointer(), path, extension, "image");
         return;
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "recon/image2d.h"
@@ -14,6 +15,10 @@ struct Window {
 
 // A window spanning the 0.5th to 99.5th percentile of the finite pixel values.
 Window automatic_window(const Image2D& image);
+
+// Maps `count` values to 8-bit grey through `window` (level - width/2 -> 0, level + width/2 ->
+// 255, rounded; NaN -> 0): how PNG output and the desktop app's image views show a float image.
+void window_to_bytes(const float* values, int64_t count, const Window& window, unsigned char* out);
 
 // Writes a float image with its spacing in the format the extension names: .nrrd, .mha, .nii,
 // .nii.gz, .tif, .tiff (32-bit float). ".png" writes an 8-bit image windowed with `window`.
