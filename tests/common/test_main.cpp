@@ -1,4 +1,7 @@
 #include <QCoreApplication>
+#ifdef RADON_TEST_WIDGETS
+#include <QApplication>
+#endif
 #include <QStringList>
 #include <QtTest>
 
@@ -18,7 +21,11 @@ std::vector<TestFactory>& registered_tests() {
 // Runs every registered test class. Arguments are passed to each class as QTest accepts them,
 // except that a leading "-class NAME" runs only that class.
 int main(int argc, char** argv) {
+#ifdef RADON_TEST_WIDGETS
+    QApplication app(argc, argv);  // modules that test widgets need a GUI application
+#else
     QCoreApplication app(argc, argv);
+#endif
     QStringList args = app.arguments();
     QString only;
     const int at = args.indexOf("-class");

@@ -1,0 +1,198 @@
+// The pose panel: one signal per edit with the whole state, slider hold and release, SDD kept
+// beyond SAD, presets, and only patch sizes that tile the detector.
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QtTest>
+
+#include "kernels/backend/devices.h"
+#include "tests/common/test_registry.h"
+#include "ui/pose_panel.h"
+#include "ui/slider_spin_box.h"
+
+using radon::CArmPose;
+using radon::ui::DrrParameters;
+using radon::ui::PosePanel;
+using radon::ui::SliderSpinBox;
+
+namespace {
+
+DrrParameters emitted(const QSignalSpy& spy, qsizetype i) {
+    return spy.at(i).at(0).value<DrrParameters>();
+}
+bool emitted_held(const QSignalSpy& spy, qsizetype i) {
+    return spy.at(i).at(1).toBool();
+}
+
+}  // namespace
+
+class TestPosePanel : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void moving_a_slider_emits_the_whole_state_once() {
+        PosePanel panel;
+        QSignalSpy spy(&panel, &PosePanel::poseChanged);
+        auto* primary = panel.findChild<SliderSpinBox*>("primary");
+        QVERIFY(primary);
+        primary->slider()->setValue(305);  // tenths of a degree
+        QCOMPARE(spy.count(), 1);
+        const DrrParameters p = emitted(spy, 0);
+        QCOMPARE(p.pose.primary_deg, 30.5);
+        QCOMPARE(primary->spinBox()->value(), 30.5);
+        QCOMPARE(p.pose.sad, CArmPose{}.sad);
+        QVERIFY(!emitted_held(spy, 0));
+
+        // Typing in the field moves the slider, again with one signal.
+        primary->spinBox()->setValue(-45.0);
+        QCOMPARE(spy.count(), 2);
+        QCOMPARE(primary->slider()->value(), -450);
+        QCOMPARE(emitted(spy, 1).pose.primary_deg, -45.0);
+    }
+
+    void holding_a_slider_is_reported_and_release_asks_for_the_full_image() {
+        PosePanel panel;
+        QSignalSpy spy(&panel, &PosePanel::poseChanged);
+        QSlider* roll = panel.findChild<SliderSpinBox*>("roll")->slider();
+        roll->setSliderDown(true);
+        QVERIFY(panel.isSliderHeld());
+        roll->setValue(100);
+        roll->setValue(200);
+        QCOMPARE(spy.count(), 2);
+        QVERIFY(emitted_held(spy, 0));
+        QVERIFY(emitted_held(spy, 1));
+        roll->setSliderDown(false);
+        QCOMPARE(spy.count(), 3);
+        QVERIFY(!emitted_held(spy, 2));
+        QCOMPARE(emitted(spy, 2).pose.roll_deg, 20.0);
+    }
+
+    void sdd_stays_beyond_sad() {
+        PosePanel panel;
+        QSignalSpy spy(&panel, &PosePanel::poseChanged);
+        auto* sad = panel.findChild<SliderSpinBox*>("sad");
+        auto* sdd = panel.findChild<SliderSpinBox*>("sdd");
+        sad->spinBox()->setValue(1500);  // beyond SDD = 1020
+        QCOMPARE(sdd->value(), 1500 + PosePanel::kMinSourceToDetectorGap);
+        sdd->slider()->setValue(sdd->slider()->minimum());  // below SAD
+        QCOMPARE(sad->value(), sdd->value() - PosePanel::kMinSourceToDetectorGap);
+        QVERIFY(spy.count() >= 2);
+        for (qsizetype i = 0; i < spy.count(); ++i) {
+            const CArmPose pose = emitted(spy, i).pose;
+            QVERIFY2(pose.sdd > pose.sad,
+                     qPrintable(QString("SAD %1, SDD %2 emitted").arg(pose.sad).arg(pose.sdd)));
+            pose.validate();
+        }
+    }
+
+    void presets_set_the_angles_and_keep_the_distances() {
+        PosePanel panel;
+        panel.findChild<SliderSpinBox*>("sad")->setValue(900);
+        panel.findChild<SliderSpinBox*>("roll")->setValue(12);
+        panel.findChild<SliderSpinBox*>("offsetZ")->setValue(-40);
+        QSignalSpy spy(&panel, &PosePanel::poseChanged);
+        for (const radon::CArmPreset preset :
+             {radon::CArmPreset::AP, radon::CArmPreset::PA, radon::CArmPreset::LatLeft,
+              radon::CArmPreset::LatRight}) {
+            auto* button = panel.findChild<QPushButton*>(
+                QStringLiteral("preset_%1").arg(radon::to_string(preset)));
+            QVERIFY(button);
+            spy.clear();
+            button->click();
+            QCOMPARE(spy.count(), 1);
+            const CArmPose expected = radon::preset_pose(preset, panel.parameters().pose);
+            const CArmPose got = emitted(spy, 0).pose;
+            QCOMPARE(got.primary_deg, expected.primary_deg);
+            QCOMPARE(got.secondary_deg, 0.0);
+            QCOMPARE(got.roll_deg, 0.0);
+            QCOMPARE(got.isocenter_offset[2], 0.0);
+            QCOMPARE(got.sad, 900.0);
+        }
+        QCOMPARE(emitted(spy, 0).pose.primary_deg, -90.0);  // LAT-R, the last one clicked
+
+        spy.clear();
+        panel.findChild<QPushButton*>("resetPose")->click();
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(emitted(spy, 0).pose.primary_deg, CArmPose{}.primary_deg);
+        QCOMPARE(emitted(spy, 0).pose.sad, CArmPose{}.sad);
+        QCOMPARE(emitted(spy, 0).pose.sdd, CArmPose{}.sdd);
+    }
+
+    void only_patch_sizes_that_tile_the_detector_are_offered() {
+        PosePanel panel;
+        panel.findChild<QSpinBox*>("detectorWidth")->setValue(300);
+        panel.findChild<QSpinBox*>("detectorHeight")->setValue(200);
+        const std::vector<int64_t> expected{20, 25, 50, 100};
+        QCOMPARE(panel.patchSizeChoices(), expected);
+        auto* patch = panel.findChild<QComboBox*>("patchSize");
+        QCOMPARE(patch->count(), 1 + int(expected.size()));  // and "auto"
+        for (int i = 0; i < patch->count(); ++i) {
+            patch->setCurrentIndex(i);
+            const DrrParameters p = panel.parameters();
+            p.settings.validate(p.detector);  // throws if it does not tile
+        }
+        patch->setCurrentIndex(patch->findData(qlonglong(50)));
+        QCOMPARE(panel.parameters().settings.patch_size, int64_t(50));
+        // 50 does not tile 320 columns: the choice falls back to automatic.
+        panel.findChild<QSpinBox*>("detectorWidth")->setValue(320);
+        QCOMPARE(panel.parameters().settings.patch_size, int64_t(0));
+    }
+
+    void cuda_is_offered_only_when_a_device_is_present() {
+        PosePanel panel;
+        auto* device = panel.findChild<QComboBox*>("device");
+        bool cuda_present = false;
+        for (const auto& info : radon::available_devices())
+            cuda_present = cuda_present || info.kind == radon::DeviceKind::Cuda;
+        QCOMPARE(device->count(), cuda_present ? 2 : 1);
+        QCOMPARE(device->itemData(0).toInt(), int(radon::DeviceKind::Cpu));
+    }
+
+    void parameters_round_trip_with_one_signal() {
+        PosePanel panel;
+        DrrParameters p;
+        p.pose.primary_deg = 33.3;
+        p.pose.secondary_deg = -12.5;
+        p.pose.roll_deg = 7;
+        p.pose.isocenter_offset = {10, -20, 30};
+        p.pose.sad = 700;
+        p.pose.sdd = 1300;
+        p.detector.width = 320;
+        p.detector.height = 240;
+        p.detector.delx = 1.25;
+        p.detector.dely = 0.75;
+        p.settings.algorithm = radon::DrrAlgorithm::Trilinear;
+        p.settings.step_voxels = 0.5;
+        p.settings.reduction = radon::DrrReduction::Max;
+        p.settings.patch_size = 80;
+        p.settings.threads = 1;
+        QSignalSpy spy(&panel, &PosePanel::poseChanged);
+        panel.setParameters(p);
+        QCOMPARE(spy.count(), 1);
+        const DrrParameters q = panel.parameters();
+        QCOMPARE(q.pose.primary_deg, p.pose.primary_deg);
+        QCOMPARE(q.pose.secondary_deg, p.pose.secondary_deg);
+        QCOMPARE(q.pose.roll_deg, p.pose.roll_deg);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(q.pose.isocenter_offset[i], p.pose.isocenter_offset[i]);
+        QCOMPARE(q.pose.sad, p.pose.sad);
+        QCOMPARE(q.pose.sdd, p.pose.sdd);
+        QCOMPARE(q.detector.width, p.detector.width);
+        QCOMPARE(q.detector.height, p.detector.height);
+        QCOMPARE(q.detector.delx, p.detector.delx);
+        QCOMPARE(q.detector.dely, p.detector.dely);
+        QVERIFY(q.settings.algorithm == p.settings.algorithm);
+        QCOMPARE(q.settings.step_voxels, p.settings.step_voxels);
+        QVERIFY(q.settings.reduction == p.settings.reduction);
+        QCOMPARE(q.settings.patch_size, p.settings.patch_size);
+        QCOMPARE(q.settings.threads, p.settings.threads);
+        QVERIFY(panel.findChild<QDoubleSpinBox*>("step")->isEnabled());
+    }
+};
+
+RADON_TEST_CLASS(TestPosePanel);
+#include "test_pose_panel.moc"

@@ -1,0 +1,104 @@
+#pragma once
+
+#include <QImage>
+#include <QPointF>
+#include <QRectF>
+#include <QWidget>
+
+#include <optional>
+
+#include "recon/image2d.h"
+#include "recon/io/image_io.h"
+#include "ui/window_preset.h"
+
+namespace radon::ui {
+
+// Shows a float image (a DRR) in grey through a display window, with a colour bar labelled with
+// the window's values. Pixels are drawn with their physical aspect (pixel spacing), so a preview
+// with fewer, larger pixels covers the same area as the full image and the view does not jump.
+//
+// Mouse: left drag pans; right drag or Ctrl + left drag changes the window (horizontal: width,
+// vertical: level); the wheel zooms about the cursor; a double click fits the image; a right
+// click without dragging offers the window presets. The window follows each new image while a
+// preset is active and stays fixed once set by hand.
+class DrrImageView : public QWidget {
+    Q_OBJECT
+
+  public:
+    explicit DrrImageView(QWidget* parent = nullptr);
+
+    // `automatic` is recon::automatic_window(image) when the caller has it already (the DRR
+    // worker computes it off the UI thread).
+    void setImage(const recon::Image2D& image,
+                  const std::optional<recon::Window>& automatic = std::nullopt);
+    const recon::Image2D& image() const { return image_; }
+    bool hasImage() const { return image_.pixels.bound(); }
+
+    recon::Window window() const { return window_; }
+    // The preset the window follows; empty once the window was set by hand.
+    std::optional<WindowPreset> windowPreset() const { return preset_; }
+    const QImage& displayImage() const { return display_; }
+
+    // Where the image's outer pixel edges lie, in widget coordinates.
+    QRectF imageRect() const;
+    // Continuous image coordinates (column, row; pixel centres at whole numbers) of a widget point.
+    QPointF imagePosition(const QPointF& widget_point) const;
+    double screenPixelsPerMm() const { return scale_; }
+
+    QSize sizeHint() const override { return {640, 640}; }
+    QSize minimumSizeHint() const override { return {200, 160}; }
+
+  public slots:
+    void setWindow(double level, double width);
+    void applyWindowPreset(radon::ui::WindowPreset preset);
+    void fitToView();
+
+  signals:
+    void windowChanged(double level, double width);
+    void pixelHovered(int column, int row, double value);
+    void cursorLeftImage();
+
+  protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+  private:
+    enum class Drag { None, Pan, Window };
+
+    QRectF imageArea() const;  // the widget less the colour bar
+    QPointF extentMm() const;
+    QPointF toScreen(const QPointF& mm) const;
+    QPointF toMm(const QPointF& screen) const;
+    void applyWindow(const recon::Window& window);
+    void reportCursor(const QPointF& widget_point);
+    void drawColourBar(QPainter& painter) const;
+    void showPresetMenu(const QPoint& global_position);
+
+    recon::Image2D image_;
+    std::optional<recon::Window> automatic_;
+    QImage display_;
+    recon::Window window_;
+    std::optional<WindowPreset> preset_ = WindowPreset::Automatic;
+
+    // The view: the millimetre point (from the image's top-left edge) at the centre of the image
+    // area, and the zoom. While `follow_fit_` is set the view refits on every resize.
+    QPointF center_mm_;
+    double scale_ = 1.0;
+    bool follow_fit_ = true;
+
+    Drag drag_ = Drag::None;
+    QPointF press_position_;
+    QPointF press_center_mm_;
+    recon::Window press_window_;
+    bool dragged_ = false;
+    std::optional<QPointF> hover_;
+    bool cursor_inside_ = false;
+};
+
+}  // namespace radon::ui

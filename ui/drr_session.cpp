@@ -1,0 +1,129 @@
+#include "ui/drr_session.h"
+
+#include <sstream>
+
+#include "kernels/physics/attenuation.h"
+#include "recon/io/volume_io.h"
+#include "ui/drr_image_view.h"
+#include "ui/drr_worker.h"
+#include "ui/pose_panel.h"
+#include "ui/preview_parameters.h"
+
+namespace radon::ui {
+
+DrrSession::DrrSession(PosePanel* panel, DrrImageView* view, QObject* parent)
+    : QObject(parent), panel_(panel), view_(view), worker_(new DrrWorker) {
+    clock_.start();
+    worker_thread_.setObjectName("drr worker");
+    worker_->moveToThread(&worker_thread_);
+    connect(&worker_thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    worker_thread_.start();
+
+    connect(worker_, &DrrWorker::rendered, this, &DrrSession::showFrame);
+    connect(worker_, &DrrWorker::renderFailed, this, [this](quint64, const QString& message) {
+        emit frameStatusChanged(tr("render failed: %1").arg(message));
+        emit renderFailed(message);
+    });
+    connect(worker_, &DrrWorker::volumeReady, this, [this] {
+        emit volumeReady();
+        renderPanel();
+    });
+    connect(worker_, &DrrWorker::volumeFailed, this, &DrrSession::errorOccurred);
+
+    connect(&loader_, &VolumeLoader::progress, this, &DrrSession::loadProgress);
+    connect(&loader_, &VolumeLoader::loaded, this, &DrrSession::volumeArrived);
+    connect(&loader_, &VolumeLoader::failed, this, &DrrSession::errorOccurred);
+    connect(&loader_, &VolumeLoader::cancelled, this, &DrrSession::loadCancelled);
+
+    if (panel_) connect(panel_, &PosePanel::poseChanged, this, &DrrSession::requestRender);
+    if (view_) {
+        connect(view_, &DrrImageView::pixelHovered, this,
+                [this](int column, int row, double value) {
+                    emit cursorStatusChanged(tr("pixel (%1, %2): %3")
+                                                 .arg(column)
+                                                 .arg(row)
+                                                 .arg(QString::number(value, 'g', 6)));
+                });
+        connect(view_, &DrrImageView::cursorLeftImage, this,
+                [this] { emit cursorStatusChanged(QString()); });
+    }
+}
+
+DrrSession::~DrrSession() {
+    blockSignals(true);  // the window that listens may be half torn down by now
+    loader_.cancel();
+    worker_->cancelAll();
+    worker_thread_.quit();
+    worker_thread_.wait();
+}
+
+void DrrSession::loadThoraxPhantom(std::array<int64_t, 3> size, Vec3 spacing) {
+    std::ostringstream d;
+    d << "thorax phantom, " << size[0] << "x" << size[1] << "x" << size[2] << " voxels of "
+      << spacing[0] << "x" << spacing[1] << "x" << spacing[2] << " mm";
+    loader_.load(
+        QString::fromStdString(d.str()),
+        [size, spacing](const RunControl&) {
+            return recon::thorax_phantom().voxelize_hu(centered_grid(size, spacing));
+        },
+        kWaterAttenuation60keV);
+}
+
+void DrrSession::loadVolumeFile(const QString& path) {
+    loader_.load(
+        path, [file = path.toStdString()](const RunControl&) { return recon::read_volume(file); },
+        kWaterAttenuation60keV);
+}
+
+void DrrSession::cancelLoading() {
+    loader_.cancel();
+}
+
+bool DrrSession::isLoading() const {
+    return loader_.busy();
+}
+
+void DrrSession::volumeArrived(const LoadedVolume& volume) {
+    volume_ = volume;
+    worker_->postVolume(volume.hu.grid, volume.attenuation);
+    emit volumeLoaded(volume);
+}
+
+void DrrSession::requestRender(const DrrParameters& parameters, bool preview) {
+    DrrRequest request;
+    request.parameters = preview ? preview_parameters(parameters) : parameters;
+    request.preview = preview;
+    request.sequence = next_sequence_++;
+    posted_at_ns_[request.sequence] = clock_.nsecsElapsed();
+    worker_->post(request);
+}
+
+void DrrSession::renderPanel() {
+    if (panel_) requestRender(panel_->parameters(), false);
+}
+
+void DrrSession::showFrame(const DrrFrame& frame) {
+    const std::uint64_t sequence = frame.request.sequence;
+    if (sequence <= shown_sequence_) return;
+    shown_sequence_ = sequence;
+    if (view_) view_->setImage(frame.image, frame.automatic_window);
+
+    double latency_ms = 0;
+    const auto posted = posted_at_ns_.find(sequence);
+    if (posted != posted_at_ns_.end()) latency_ms = 1e-6 * (clock_.nsecsElapsed() - posted->second);
+    // Requests up to this one will never be shown: the worker skipped or cancelled them.
+    posted_at_ns_.erase(posted_at_ns_.begin(), posted_at_ns_.upper_bound(sequence));
+
+    const Detector& d = frame.request.parameters.detector;
+    emit frameStatusChanged(tr("%1 %2x%3: %4 ms, %5 Mrays/s, latency %6 ms (%7)")
+                                .arg(frame.request.preview ? tr("preview") : tr("full"))
+                                .arg(d.width)
+                                .arg(d.height)
+                                .arg(frame.milliseconds, 0, 'f', 1)
+                                .arg(frame.rays_per_second / 1e6, 0, 'f', 1)
+                                .arg(latency_ms, 0, 'f', 0)
+                                .arg(QString::fromStdString(frame.renderer)));
+    emit frameShown(frame, latency_ms);
+}
+
+}  // namespace radon::ui

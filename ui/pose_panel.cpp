@@ -1,0 +1,351 @@
+#include "ui/pose_panel.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/backend/devices.h"
+#include "ui/slider_spin_box.h"
+
+namespace radon::ui {
+namespace {
+
+constexpr int kMaxDetectorPixels = 4096;
+
+// Holds back poseChanged while several controls change as one edit.
+class QuietScope {
+  public:
+    explicit QuietScope(int& depth) : depth_(depth) { ++depth_; }
+    ~QuietScope() { --depth_; }
+    QuietScope(const QuietScope&) = delete;
+    QuietScope& operator=(const QuietScope&) = delete;
+
+  private:
+    int& depth_;
+};
+
+void select_data(QComboBox* box, int value) {
+    const int at = box->findData(value);
+    if (at >= 0) box->setCurrentIndex(at);
+}
+
+}  // namespace
+
+PosePanel::PosePanel(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(makePoseGroup());
+    layout->addWidget(makeDetectorGroup());
+    layout->addWidget(makeRendererGroup());
+    layout->addStretch(1);
+
+    QuietScope quiet(quiet_);
+    const DrrParameters defaults;
+    showPose(defaults.pose);
+    detector_width_->setValue(static_cast<int>(defaults.detector.width));
+    detector_height_->setValue(static_cast<int>(defaults.detector.height));
+    spacing_x_->setValue(defaults.detector.delx);
+    spacing_y_->setValue(defaults.detector.dely);
+    step_->setValue(defaults.settings.step_voxels);
+    refreshPatchSizes();
+    refreshStepEnabled();
+}
+
+SliderSpinBox* PosePanel::addSlider(const char* name, double minimum, double maximum, int decimals,
+                                    const QString& suffix) {
+    auto* control = new SliderSpinBox(minimum, maximum, decimals, suffix, this);
+    control->setObjectName(name);
+    sliders_.push_back(control);
+    // Releasing the handle asks for the full image, even when the value did not move.
+    connect(control, &SliderSpinBox::sliderReleased, this, [this] {
+        if (quiet_ == 0) emit poseChanged(parameters(), isSliderHeld());
+    });
+    return control;
+}
+
+QWidget* PosePanel::makePoseGroup() {
+    auto* group = new QGroupBox(tr("C-arm pose"), this);
+    auto* form = new QFormLayout(group);
+    const QString deg = QStringLiteral(" °"), mm = QStringLiteral(" mm");
+    primary_ = addSlider("primary", -180, 180, 1, deg);
+    primary_->setToolTip(tr("Rotation about the patient's S axis: LAO positive, RAO negative"));
+    secondary_ = addSlider("secondary", -90, 90, 1, deg);
+    secondary_->setToolTip(tr("Tilt about the patient's L axis: CRAN positive, CAUD negative"));
+    roll_ = addSlider("roll", -180, 180, 1, deg);
+    roll_->setToolTip(tr("Detector rotation about the central ray"));
+    const char* offset_names[3] = {"offsetX", "offsetY", "offsetZ"};
+    for (int i = 0; i < 3; ++i)
+        offset_[i] = addSlider(offset_names[i], -300, 300, 1, mm);
+    sad_ = addSlider("sad", 100, 2000, 1, mm);
+    sad_->setToolTip(tr("Source to isocenter distance"));
+    sdd_ = addSlider("sdd", 100 + kMinSourceToDetectorGap, 2500, 1, mm);
+    sdd_->setToolTip(tr("Source to detector distance; always greater than SAD"));
+    for (SliderSpinBox* angle_or_offset :
+         {primary_, secondary_, roll_, offset_[0], offset_[1], offset_[2]})
+        connect(angle_or_offset, &SliderSpinBox::valueChanged, this, &PosePanel::changed);
+    // The other distance follows before anyone hears of the change, so no state with SDD <= SAD
+    // is ever emitted.
+    connect(sad_, &SliderSpinBox::valueChanged, this, [this] {
+        keepDetectorBeyondIsocenter(true);
+        changed();
+    });
+    connect(sdd_, &SliderSpinBox::valueChanged, this, [this] {
+        keepDetectorBeyondIsocenter(false);
+        changed();
+    });
+
+    form->addRow(tr("Primary (LAO+)"), primary_);
+    form->addRow(tr("Secondary (CRAN+)"), secondary_);
+    form->addRow(tr("Roll"), roll_);
+    form->addRow(tr("Isocenter x (L)"), offset_[0]);
+    form->addRow(tr("Isocenter y (P)"), offset_[1]);
+    form->addRow(tr("Isocenter z (S)"), offset_[2]);
+    form->addRow(tr("SAD"), sad_);
+    form->addRow(tr("SDD"), sdd_);
+
+    auto* buttons = new QGridLayout;
+    int column = 0;
+    for (const CArmPreset preset :
+         {CArmPreset::AP, CArmPreset::PA, CArmPreset::LatLeft, CArmPreset::LatRight}) {
+        auto* button = new QPushButton(QString::fromLatin1(to_string(preset)), group);
+        button->setObjectName(QStringLiteral("preset_%1").arg(to_string(preset)));
+        connect(button, &QPushButton::clicked, this, [this, preset] { applyPreset(preset); });
+        buttons->addWidget(button, 0, column++);
+    }
+    auto* reset = new QPushButton(tr("Reset"), group);
+    reset->setObjectName("resetPose");
+    connect(reset, &QPushButton::clicked, this, &PosePanel::resetPose);
+    buttons->addWidget(reset, 0, column);
+    form->addRow(buttons);
+    return group;
+}
+
+QWidget* PosePanel::makeDetectorGroup() {
+    auto* group = new QGroupBox(tr("Detector"), this);
+    auto* form = new QFormLayout(group);
+    auto pixels = [this, group](const char* name) {
+        auto* box = new QSpinBox(group);
+        box->setObjectName(name);
+        box->setRange(1, kMaxDetectorPixels);
+        box->setSuffix(tr(" px"));
+        box->setKeyboardTracking(false);
+        connect(box, &QSpinBox::valueChanged, this, [this] {
+            refreshPatchSizes();
+            changed();
+        });
+        return box;
+    };
+    auto spacing = [this, group](const char* name) {
+        auto* box = new QDoubleSpinBox(group);
+        box->setObjectName(name);
+        box->setRange(0.01, 20.0);
+        box->setDecimals(3);
+        box->setSingleStep(0.1);
+        box->setSuffix(QStringLiteral(" mm"));
+        box->setKeyboardTracking(false);
+        connect(box, &QDoubleSpinBox::valueChanged, this, &PosePanel::changed);
+        return box;
+    };
+    detector_width_ = pixels("detectorWidth");
+    detector_height_ = pixels("detectorHeight");
+    spacing_x_ = spacing("pixelSpacingX");
+    spacing_y_ = spacing("pixelSpacingY");
+    form->addRow(tr("Width (columns)"), detector_width_);
+    form->addRow(tr("Height (rows)"), detector_height_);
+    form->addRow(tr("Column spacing"), spacing_x_);
+    form->addRow(tr("Row spacing"), spacing_y_);
+    return group;
+}
+
+QWidget* PosePanel::makeRendererGroup() {
+    auto* group = new QGroupBox(tr("Rendering"), this);
+    auto* form = new QFormLayout(group);
+
+    algorithm_ = new QComboBox(group);
+    algorithm_->setObjectName("algorithm");
+    algorithm_->addItem(tr("Siddon (exact)"), static_cast<int>(DrrAlgorithm::Siddon));
+    algorithm_->addItem(tr("Trilinear"), static_cast<int>(DrrAlgorithm::Trilinear));
+    step_ = new QDoubleSpinBox(group);
+    step_->setObjectName("step");
+    step_->setRange(0.05, 4.0);
+    step_->setDecimals(2);
+    step_->setSingleStep(0.05);
+    step_->setSuffix(tr(" voxel"));
+    step_->setKeyboardTracking(false);
+    step_->setToolTip(tr("Trilinear sampling step, in units of the smallest voxel spacing"));
+
+    output_ = new QComboBox(group);
+    output_->setObjectName("output");
+    output_->addItem(tr("Line integral"), static_cast<int>(DrrReduction::Sum));
+    output_->addItem(tr("Maximum (MIP)"), static_cast<int>(DrrReduction::Max));
+
+    device_ = new QComboBox(group);
+    device_->setObjectName("device");
+    device_->addItem(tr("CPU"), static_cast<int>(DeviceKind::Cpu));
+    for (const DeviceInfo& info : available_devices()) {
+        if (info.kind == DeviceKind::Cuda) {
+            device_->addItem(tr("CUDA: %1").arg(QString::fromStdString(info.name)),
+                             static_cast<int>(DeviceKind::Cuda));
+            break;  // the renderer picks the CUDA device itself
+        }
+    }
+
+    threads_ = new QSpinBox(group);
+    threads_->setObjectName("threads");
+    threads_->setRange(0, std::max(1, QThread::idealThreadCount()));
+    threads_->setSpecialValueText(tr("all cores"));
+    threads_->setKeyboardTracking(false);
+
+    patch_size_ = new QComboBox(group);
+    patch_size_->setObjectName("patchSize");
+    patch_size_->setToolTip(
+        tr("Square patches rendered one after another; they must tile the "
+           "detector"));
+
+    connect(algorithm_, &QComboBox::currentIndexChanged, this, [this] {
+        refreshStepEnabled();
+        changed();
+    });
+    connect(step_, &QDoubleSpinBox::valueChanged, this, &PosePanel::changed);
+    connect(output_, &QComboBox::currentIndexChanged, this, &PosePanel::changed);
+    connect(device_, &QComboBox::currentIndexChanged, this, &PosePanel::changed);
+    connect(threads_, &QSpinBox::valueChanged, this, &PosePanel::changed);
+    connect(patch_size_, &QComboBox::currentIndexChanged, this, &PosePanel::changed);
+
+    form->addRow(tr("Renderer"), algorithm_);
+    form->addRow(tr("Step"), step_);
+    form->addRow(tr("Output"), output_);
+    form->addRow(tr("Device"), device_);
+    form->addRow(tr("Threads"), threads_);
+    form->addRow(tr("Patch size"), patch_size_);
+    return group;
+}
+
+DrrParameters PosePanel::parameters() const {
+    DrrParameters p;
+    p.pose.primary_deg = primary_->value();
+    p.pose.secondary_deg = secondary_->value();
+    p.pose.roll_deg = roll_->value();
+    p.pose.isocenter_offset = {offset_[0]->value(), offset_[1]->value(), offset_[2]->value()};
+    p.pose.sad = sad_->value();
+    p.pose.sdd = sdd_->value();
+    p.detector.width = detector_width_->value();
+    p.detector.height = detector_height_->value();
+    p.detector.delx = spacing_x_->value();
+    p.detector.dely = spacing_y_->value();
+    p.detector.principal_u = principal_u_;
+    p.detector.principal_v = principal_v_;
+    p.settings.algorithm = static_cast<DrrAlgorithm>(algorithm_->currentData().toInt());
+    p.settings.step_voxels = step_->value();
+    p.settings.reduction = static_cast<DrrReduction>(output_->currentData().toInt());
+    p.settings.threads = threads_->value();
+    p.settings.patch_size = patch_size_->currentData().toLongLong();
+    p.device = static_cast<DeviceKind>(device_->currentData().toInt());
+    return p;
+}
+
+bool PosePanel::isSliderHeld() const {
+    return std::any_of(sliders_.begin(), sliders_.end(),
+                       [](const SliderSpinBox* s) { return s->isSliderDown(); });
+}
+
+std::vector<int64_t> PosePanel::patchSizeChoices() const {
+    const int64_t width = detector_width_->value(), height = detector_height_->value();
+    std::vector<int64_t> sizes;
+    for (int64_t size = kMinPatchSize; size <= std::min(width, height); ++size) {
+        if (width % size == 0 && height % size == 0) sizes.push_back(size);
+    }
+    return sizes;
+}
+
+void PosePanel::refreshPatchSizes() {
+    const qlonglong current =
+        patch_size_->count() > 0 ? patch_size_->currentData().toLongLong() : 0;
+    QuietScope quiet(quiet_);
+    patch_size_->clear();
+    patch_size_->addItem(tr("auto"), qlonglong(0));
+    for (const int64_t size : patchSizeChoices())
+        patch_size_->addItem(QString::number(size), qlonglong(size));
+    // A size that no longer tiles the detector falls back to automatic.
+    const int at = patch_size_->findData(current);
+    patch_size_->setCurrentIndex(at >= 0 ? at : 0);
+}
+
+void PosePanel::refreshStepEnabled() {
+    step_->setEnabled(algorithm_->currentData().toInt() ==
+                      static_cast<int>(DrrAlgorithm::Trilinear));
+}
+
+void PosePanel::keepDetectorBeyondIsocenter(bool sad_moved) {
+    if (sdd_->value() - sad_->value() >= kMinSourceToDetectorGap) return;
+    QuietScope quiet(quiet_);
+    if (sad_moved) {
+        sdd_->setValue(sad_->value() + kMinSourceToDetectorGap);
+    } else {
+        sad_->setValue(sdd_->value() - kMinSourceToDetectorGap);
+    }
+}
+
+void PosePanel::showPose(const CArmPose& pose) {
+    QuietScope quiet(quiet_);
+    primary_->setValue(pose.primary_deg);
+    secondary_->setValue(pose.secondary_deg);
+    roll_->setValue(pose.roll_deg);
+    for (int i = 0; i < 3; ++i)
+        offset_[i]->setValue(pose.isocenter_offset[i]);
+    // SDD first when it grows, so that SAD never has to push it out of the way.
+    if (pose.sdd > sdd_->value()) {
+        sdd_->setValue(pose.sdd);
+        sad_->setValue(pose.sad);
+    } else {
+        sad_->setValue(pose.sad);
+        sdd_->setValue(pose.sdd);
+    }
+}
+
+void PosePanel::setParameters(const DrrParameters& p) {
+    {
+        QuietScope quiet(quiet_);
+        showPose(p.pose);
+        detector_width_->setValue(static_cast<int>(p.detector.width));
+        detector_height_->setValue(static_cast<int>(p.detector.height));
+        spacing_x_->setValue(p.detector.delx);
+        spacing_y_->setValue(p.detector.dely);
+        principal_u_ = p.detector.principal_u;
+        principal_v_ = p.detector.principal_v;
+        select_data(algorithm_, static_cast<int>(p.settings.algorithm));
+        step_->setValue(p.settings.step_voxels);
+        select_data(output_, static_cast<int>(p.settings.reduction));
+        select_data(device_, static_cast<int>(p.device));
+        threads_->setValue(p.settings.threads);
+        refreshPatchSizes();
+        const int at = patch_size_->findData(qlonglong(p.settings.patch_size));
+        patch_size_->setCurrentIndex(at >= 0 ? at : 0);
+        refreshStepEnabled();
+    }
+    changed();
+}
+
+void PosePanel::applyPreset(CArmPreset preset) {
+    showPose(preset_pose(preset, parameters().pose));
+    changed();
+}
+
+void PosePanel::resetPose() {
+    showPose(CArmPose{});
+    changed();
+}
+
+void PosePanel::changed() {
+    if (quiet_ == 0) emit poseChanged(parameters(), isSliderHeld());
+}
+
+}  // namespace radon::ui

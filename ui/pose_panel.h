@@ -1,0 +1,92 @@
+#pragma once
+
+#include <QWidget>
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/geometry/carm_pose.h"
+#include "ui/drr_parameters.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QSpinBox;
+
+namespace radon::ui {
+
+class SliderSpinBox;
+
+// Edits everything a DRR depends on: the C-arm pose (primary and secondary angle, roll,
+// isocenter offset, SAD, SDD) with sliders and numeric fields, presets AP/PA/LAT-L/LAT-R and a
+// reset; the detector (pixels, spacing); and the renderer (Siddon or trilinear with its step,
+// line integral or MIP, device, threads, patch size).
+//
+// Every change is reported by one poseChanged signal carrying the whole state and whether a
+// slider handle is held: the session renders previews while it is held and the full image when
+// it is released (releasing emits poseChanged with sliderHeld false even if nothing moved).
+// SDD is kept above SAD: moving one past the other pushes the other along. Only patch sizes that
+// tile the detector are offered. Controls carry object names ("primary", "sad", "patchSize", ...).
+class PosePanel : public QWidget {
+    Q_OBJECT
+
+  public:
+    explicit PosePanel(QWidget* parent = nullptr);
+
+    DrrParameters parameters() const;
+    bool isSliderHeld() const;
+    // Patch sizes offered besides automatic: the common divisors of the detector's width and
+    // height from kMinPatchSize on.
+    std::vector<int64_t> patchSizeChoices() const;
+
+    static constexpr int64_t kMinPatchSize = 16;
+    static constexpr double kMinSourceToDetectorGap = 1.0;  // mm between SAD and SDD
+
+  public slots:
+    // Shows `parameters` (clamped to the controls' ranges) and emits poseChanged once.
+    void setParameters(const radon::ui::DrrParameters& parameters);
+    // The preset's angles with zero roll and offset; SAD and SDD are kept.
+    void applyPreset(radon::CArmPreset preset);
+    // The default pose (AP, no offset, default SAD and SDD); detector and renderer are kept.
+    void resetPose();
+
+  signals:
+    void poseChanged(const radon::ui::DrrParameters& parameters, bool sliderHeld);
+
+  private:
+    SliderSpinBox* addSlider(const char* name, double minimum, double maximum, int decimals,
+                             const QString& suffix);
+    QWidget* makePoseGroup();
+    QWidget* makeDetectorGroup();
+    QWidget* makeRendererGroup();
+    void showPose(const CArmPose& pose);
+    void keepDetectorBeyondIsocenter(bool sad_moved);
+    void refreshPatchSizes();
+    void refreshStepEnabled();
+    void changed();
+
+    SliderSpinBox* primary_ = nullptr;
+    SliderSpinBox* secondary_ = nullptr;
+    SliderSpinBox* roll_ = nullptr;
+    std::array<SliderSpinBox*, 3> offset_{};
+    SliderSpinBox* sad_ = nullptr;
+    SliderSpinBox* sdd_ = nullptr;
+    std::vector<SliderSpinBox*> sliders_;
+    QSpinBox* detector_width_ = nullptr;
+    QSpinBox* detector_height_ = nullptr;
+    QDoubleSpinBox* spacing_x_ = nullptr;
+    QDoubleSpinBox* spacing_y_ = nullptr;
+    QComboBox* algorithm_ = nullptr;
+    QDoubleSpinBox* step_ = nullptr;
+    QComboBox* output_ = nullptr;
+    QComboBox* device_ = nullptr;
+    QSpinBox* threads_ = nullptr;
+    QComboBox* patch_size_ = nullptr;
+
+    // Not edited here, but kept so that setParameters() round-trips.
+    double principal_u_ = 0, principal_v_ = 0;
+
+    int quiet_ = 0;  // > 0 while several controls change as one edit: one signal at the end
+};
+
+}  // namespace radon::ui
