@@ -122,4 +122,11 @@ std::vector<double> parse_numbers(const std::string& text, std::size_t count,
     return out;
 }
 
+std::vector<std::string> output_paths(const Arguments& args) {
+    std::vector<std::string> outputs = args.values("-o");
+    for (const auto& o : args.values("--output"))
+        outputs.push_back(o);
+    return outputs;
+}
+
 }  // namespace radon::cli

@@ -37,6 +37,9 @@ class Arguments {
     std::vector<std::string> positional_;
 };
 
+// The output files of a command: every -o and --output value.
+std::vector<std::string> output_paths(const Arguments& args);
+
 double parse_number(const std::string& text, const std::string& what);
 int64_t parse_integer(const std::string& text, const std::string& what);
 std::vector<double> parse_numbers(const std::string& text, std::size_t count,

@@ -126,9 +126,7 @@ int run_drr(const std::vector<std::string>& raw) {
 
     // Everything that can be checked before loading the volume is checked first, so a typo
     // costs no loading time and never leaves a file behind.
-    std::vector<std::string> outputs = args.values("-o");
-    for (const auto& o : args.values("--output"))
-        outputs.push_back(o);
+    const std::vector<std::string> outputs = output_paths(args);
     check_outputs(outputs);
     const Detector detector = detector_from_arguments(args);
     const DrrSettings settings = render_settings_from_arguments(args);

@@ -373,9 +373,7 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     }
 
     // Everything that can be checked before loading the volume is checked first.
-    std::vector<std::string> outputs = args.values("-o");
-    for (const auto& o : args.values("--output"))
-        outputs.push_back(o);
+    const std::vector<std::string> outputs = output_paths(args);
     check_outputs(outputs);
     if (!args.has("--poses"))
         throw InvalidArgument("no poses given: add --poses FILE (.csv or .json)");

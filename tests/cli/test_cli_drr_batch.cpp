@@ -14,27 +14,15 @@
 
 #include "recon/io/image_io.h"
 #include "recon/io/volume_io.h"
+#include "tests/cli/cli_runner.h"
 #include "tests/common/test_registry.h"
 
 namespace {
 
-struct Run {
-    int exit_code = -1;
-    QString out, err;
-};
+using radon::test::Run;
 
 Run radon_cli(const QStringList& args) {
-    QProcess p;
-    p.start(RADON_CLI_PATH, args);
-    Run r;
-    if (!p.waitForFinished(600000)) {
-        p.kill();
-        return r;
-    }
-    r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromLocal8Bit(p.readAllStandardOutput());
-    r.err = QString::fromLocal8Bit(p.readAllStandardError());
-    return r;
+    return radon::test::run_radon(args);
 }
 
 const QStringList kScene = {"--phantom",         "shepp-logan", "--phantom-size", "40,36,30",

@@ -2,6 +2,9 @@
 #ifdef RADON_TEST_WIDGETS
 #include <QApplication>
 #endif
+#ifdef RADON_TEST_VTK
+#include "render/vtk_view.h"
+#endif
 #include <QStringList>
 #include <QtTest>
 
@@ -21,6 +24,9 @@ std::vector<TestFactory>& registered_tests() {
 // Runs every registered test class. Arguments are passed to each class as QTest accepts them,
 // except that a leading "-class NAME" runs only that class.
 int main(int argc, char** argv) {
+#ifdef RADON_TEST_VTK
+    radon::render::VtkView::set_default_surface_format();  // before the application, as VTK needs
+#endif
 #ifdef RADON_TEST_WIDGETS
     QApplication app(argc, argv);  // modules that test widgets need a GUI application
 #else

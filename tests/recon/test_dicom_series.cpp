@@ -19,6 +19,7 @@
 #include "tests/common/dicom_fixtures.h"
 #include "tests/common/test_registry.h"
 #include "tests/common/test_support.h"
+#include "tests/recon/recon_test_support.h"
 
 using namespace radon;
 using namespace radon::recon;
@@ -26,16 +27,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Distinct sizes, spacings and origin components and an oblique direction, so that a swapped
-// axis, a transposed direction matrix or a slice out of order cannot pass.
 VolumeGrid oblique_grid() {
-    VolumeGrid grid;
-    grid.size = {6, 5, 7};
-    grid.spacing = {0.7, 1.3, 2.5};
-    grid.origin = {-100.3, 37.55, 12.1};
-    grid.direction =
-        rotation_z(deg_to_rad(30)) * rotation_x(deg_to_rad(20)) * rotation_y(deg_to_rad(-10));
-    return grid;
+    return test::oblique_test_grid({6, 5, 7});
 }
 
 // HU values stored * slope + intercept for distinct int16 stored values, so every value survives
@@ -47,10 +40,6 @@ Volume ct_volume(const VolumeGrid& grid, double slope, double intercept, int see
         v.voxels[i] = static_cast<float>(stored * slope + intercept);
     }
     return v;
-}
-
-std::string path_in(const QTemporaryDir& dir, const std::string& name) {
-    return (fs::path(dir.path().toStdString()) / name).string();
 }
 
 std::string message_of(const std::string& path, const std::string& series = "") {
@@ -268,7 +257,7 @@ class TestDicomSeries : public QObject {
         QTemporaryDir dir;
         const std::string folder = dir.path().toStdString();
         test::write_ct_series(ct_volume(oblique_grid(), 0.5, -1024), folder, test::CtSeries{});
-        QVERIFY(fs::remove(path_in(dir, "slice_003.dcm")));
+        QVERIFY(fs::remove(test::path_in(dir, "slice_003.dcm")));
         const std::string message = message_of(folder);
         check_one_line(message);
         CHECK_CONTAINS(message, folder);
@@ -323,7 +312,7 @@ class TestDicomSeries : public QObject {
         QFETCH(double, slope);
         QFETCH(double, intercept);
         QTemporaryDir dir;
-        const std::string file = path_in(dir, "volume");  // no extension, as PACS exports go
+        const std::string file = test::path_in(dir, "volume");  // no extension, as PACS exports go
         const Volume truth = ct_volume(oblique_grid(), slope, intercept);
         test::write_multiframe_ct(truth, file, slope, intercept);
         QVERIFY(is_dicom_file(file));
@@ -338,7 +327,7 @@ class TestDicomSeries : public QObject {
     // step along the normal; the frame positions say otherwise.
     void reversedMultiFrameSitsInTheSamePlace() {
         QTemporaryDir dir;
-        const std::string file = path_in(dir, "reversed.dcm");
+        const std::string file = test::path_in(dir, "reversed.dcm");
         const Volume truth = ct_volume(oblique_grid(), 2, -1024);
         test::write_multiframe_ct(truth, file, 2, -1024);
         test::reverse_frames(file);
@@ -352,13 +341,13 @@ class TestDicomSeries : public QObject {
         QTemporaryDir dir;
         const Volume truth = ct_volume(oblique_grid(), 0.5, -1024);
         test::write_ct_series(truth, dir.path().toStdString(), test::CtSeries{});
-        const Volume read = read_volume(path_in(dir, "slice_004.dcm"));
+        const Volume read = read_volume(test::path_in(dir, "slice_004.dcm"));
         QCOMPARE(read.grid.size, (std::array<int64_t, 3>{6, 5, 1}));
         QVERIFY(norm(read.grid.origin - truth.grid.index_to_world({0, 0, 4})) < 1e-6);
         QVERIFY(std::fabs(read.grid.spacing[2] - 2.5) < 1e-9);  // its slice thickness
         for (int64_t i = 0; i < 30; ++i)
             QCOMPARE(read.voxels[i], truth.voxels[4 * 30 + i]);
-        const std::string other = message_of(path_in(dir, "slice_004.dcm"), "Scout");
+        const std::string other = message_of(test::path_in(dir, "slice_004.dcm"), "Scout");
         check_one_line(other);
         CHECK_CONTAINS(other, "not to the series 'Scout'");
     }
@@ -369,8 +358,9 @@ class TestDicomSeries : public QObject {
         std::string message = message_of(folder);
         check_one_line(message);
         CHECK_CONTAINS(message, folder + ": no DICOM images found (0 files");
-        std::ofstream(path_in(dir, "notes.txt")) << "not an image\n";
-        write_volume(ct_volume(centered_grid({3, 3, 3}, {1, 1, 1}), 1, 0), path_in(dir, "ct.nrrd"));
+        std::ofstream(test::path_in(dir, "notes.txt")) << "not an image\n";
+        write_volume(ct_volume(centered_grid({3, 3, 3}, {1, 1, 1}), 1, 0),
+                     test::path_in(dir, "ct.nrrd"));
         message = message_of(folder);
         check_one_line(message);
         CHECK_CONTAINS(message, folder + ": no DICOM images found (2 files");
@@ -379,7 +369,7 @@ class TestDicomSeries : public QObject {
 
     void seriesChoiceNeedsDicom() {
         QTemporaryDir dir;
-        const std::string file = path_in(dir, "ct.nrrd");
+        const std::string file = test::path_in(dir, "ct.nrrd");
         write_volume(ct_volume(centered_grid({3, 3, 3}, {1, 1, 1}), 1, 0), file);
         const std::string message = message_of(file, "Thorax");
         check_one_line(message);
@@ -392,7 +382,7 @@ class TestDicomSeries : public QObject {
         QTemporaryDir dir;
         const Volume truth = ct_volume(oblique_grid(), 0.5, -1024);
         test::write_ct_series(truth, dir.path().toStdString(), test::CtSeries{});
-        const std::string damaged = path_in(dir, "slice_002.dcm");
+        const std::string damaged = test::path_in(dir, "slice_002.dcm");
         fs::resize_file(damaged, fs::file_size(damaged) - 40);
         const std::string message = message_of(dir.path().toStdString());
         check_one_line(message);

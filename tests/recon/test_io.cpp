@@ -18,6 +18,7 @@
 #include "recon/io/image_io.h"
 #include "recon/io/volume_io.h"
 #include "tests/common/test_registry.h"
+#include "tests/recon/recon_test_support.h"
 
 using namespace radon;
 using namespace radon::recon;
@@ -25,16 +26,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// An oblique but exactly orthonormal grid with distinct sizes, spacings and origin components,
-// so that a swapped axis or a transposed direction matrix cannot pass.
 VolumeGrid oblique_grid() {
-    VolumeGrid grid;
-    grid.size = {7, 5, 4};
-    grid.spacing = {0.7, 1.3, 2.5};
-    grid.origin = {-100.3, 37.55, 12.1};
-    grid.direction =
-        rotation_z(deg_to_rad(30)) * rotation_x(deg_to_rad(20)) * rotation_y(deg_to_rad(-10));
-    return grid;
+    return test::oblique_test_grid({7, 5, 4});
 }
 
 Volume ramp_volume(const VolumeGrid& grid) {
@@ -43,10 +36,6 @@ Volume ramp_volume(const VolumeGrid& grid) {
         v.voxels[i] = static_cast<float>(i) * 3.25f - 500.5f;
     }
     return v;
-}
-
-std::string join(const QTemporaryDir& dir, const std::string& name) {
-    return (fs::path(dir.path().toStdString()) / name).string();
 }
 
 std::vector<std::string> folder_entries(const QTemporaryDir& dir) {
@@ -163,7 +152,7 @@ class TestIo : public QObject {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const Volume written = ramp_volume(oblique_grid());
-        const std::string path = join(dir, "ct" + extension.toStdString());
+        const std::string path = test::path_in(dir, "ct" + extension.toStdString());
         write_volume(written, path);
         QCOMPARE(folder_entries(dir).size(), std::size_t(1));
 
@@ -198,7 +187,7 @@ class TestIo : public QObject {
 
     void integerVoxelsBecomeFloat() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "short.nrrd");
+        const std::string path = test::path_in(dir, "short.nrrd");
         const int16_t values[8] = {-1024, -1000, 0, 1, 40, 1000, 3071, 32767};
         std::string bytes =
             "NRRD0004\ntype: short\nencoding: raw\nendian: little\ndimension: 3\nsizes: 2 2 2\n"
@@ -231,7 +220,7 @@ class TestIo : public QObject {
         for (int64_t i = 0; i < image.pixels.size(); ++i) {
             image.pixels[i] = std::ldexp(static_cast<float>(i), -3) - 2.0f;
         }
-        const std::string path = join(dir, "drr" + extension.toStdString());
+        const std::string path = test::path_in(dir, "drr" + extension.toStdString());
         write_image(image, path, Window{});
         const Image2D read = read_image(path);
         QCOMPARE(read.width(), image.width());
@@ -258,7 +247,7 @@ class TestIo : public QObject {
             for (int64_t x = 0; x < width; ++x)
                 image.pixels[y * width + x] = row[x];
         }
-        const std::string path = join(dir, "drr.png");
+        const std::string path = test::path_in(dir, "drr.png");
         write_image(image, path, Window{50, 100});
 
         // IHDR: width and height (big-endian), 8 bits per sample, colour type 0 (grey).
@@ -308,7 +297,7 @@ class TestIo : public QObject {
 
     void atomicWriteSuccessReplaces() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "ct.nii.gz");
+        const std::string path = test::path_in(dir, "ct.nii.gz");
         write_bytes(path, "old");
         std::string seen;
         write_atomically(path, [&](const std::string& temp) {
@@ -325,7 +314,7 @@ class TestIo : public QObject {
 
     void atomicWriteFailureLeavesNothing() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "ct.nrrd");
+        const std::string path = test::path_in(dir, "ct.nrrd");
         auto failing = [](const std::string& temp) {
             write_bytes(temp, "partial");
             throw InvalidArgument("writer failed");
@@ -341,7 +330,7 @@ class TestIo : public QObject {
 
     void atomicWriteMissingFolder() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "absent/ct.nrrd");
+        const std::string path = test::path_in(dir, "absent/ct.nrrd");
         const std::string message =
             error_of([&] { write_volume(ramp_volume(oblique_grid()), path); });
         check_message(message, "absent", "does not exist");
@@ -350,14 +339,14 @@ class TestIo : public QObject {
 
     void errorMissingFile() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "absent.nrrd");
+        const std::string path = test::path_in(dir, "absent.nrrd");
         check_message(error_of([&] { read_volume(path); }), path, "no such file");
         check_message(error_of([&] { read_image(path); }), path, "no such file");
     }
 
     void errorGarbageNrrd() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "garbage.nrrd");
+        const std::string path = test::path_in(dir, "garbage.nrrd");
         std::string bytes;
         for (int i = 0; i < 4096; ++i)
             bytes += char((i * 7919 + 13) & 0xff);
@@ -367,7 +356,7 @@ class TestIo : public QObject {
 
     void errorUnknownFormat() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "notes.txt");
+        const std::string path = test::path_in(dir, "notes.txt");
         write_bytes(path, "just some text\n");
         const std::string message = error_of([&] { read_volume(path); });
         check_message(message, path, "not a volume format");
@@ -387,7 +376,7 @@ class TestIo : public QObject {
     void errorTruncated() {
         QFETCH(QString, extension);
         QTemporaryDir dir;
-        const std::string path = join(dir, "cut" + extension.toStdString());
+        const std::string path = test::path_in(dir, "cut" + extension.toStdString());
         Volume v = Volume::allocate(centered_grid({64, 64, 64}, {1, 1, 1}), VoxelUnit::Hounsfield);
         for (int64_t i = 0; i < v.voxels.size(); ++i)
             v.voxels[i] = float(i % 1000);
@@ -400,7 +389,7 @@ class TestIo : public QObject {
     // trailer holds only the last member's length.
     void multiMemberGzipIsWhole() {
         QTemporaryDir dir;
-        const std::string plain = join(dir, "ct.nii");
+        const std::string plain = test::path_in(dir, "ct.nii");
         const Volume written = ramp_volume(oblique_grid());
         write_volume(written, plain);
         const std::string bytes = read_bytes(plain);
@@ -417,7 +406,7 @@ class TestIo : public QObject {
             QCOMPARE(gzip.exitCode(), 0);
             gzipped += gzip.readAllStandardOutput().toStdString();
         }
-        const std::string path = join(dir, "ct.nii.gz");
+        const std::string path = test::path_in(dir, "ct.nii.gz");
         write_bytes(path, gzipped);
         const Volume read = read_volume(path);
         QCOMPARE(read.voxels.extents(), written.voxels.extents());
@@ -430,8 +419,8 @@ class TestIo : public QObject {
 
     void metaImageWithSeparateData() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "ct.mhd");
-        const std::string raw = join(dir, "ct.raw");
+        const std::string path = test::path_in(dir, "ct.mhd");
+        const std::string raw = test::path_in(dir, "ct.raw");
         write_bytes(
             path,
             "ObjectType = Image\nNDims = 3\nBinaryData = True\n"
@@ -459,28 +448,28 @@ class TestIo : public QObject {
 
     void error2DGivenToReadVolume() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "drr.nrrd");
+        const std::string path = test::path_in(dir, "drr.nrrd");
         write_image(Image2D::allocate(8, 4, 1, 1), path, Window{});
         check_message(error_of([&] { read_volume(path); }), path, "2D");
     }
 
     void error3DGivenToReadImage() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "ct.mha");
+        const std::string path = test::path_in(dir, "ct.mha");
         write_volume(ramp_volume(oblique_grid()), path);
         check_message(error_of([&] { read_image(path); }), path, "3D");
     }
 
     void error4D() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "series.nrrd");
+        const std::string path = test::path_in(dir, "series.nrrd");
         write_nrrd(path, "dimension: 4\nsizes: 2 2 2 3", std::vector<float>(24, 1.0f));
         check_message(error_of([&] { read_volume(path); }), path, "4D");
     }
 
     void errorZeroSpacing() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "flat.nrrd");
+        const std::string path = test::path_in(dir, "flat.nrrd");
         write_nrrd(path, "dimension: 3\nsizes: 2 2 2\nspacings: 1 0 1",
                    std::vector<float>(8, 1.0f));
         check_message(error_of([&] { read_volume(path); }), path, "spacing");
@@ -489,7 +478,7 @@ class TestIo : public QObject {
     // MetaImage hands a zero spacing through to us, so the grid check has to catch it.
     void errorZeroSpacingMetaImage() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "flat.mha");
+        const std::string path = test::path_in(dir, "flat.mha");
         std::string bytes =
             "ObjectType = Image\nNDims = 3\nBinaryData = True\nBinaryDataByteOrderMSB = False\n"
             "CompressedData = False\nDimSize = 2 2 2\nElementSpacing = 1 0 1\n"
@@ -501,7 +490,7 @@ class TestIo : public QObject {
 
     void errorSkewedDirection() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "skewed.nrrd");
+        const std::string path = test::path_in(dir, "skewed.nrrd");
         write_nrrd(path,
                    "dimension: 3\nsizes: 2 2 2\nspace: left-posterior-superior\n"
                    "space directions: (1,0,0) (1,1,0) (0,0,1)\nspace origin: (0,0,0)",
@@ -511,7 +500,7 @@ class TestIo : public QObject {
 
     void errorNonFiniteVoxels() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "nan.nrrd");
+        const std::string path = test::path_in(dir, "nan.nrrd");
         Volume v = ramp_volume(oblique_grid());
         const auto at = [&](int64_t i, int64_t j, int64_t k) { return i + 7 * (j + 5 * k); };
         v.voxels[at(1, 2, 3)] = std::numeric_limits<float>::quiet_NaN();
@@ -525,7 +514,7 @@ class TestIo : public QObject {
 
     void errorAbsurdSize() {
         QTemporaryDir dir;
-        const std::string path = join(dir, "huge.nrrd");
+        const std::string path = test::path_in(dir, "huge.nrrd");
         // The header claims 4e15 bytes of floats; only 8 values follow. Reading must stop at the
         // header: an attempt to allocate would end in bad_alloc, not in this message.
         write_nrrd(path, "dimension: 3\nsizes: 100000 100000 100000", std::vector<float>(8, 0.0f));
@@ -534,18 +523,18 @@ class TestIo : public QObject {
 
     void errorUnknownExtensionOnWrite() {
         QTemporaryDir dir;
-        const std::string volume_path = join(dir, "ct.xyz");
+        const std::string volume_path = test::path_in(dir, "ct.xyz");
         std::string message =
             error_of([&] { write_volume(ramp_volume(oblique_grid()), volume_path); });
         check_message(message, volume_path, "accepted extensions");
         QVERIFY2(contains(message, ".nii.gz"), message.c_str());
 
         // MetaImage's two-file form cannot be swapped in atomically.
-        const std::string mhd_path = join(dir, "ct.mhd");
+        const std::string mhd_path = test::path_in(dir, "ct.mhd");
         message = error_of([&] { write_volume(ramp_volume(oblique_grid()), mhd_path); });
         check_message(message, mhd_path, ".mha");
 
-        const std::string image_path = join(dir, "drr.jpg");
+        const std::string image_path = test::path_in(dir, "drr.jpg");
         message =
             error_of([&] { write_image(Image2D::allocate(4, 4, 1, 1), image_path, Window{}); });
         check_message(message, image_path, "accepted extensions");
