@@ -26,6 +26,7 @@
 #include <exception>
 
 #include "kernels/geometry/carm_pose.h"
+#include "render/volume_scene.h"
 #include "ui/carm_scene_view.h"
 #include "ui/dicom_folder_scanner.h"
 #include "ui/drr_export.h"
@@ -302,6 +303,10 @@ void MainWindow::connectSession() {
     connect(&s, &DrrSession::volumeLoaded, this, &MainWindow::volumeLoaded);
     connect(&s, &DrrSession::frameShown, this,
             [this](const DrrFrame& frame, double) { frameShown(frame); });
+    // The 3D view stays coarse from a pose change until its DRR is in: a full-quality volume
+    // frame in between would hold that DRR back (it costs a second on software OpenGL).
+    connect(panel_, &PosePanel::poseChanged, this, [this] { scene_view_->hold_interactive(true); });
+    connect(&s, &DrrSession::renderFailed, this, [this] { scene_view_->hold_interactive(false); });
 
     connect(drr_view_, &DrrImageView::windowChanged, this, [this] {
         // The context menu of the DRR view also picks presets: keep the menu in step.
@@ -311,12 +316,13 @@ void MainWindow::connectSession() {
         if (preset) settings_state_.drr_window = *preset;
         scheduleSceneUpdate();
     });
-    connect(scene_view_, &QOpenGLWidget::frameSwapped, this, [this] {
-        last_scene_frame_ms_ = 1e3 * scene_view_->last_render_seconds();
+    connect(scene_view_, &render::VtkView::frame_rendered, this, [this](double seconds) {
+        last_scene_frame_ms_ = 1e3 * seconds;
         scene_frame_clock_.start();
-        scene_status_->setText(tr("3D %1 ms%2")
-                                   .arg(1e3 * scene_view_->last_render_seconds(), 0, 'f', 0)
-                                   .arg(scene_view_->interacting() ? tr(" (coarse)") : QString()));
+        scene_status_->setText(
+            tr("3D %1 ms%2")
+                .arg(1e3 * seconds, 0, 'f', 0)
+                .arg(scene_view_->volumeScene().interactive() ? tr(" (coarse)") : QString()));
     });
 
     connect(scanner_, &DicomFolderScanner::scanned, this,
@@ -497,6 +503,8 @@ void MainWindow::frameShown(const DrrFrame& frame) {
     // for the volume rendering.
     drr_view_->repaint();
     scheduleSceneUpdate();
+    if (frame.request.sequence == session_->lastPostedSequence() && !panel_->isSliderHeld())
+        scene_view_->hold_interactive(false);
 }
 
 void MainWindow::scheduleSceneUpdate() {
