@@ -13,9 +13,17 @@ namespace radon::ui {
 namespace {
 
 // Where the default camera looks from, seen from the isocenter: the patient's left, anterior and
-// a little superior (LPS), so that at AP the source (posterior) and the detector (anterior) are
-// both in view on either side of the volume.
+// a little superior (LPS). The part of it across the C-arm's central ray is used, so that the
+// source and the detector are seen side-on, one on either side of the volume.
 constexpr Vec3 kOverviewDirection{0.7, -0.6, 0.35};
+
+Vec3 camera_direction(Vec3 central_axis) {
+    const Vec3 o = normalized(kOverviewDirection);
+    const Vec3 across = o - dot(o, central_axis) * central_axis;
+    // Looking along the ray (the overview direction on it): from the patient's left instead.
+    if (norm(across) < 0.2) return normalized(cross(central_axis, Vec3{0, 0, 1}));
+    return normalized(across + 0.35 * Vec3{0, 0, 1});
+}
 
 }  // namespace
 
@@ -27,6 +35,7 @@ struct CArmSceneView::Impl {
     render::CArmScene carm;
     render::OrientationMarker marker;
     Vec3 isocenter{0, 0, 0};
+    bool has_carm = false;
 };
 
 CArmSceneView::CArmSceneView(QWidget* parent)
@@ -54,6 +63,7 @@ bool CArmSceneView::hasVolume() const {
 
 void CArmSceneView::setCArm(const ProjectionGeometry& geometry, Vec3 isocenter) {
     impl_->isocenter = isocenter;
+    impl_->has_carm = true;
     impl_->carm.set_geometry(geometry, isocenter);
     impl_->volume.set_slice_point(isocenter);
     request_render(render::RenderQuality::Interactive);
@@ -103,7 +113,9 @@ void CArmSceneView::resetCamera() {
     vtkRenderer* r = renderer();
     vtkCamera* camera = r->GetActiveCamera();
     const Vec3 focus = impl_->isocenter;
-    const Vec3 from = focus + 1000.0 * normalized(kOverviewDirection);
+    const Vec3 axis = impl_->has_carm ? normalized(impl_->carm.geometry().source - focus)
+                                      : Vec3{0, 1, 0};  // AP: the source posterior
+    const Vec3 from = focus + 1000.0 * camera_direction(axis);
     camera->SetFocalPoint(focus.x, focus.y, focus.z);
     camera->SetPosition(from.x, from.y, from.z);
     camera->SetViewUp(0, 0, 1);  // superior up

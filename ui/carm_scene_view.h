@@ -54,8 +54,8 @@ class CArmSceneView : public render::VtkView {
     // Light labels and a dark background, or the reverse.
     void setDarkBackground(bool dark);
 
-    // Looks at the patient from the left, anterior and a little superior, head up, with the
-    // volume and the C-arm in view.
+    // Looks at the C-arm side-on (from the patient's left and anterior, across the central ray,
+    // a little from above), head up, with the volume and the whole C-arm in view.
     void resetCamera();
 
     render::VolumeScene& volumeScene();

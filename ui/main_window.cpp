@@ -158,6 +158,7 @@ void MainWindow::buildStatusBar() {
     scene_status_ = new QLabel;
     scene_status_->setObjectName("sceneStatus");
     scene_status_->setToolTip(tr("Time VTK took for the last 3D frame"));
+    scene_status_->setMinimumWidth(fontMetrics().horizontalAdvance("3D 00000 ms (coarse)  "));
     cursor_status_ = new QLabel;
     cursor_status_->setObjectName("cursorStatus");
     cursor_status_->setMinimumWidth(
