@@ -144,7 +144,7 @@ void apply_ct_volume_preset(CtVolumePreset preset, vtkVolumeProperty* property,
     }
 }
 
-WindowLevel ct_slice_window(CtVolumePreset preset) {
+recon::Window ct_slice_window(CtVolumePreset preset) {
     switch (preset) {
         case CtVolumePreset::Bone:
             return {400, 2000};

@@ -3,7 +3,7 @@
 #include <array>
 #include <string>
 
-#include "render/window_level.h"
+#include "recon/io/image_io.h"
 
 class vtkVolumeMapper;
 class vtkVolumeProperty;
@@ -27,6 +27,6 @@ void apply_ct_volume_preset(CtVolumePreset preset, vtkVolumeProperty* property,
                             vtkVolumeMapper* mapper);
 
 // The grey window that goes with the preset on slices (in HU).
-WindowLevel ct_slice_window(CtVolumePreset preset);
+recon::Window ct_slice_window(CtVolumePreset preset);
 
 }  // namespace radon::render

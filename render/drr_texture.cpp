@@ -1,8 +1,6 @@
 #include "render/drr_texture.h"
 
-#include <algorithm>
 #include <cmath>
-#include <limits>
 #include <vector>
 
 #include <vtkImageData.h>
@@ -15,19 +13,9 @@ namespace radon::render {
 
 namespace {
 
-// The range of the finite values of an image; a window of width 1 around the value when the
-// image is constant, so that it still shows (mid-grey).
-WindowLevel full_range_window(const std::vector<float>& pixels) {
-    float lo = std::numeric_limits<float>::infinity();
-    float hi = -lo;
-    for (float v : pixels) {
-        if (!std::isfinite(v)) continue;
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-    }
-    if (!(lo <= hi)) return {};
-    if (hi == lo) return {lo, 1.0};
-    return {0.5 * (double(lo) + double(hi)), double(hi) - double(lo)};
+void check_window(const recon::Window& window) {
+    if (!(window.width > 0) || !std::isfinite(window.width) || !std::isfinite(window.level))
+        throw InvalidArgument("DRR texture: the window width must be finite and positive");
 }
 
 }  // namespace
@@ -38,14 +26,13 @@ struct DrrTexture::Impl {
     std::vector<float> pixels;  // the DRR as given, windowed again when the window changes
     int64_t width = 0, height = 0;
     bool automatic_window = true;
-    WindowLevel window;
+    recon::Window window;
 
     void update_grey() {
-        if (automatic_window) window = full_range_window(pixels);
-        auto* grey = static_cast<unsigned char*>(image->GetScalarPointer());
-        const auto count = static_cast<std::size_t>(width * height);
-        for (std::size_t i = 0; i < count; ++i)
-            grey[i] = static_cast<unsigned char>(std::lround(255.0 * window.grey(pixels[i])));
+        const auto count = static_cast<int64_t>(pixels.size());
+        if (automatic_window) window = recon::full_range_window(pixels.data(), count);
+        recon::window_to_bytes(pixels.data(), count, window,
+                               static_cast<unsigned char*>(image->GetScalarPointer()));
         image->Modified();
     }
 };
@@ -86,9 +73,16 @@ int64_t DrrTexture::height() const {
     return impl_->height;
 }
 
-void DrrTexture::set_window(WindowLevel window) {
-    if (!(window.width > 0) || !std::isfinite(window.width) || !std::isfinite(window.level))
-        throw InvalidArgument("DRR texture: the window width must be finite and positive");
+void DrrTexture::set_image(const float* pixels, int64_t width, int64_t height,
+                           recon::Window window) {
+    check_window(window);
+    impl_->automatic_window = false;
+    impl_->window = window;
+    set_image(pixels, width, height);
+}
+
+void DrrTexture::set_window(recon::Window window) {
+    check_window(window);
     impl_->automatic_window = false;
     impl_->window = window;
     if (!impl_->pixels.empty()) impl_->update_grey();
@@ -99,7 +93,7 @@ void DrrTexture::use_automatic_window() {
     if (!impl_->pixels.empty()) impl_->update_grey();
 }
 
-WindowLevel DrrTexture::window() const {
+recon::Window DrrTexture::window() const {
     return impl_->window;
 }
 

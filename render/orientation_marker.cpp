@@ -53,6 +53,14 @@ OrientationMarker::~OrientationMarker() {
     impl_->widget->SetEnabled(0);
 }
 
+void OrientationMarker::set_label_color(double red, double green, double blue) {
+    vtkAxesActor* axes = impl_->axes;
+    for (vtkCaptionActor2D* caption :
+         {axes->GetXAxisCaptionActor2D(), axes->GetYAxisCaptionActor2D(),
+          axes->GetZAxisCaptionActor2D()})
+        caption->GetCaptionTextProperty()->SetColor(red, green, blue);
+}
+
 vtkAxesActor* OrientationMarker::axes() const {
     return impl_->axes;
 }

@@ -18,6 +18,10 @@ class OrientationMarker {
     OrientationMarker(const OrientationMarker&) = delete;
     OrientationMarker& operator=(const OrientationMarker&) = delete;
 
+    // The colour of the L, P and S labels (0-1 RGB): light on a dark background, dark on a
+    // light one.
+    void set_label_color(double red, double green, double blue);
+
     vtkAxesActor* axes() const;
     vtkOrientationMarkerWidget* widget() const;
 

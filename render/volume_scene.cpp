@@ -197,7 +197,7 @@ void VolumeScene::set_preset(CtVolumePreset preset) {
     Impl& d = *impl_;
     d.preset = preset;
     apply_ct_volume_preset(preset, d.property, d.mapper);
-    const WindowLevel window = ct_slice_window(preset);
+    const recon::Window window = ct_slice_window(preset);
     for (auto& slice : d.slices) {
         slice->GetProperty()->SetColorLevel(window.level);
         slice->GetProperty()->SetColorWindow(window.width);

@@ -31,6 +31,7 @@ namespace {
 enum InteractionSource : int {
     kMouseDrag = 1,  // the trackball style is between StartInteraction and EndInteraction
     kSettling = 2,   // an Interactive request or a wheel turn came less than kSettleMs ago
+    kHeld = 4,       // hold_interactive(true)
 };
 
 QSize device_size(const QWidget& widget) {
@@ -169,6 +170,14 @@ void VtkView::request_render(RenderQuality quality) {
     update();
 }
 
+void VtkView::hold_interactive(bool held) {
+    if (!held && (impl_->interaction_sources & kHeld)) {
+        impl_->settle_timer.start();
+        set_interacting_source(kSettling, true);
+    }
+    set_interacting_source(kHeld, held);
+}
+
 bool VtkView::interacting() const {
     return impl_->interaction_sources != 0;
 }
@@ -256,6 +265,7 @@ void VtkView::paintGL() {
     state->vtkglClearColor(0, 0, 0, 1);
     state->vtkglClear(GL_COLOR_BUFFER_BIT);
     state->Pop();
+    emit frame_rendered(d.last_render_seconds);
 }
 
 void VtkView::release_graphics() {

@@ -44,6 +44,11 @@ class VtkView : public QOpenGLWidget {
 
     bool interacting() const;
 
+    // While held, the view counts as interacting, as during a mouse drag, without rendering
+    // anything: for a stream of updates that arrive more slowly than kSettleMs (DRRs while a
+    // pose slider is held). Releasing lets it settle as an Interactive request does.
+    void hold_interactive(bool held);
+
     // Renders the scene now and returns the frame (QOpenGLWidget::grabFramebuffer).
     QImage screenshot();
 
@@ -58,6 +63,9 @@ class VtkView : public QOpenGLWidget {
     // between; interaction_ended is followed by a full-quality frame.
     void interaction_started();
     void interaction_ended();
+    // After each frame VTK rendered (not when Qt merely recomposes the window), with the time
+    // Render() took: what a status display or a scheduler of 3D updates should go by.
+    void frame_rendered(double seconds);
 
   protected:
     void initializeGL() override;

@@ -58,20 +58,40 @@ DrrSession::~DrrSession() {
 }
 
 void DrrSession::loadThoraxPhantom(std::array<int64_t, 3> size, Vec3 spacing) {
+    loadPhantom("thorax", recon::thorax_phantom(), size, spacing);
+}
+
+void DrrSession::loadSheppLoganPhantom(std::array<int64_t, 3> size, Vec3 spacing) {
+    // Scaled to fill the grid, as `radon drr --phantom shepp-logan` does.
+    const Vec3 half{0.5 * static_cast<double>(size[0]) * spacing[0],
+                    0.5 * static_cast<double>(size[1]) * spacing[1],
+                    0.5 * static_cast<double>(size[2]) * spacing[2]};
+    loadPhantom("shepp-logan", recon::shepp_logan_phantom(half), size, spacing);
+}
+
+void DrrSession::loadPhantom(const char* name, const recon::EllipsoidPhantom& phantom,
+                             std::array<int64_t, 3> size, Vec3 spacing) {
+    // Described as `radon drr` describes it, so that the geometry records of both agree.
     std::ostringstream d;
-    d << "thorax phantom, " << size[0] << "x" << size[1] << "x" << size[2] << " voxels of "
+    d << name << " phantom, " << size[0] << "x" << size[1] << "x" << size[2] << " voxels of "
       << spacing[0] << "x" << spacing[1] << "x" << spacing[2] << " mm";
     loader_.load(
         QString::fromStdString(d.str()),
-        [size, spacing](const RunControl&) {
-            return recon::thorax_phantom().voxelize_hu(centered_grid(size, spacing));
+        [phantom, size, spacing](const RunControl&) {
+            return phantom.voxelize_hu(centered_grid(size, spacing));
         },
         kWaterAttenuation60keV);
 }
 
-void DrrSession::loadVolumeFile(const QString& path) {
+void DrrSession::loadVolumeFile(const QString& path, const QString& series) {
+    // Described as `radon drr` describes it.
+    const QString description =
+        series.isEmpty() ? path : QStringLiteral("%1 (series %2)").arg(path, series);
     loader_.load(
-        path, [file = path.toStdString()](const RunControl&) { return recon::read_volume(file); },
+        description,
+        [file = path.toStdString(), choice = series.toStdString()](const RunControl&) {
+            return recon::read_volume(file, choice);
+        },
         kWaterAttenuation60keV);
 }
 

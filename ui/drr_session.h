@@ -34,6 +34,9 @@ class DrrSession : public QObject {
     Q_OBJECT
 
   public:
+    static constexpr std::array<int64_t, 3> kSheppLoganSize{256, 256, 256};
+    static constexpr Vec3 kSheppLoganSpacing{1, 1, 1};
+
     DrrSession(PosePanel* panel, DrrImageView* view, QObject* parent = nullptr);
     // Cancels what runs and joins the worker and loading threads.
     ~DrrSession() override;
@@ -41,8 +44,13 @@ class DrrSession : public QObject {
     // The built-in thorax phantom, by default on the grid `radon drr` uses.
     void loadThoraxPhantom(std::array<int64_t, 3> size = recon::default_thorax_size(),
                            Vec3 spacing = recon::default_thorax_spacing());
-    // A CT in HU (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd).
-    void loadVolumeFile(const QString& path);
+    // The Shepp-Logan head phantom filling the grid, by default the grid `radon drr --phantom
+    // shepp-logan` uses.
+    void loadSheppLoganPhantom(std::array<int64_t, 3> size = kSheppLoganSize,
+                               Vec3 spacing = kSheppLoganSpacing);
+    // A CT in HU (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd), or a DICOM file or folder; `series`
+    // picks one series of a folder by UID or description (recon::read_volume).
+    void loadVolumeFile(const QString& path, const QString& series = QString());
     void cancelLoading();
     bool isLoading() const;
 
@@ -73,6 +81,8 @@ class DrrSession : public QObject {
     void errorOccurred(const QString& message);
 
   private:
+    void loadPhantom(const char* name, const recon::EllipsoidPhantom& phantom,
+                     std::array<int64_t, 3> size, Vec3 spacing);
     void showFrame(const DrrFrame& frame);
     void volumeArrived(const LoadedVolume& volume);
 

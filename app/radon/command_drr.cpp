@@ -77,10 +77,6 @@ std::string without_extension(const std::string& path) {
     return path.substr(0, path.size() - ext.size());
 }
 
-std::string geometry_path(const std::string& image_path) {
-    return without_extension(image_path) + ".json";
-}
-
 // Where channel `label` of a stack goes when the output is a PNG: NAME_label<L>.png.
 std::string channel_png_path(const std::string& png_path, uint16_t label) {
     return without_extension(png_path) + "_label" + std::to_string(label) + ".png";
@@ -208,8 +204,9 @@ int run_drr(const std::vector<std::string>& raw) {
             recon::write_image(image, path, png_window, png_bits);
             written.push_back(path);
         }
-        if (std::find(records.begin(), records.end(), geometry_path(path)) == records.end()) {
-            records.push_back(geometry_path(path));
+        if (std::find(records.begin(), records.end(), recon::drr_record_path(path)) ==
+            records.end()) {
+            records.push_back(recon::drr_record_path(path));
         }
     }
     for (const auto& path : records) {

@@ -335,11 +335,6 @@ PoseChoice entry_pose(const PoseEntry& entry, const Arguments& command, Vec3 def
     }
 }
 
-std::string geometry_path(const std::string& stack_path) {
-    const std::string ext = recon::file_extension(stack_path);
-    return stack_path.substr(0, stack_path.size() - ext.size()) + ".json";
-}
-
 void check_outputs(const std::vector<std::string>& outputs) {
     if (outputs.empty()) {
         throw InvalidArgument("no output given: add -o FILE (.nrrd, .mha, .nii or .nii.gz)");
@@ -435,7 +430,7 @@ int run_drr_batch(const std::vector<std::string>& raw) {
             {"poses_file", poses_path},
             {"frame_geometry", frame_list}};
         const std::string text = doc.dump(2) + "\n";
-        const std::string json_path = geometry_path(path);
+        const std::string json_path = recon::drr_record_path(path);
         recon::write_atomically(json_path, [&](const std::string& tmp) {
             std::ofstream out(tmp, std::ios::binary);
             out << text;
@@ -452,7 +447,7 @@ int run_drr_batch(const std::vector<std::string>& raw) {
                     renderer->description(settings).c_str(), to_string(settings.algorithm),
                     rays / ms / 1e3);
         for (const auto& path : outputs) {
-            std::printf("wrote %s and %s\n", path.c_str(), geometry_path(path).c_str());
+            std::printf("wrote %s and %s\n", path.c_str(), recon::drr_record_path(path).c_str());
         }
     }
     return 0;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <new>
 #include <string>
 #include <vector>
@@ -148,6 +149,21 @@ Window automatic_window(const Image2D& image) {
     const double tiny = 1e-6 * std::max(1.0, std::fabs(window.level));
     window.width = std::max(high - low, tiny);
     return window;
+}
+
+Window full_range_window(const float* values, int64_t count) {
+    float low = std::numeric_limits<float>::infinity(), high = -low;
+    for (int64_t i = 0; i < count; ++i) {
+        if (std::isfinite(values[i])) {
+            low = std::min(low, values[i]);
+            high = std::max(high, values[i]);
+        }
+    }
+    if (!(low <= high)) return {};
+    const double level = 0.5 * (static_cast<double>(low) + high);
+    // As in automatic_window: a width that survives the addition to the level.
+    const double tiny = 1e-6 * std::max(1.0, std::fabs(level));
+    return {level, std::max(static_cast<double>(high) - low, tiny)};
 }
 
 void window_to_bytes(const float* values, int64_t count, const Window& window, unsigned char* out) {

@@ -17,6 +17,10 @@ struct Window {
 // A window spanning the 0.5th to 99.5th percentile of the finite pixel values (of every channel).
 Window automatic_window(const Image2D& image);
 
+// A window from the smallest to the largest finite value of `count` values; a constant image gets
+// a tiny positive width (it shows mid-grey), no finite value the default window.
+Window full_range_window(const float* values, int64_t count);
+
 // The grey level of `value` in a PNG of `bits` (8 or 16) bits windowed with `window`: linear
 // inside the window, rounded half up, clamped outside it; NaN is black.
 unsigned png_level(float value, const Window& window, int bits);

@@ -197,4 +197,9 @@ void write_drr_record(const DrrRecord& record, const std::string& path) {
     });
 }
 
+std::string drr_record_path(const std::string& image_path) {
+    const std::string extension = file_extension(image_path);
+    return image_path.substr(0, image_path.size() - extension.size()) + ".json";
+}
+
 }  // namespace radon::recon

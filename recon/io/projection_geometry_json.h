@@ -45,4 +45,8 @@ std::vector<std::pair<std::string, std::string>> drr_record_metadata(const DrrRe
 // Written atomically.
 void write_drr_record(const DrrRecord& record, const std::string& path);
 
+// Where the record of an image goes: next to it, with the image's extension replaced by .json
+// (ap.png and ap.nrrd share ap.json).
+std::string drr_record_path(const std::string& image_path);
+
 }  // namespace radon::recon

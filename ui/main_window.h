@@ -1,0 +1,172 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QImage>
+#include <QMainWindow>
+#include <QString>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "kernels/core/vec.h"
+#include "kernels/geometry/detector.h"
+#include "recon/io/dicom_series.h"
+#include "recon/phantom/ellipsoid_phantom.h"
+#include "render/ct_volume_preset.h"
+#include "ui/drr_frame.h"
+#include "ui/drr_session.h"
+#include "ui/recent_files.h"
+#include "ui/studio_palette.h"
+#include "ui/studio_settings.h"
+#include "ui/window_preset.h"
+
+class QActionGroup;
+class QLabel;
+class QMenu;
+class QProgressDialog;
+class QSettings;
+class QSplitter;
+
+namespace radon::ui {
+
+class CArmSceneView;
+class DicomFolderScanner;
+class DrrImageView;
+class PosePanel;
+
+struct MainWindowOptions {
+    // Empty: the user's settings (QSettings under the application's organisation and name).
+    // Tests and scripted screenshots give a file of their own.
+    QString settings_file;
+    // The built-in phantoms' grids: those of `radon drr` unless set (tests use small ones).
+    std::array<int64_t, 3> thorax_size = recon::default_thorax_size();
+    Vec3 thorax_spacing = recon::default_thorax_spacing();
+    std::array<int64_t, 3> shepp_logan_size = DrrSession::kSheppLoganSize;
+    Vec3 shepp_logan_spacing = DrrSession::kSheppLoganSpacing;
+    // The detector the window starts with: the whole chest at a size that renders interactively.
+    Detector detector{512, 512, 0.8, 0.8, 0, 0};
+    // Loads the thorax phantom at start, shown at the AP preset.
+    bool start_with_thorax = true;
+};
+
+// The views a screenshot can be taken of.
+enum class StudioView { Scene3D, Drr, Window };
+
+// Radon Studio's main window: the 3D view (CArmSceneView) and the DRR view side by side in a
+// splitter, the pose panel in a dock, the DRR session's frame time and rays/s and the pixel under
+// the cursor in the status bar. File, Pose and View menus carry the common actions with
+// shortcuts; volumes open by menu, drag-and-drop, the recent-files menu or as built-in phantoms.
+//
+// The 3D view follows the DRRs instead of the sliders: a new pose moves the C-arm and a new DRR
+// goes onto the detector together, once the DRR view has shown the frame, so that rendering the
+// 3D view never delays a DRR. The volume renders coarsely while frames stream in.
+//
+// Errors a user can act on (a bad file, a folder without DICOM, an export that cannot be
+// written) open a non-blocking message box with recon/io's message, and errorShown() says so; the
+// window keeps working with what it had.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+  public:
+    explicit MainWindow(MainWindowOptions options = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Where the Open dialogs, a drop and the recent-files menu lead: a volume or DICOM file
+    // loads; a folder is scanned for DICOM series and, when it holds several and `series` does
+    // not choose one, the series picker asks.
+    void openPath(const QString& path, const QString& series = QString());
+    void openThoraxPhantom();
+    void openSheppLoganPhantom();
+
+    // Writes the newest full-resolution DRR with its geometry record (see export_drr). Returns
+    // false, after showing the error, when there is none yet or it cannot be written.
+    bool exportDrr(const QString& path);
+    // The view as it is on screen: the 3D view through its framebuffer, the others as widgets.
+    QImage grabView(StudioView view);
+    bool saveScreenshot(StudioView view, const QString& path);
+
+    void setStudioPalette(StudioPalette palette);
+    StudioPalette studioPalette() const { return settings_state_.palette; }
+    void setVolumePreset(render::CtVolumePreset preset);
+    void setDrrWindowPreset(WindowPreset preset);
+
+    // Writes what is remembered (also done on close).
+    void saveSettings();
+    QSettings& settings() { return *settings_; }
+    const StudioSettings& studioSettings() const { return settings_state_; }
+    const RecentFiles& recentFiles() const { return recent_; }
+
+    DrrSession& session() { return *session_; }
+    PosePanel* posePanel() const { return panel_; }
+    DrrImageView* drrView() const { return drr_view_; }
+    CArmSceneView* sceneView() const { return scene_view_; }
+    QMenu* recentMenu() const { return recent_menu_; }
+    // The newest DRR shown at full resolution (previews excluded).
+    const std::optional<DrrFrame>& lastFullFrame() const { return last_full_frame_; }
+
+  signals:
+    void errorShown(const QString& message);
+    // A volume has loaded and is in the 3D view; its DRRs follow.
+    void volumeShown(const QString& description);
+
+  protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+  private:
+    void buildViews();
+    void buildStatusBar();
+    void buildMenus();
+    void connectSession();
+    void applySettings();
+    void showError(const QString& message);
+    void rememberFolderOf(const QString& path);
+    void refreshRecentMenu();
+    void askForSeries(const QString& folder, const std::vector<recon::DicomSeriesSummary>& series);
+    void startLoading(const QString& path, const QString& series);
+    void loadFinished();
+    void volumeLoaded(const LoadedVolume& volume);
+    void frameShown(const DrrFrame& frame);
+    // Brings the 3D view up to the newest shown DRR and window; queued, once per event loop
+    // turn, so that the DRR view paints first.
+    void scheduleSceneUpdate();
+    void updateScene();
+    void openDialog();
+    void openFolderDialog();
+    void exportDialog();
+    void screenshotDialog(StudioView view);
+
+    MainWindowOptions options_;
+    std::unique_ptr<QSettings> settings_;
+    StudioSettings settings_state_;
+    RecentFiles recent_;
+
+    PosePanel* panel_ = nullptr;
+    DrrImageView* drr_view_ = nullptr;
+    CArmSceneView* scene_view_ = nullptr;
+    QSplitter* splitter_ = nullptr;
+    QLabel* frame_status_ = nullptr;
+    QLabel* scene_status_ = nullptr;
+    QLabel* cursor_status_ = nullptr;
+    QProgressDialog* progress_ = nullptr;
+    QMenu* recent_menu_ = nullptr;
+    QActionGroup* volume_presets_ = nullptr;
+    QActionGroup* window_presets_ = nullptr;
+    QActionGroup* palettes_ = nullptr;
+
+    std::unique_ptr<DrrSession> session_;
+    DicomFolderScanner* scanner_ = nullptr;
+
+    std::optional<RecentFile> pending_open_;  // the file being loaded, for the recent list
+    std::optional<DrrFrame> last_full_frame_;
+    std::optional<DrrFrame> scene_frame_;  // the newest shown frame not yet in the 3D view
+    bool scene_update_queued_ = false;
+    QElapsedTimer scene_frame_clock_;  // since the 3D view's last frame
+    double last_scene_frame_ms_ = 0;
+};
+
+}  // namespace radon::ui

@@ -1,0 +1,47 @@
+#include "ui/studio_settings.h"
+
+#include <QSettings>
+
+#include <exception>
+
+namespace radon::ui {
+
+std::optional<WindowPreset> parse_window_preset(const QString& name) {
+    for (const WindowPreset preset : {WindowPreset::Automatic, WindowPreset::Bone,
+                                      WindowPreset::SoftTissue, WindowPreset::FullRange}) {
+        if (name == QLatin1String(to_string(preset))) return preset;
+    }
+    return std::nullopt;
+}
+
+void StudioSettings::load(QSettings& s) {
+    if (const auto p = parse_studio_palette(s.value("view/palette").toString())) palette = *p;
+    try {
+        if (s.contains("view/volumePreset"))
+            volume_preset = render::parse_ct_volume_preset(
+                s.value("view/volumePreset").toString().toStdString());
+    } catch (const std::exception&) {
+        // A name from another version: keep the default.
+    }
+    if (const auto w = parse_window_preset(s.value("view/drrWindow").toString())) drr_window = *w;
+    volume_visible = s.value("view/volumeVisible", volume_visible).toBool();
+    slices_visible = s.value("view/slicesVisible", slices_visible).toBool();
+    last_folder = s.value("files/lastFolder", last_folder).toString();
+    window_geometry = s.value("window/geometry").toByteArray();
+    window_state = s.value("window/state").toByteArray();
+    splitter_state = s.value("window/splitter").toByteArray();
+}
+
+void StudioSettings::save(QSettings& s) const {
+    s.setValue("view/palette", to_string(palette));
+    s.setValue("view/volumePreset", render::to_string(volume_preset));
+    s.setValue("view/drrWindow", to_string(drr_window));
+    s.setValue("view/volumeVisible", volume_visible);
+    s.setValue("view/slicesVisible", slices_visible);
+    s.setValue("files/lastFolder", last_folder);
+    s.setValue("window/geometry", window_geometry);
+    s.setValue("window/state", window_state);
+    s.setValue("window/splitter", splitter_state);
+}
+
+}  // namespace radon::ui
