@@ -7,24 +7,14 @@ namespace radon::ui {
 
 recon::DrrRecord drr_record_of(const DrrFrame& frame, const LoadedVolume& volume) {
     const DrrParameters& p = frame.request.parameters;
-    recon::DrrRecord record;
-    record.geometry = frame.geometry;
-    // The worker renders about the volume centre plus the pose's offset, as `radon drr` does.
-    record.carm_to_world = carm_to_world(p.pose, volume.hu.grid.center());
-    record.carm = p.pose;
-    record.sad = p.pose.sad;
-    record.sdd = p.pose.sdd;
-    record.pixel_spacing[0] = p.detector.delx;
-    record.pixel_spacing[1] = p.detector.dely;
-    record.volume = volume.description.toStdString();
-    record.settings = p.settings;
     // The loader converts with the water-linear model at volume.water_attenuation: the
-    // default model of `radon drr` (no energy, no threshold chosen), whose record gives the
-    // coefficient the conversion used (a float).
-    record.attenuation.kind = AttenuationKind::WaterLinear;
-    record.attenuation.mu_water = static_cast<float>(volume.water_attenuation);
-    record.water_attenuation = record.attenuation.mu_water;
-    return record;
+    // default model of `radon drr` (no energy, no threshold chosen).
+    AttenuationModel water;
+    water.mu_water = static_cast<float>(volume.water_attenuation);
+    // The worker renders about the volume centre plus the pose's offset, as `radon drr` does.
+    return recon::drr_record(frame.geometry, carm_to_world(p.pose, volume.hu.grid.center()), p.pose,
+                             p.pose.sad, p.pose.sdd, p.detector, volume.description.toStdString(),
+                             p.settings, water);
 }
 
 std::string export_drr(const DrrFrame& frame, const LoadedVolume& volume, const std::string& path,

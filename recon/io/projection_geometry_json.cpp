@@ -111,6 +111,25 @@ nlohmann::json attenuation_json(const DrrRecord& r) {
 
 }  // namespace
 
+DrrRecord drr_record(const ProjectionGeometry& geometry, const RigidTransform& carm_to_world,
+                     const std::optional<CArmPose>& carm, double sad, double sdd,
+                     const Detector& detector, const std::string& volume,
+                     const DrrSettings& settings, const AttenuationModel& attenuation) {
+    DrrRecord record;
+    record.geometry = geometry;
+    record.carm_to_world = carm_to_world;
+    record.carm = carm;
+    record.sad = sad;
+    record.sdd = sdd;
+    record.pixel_spacing[0] = detector.delx;
+    record.pixel_spacing[1] = detector.dely;
+    record.volume = volume;
+    record.settings = settings;
+    record.water_attenuation = attenuation.mu_water;
+    record.attenuation = attenuation;
+    return record;
+}
+
 std::string drr_record_json(const DrrRecord& r) {
     const ProjectionGeometry& g = r.geometry;
     nlohmann::json j;

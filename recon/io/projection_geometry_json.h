@@ -35,6 +35,14 @@ struct DrrRecord {
     std::vector<std::string> channel_files;  // one PNG per channel, when written
 };
 
+// The record of one rendered view as every front end fills it: geometry, pose, panel, volume,
+// settings and the HU conversion used (water_attenuation is the model's water coefficient).
+// Front ends add what is theirs (the spec the user gave, output kind, labels).
+DrrRecord drr_record(const ProjectionGeometry& geometry, const RigidTransform& carm_to_world,
+                     const std::optional<CArmPose>& carm, double sad, double sdd,
+                     const Detector& detector, const std::string& volume,
+                     const DrrSettings& settings, const AttenuationModel& attenuation);
+
 std::string drr_record_json(const DrrRecord& record);
 
 // The geometry and what the values are, as header key/values (Image2D::metadata): every key
