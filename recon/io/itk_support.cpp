@@ -28,6 +28,8 @@
 
 #include "kernels/core/error.h"
 #include "recon/io/atomic_file.h"
+#include "recon/io/captured_stderr.h"
+#include "recon/io/format_sniff.h"
 #include "recon/io/payload_check.h"
 
 namespace radon::recon::detail {
@@ -147,40 +149,50 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
     if (!std::ifstream(path, std::ios::binary)) {
         throw InvalidArgument(path + ": cannot be opened for reading (permission denied?)");
     }
+    if (fs::file_size(path, ec) == 0 && !ec) {
+        throw InvalidArgument(path + ": is empty (0 bytes), expected a " + kind + " file");
+    }
+    const std::string extension = file_extension(path);
+    const std::string content = format_by_content(path);
+    if (contains(readable, extension) && !content_fits_extension(content, extension)) {
+        throw InvalidArgument(path + ": holds " + content + " data, but its name says " +
+                              format_by_extension(extension) + " (" + extension +
+                              "); rename the file to match its content");
+    }
 
     register_itk_image_io();
+    CapturedStderr library_output;
+    const std::string unrecognised =
+        "the header is not recognised; the file may be damaged or in another format";
     itk::ImageIOBase::Pointer io =
         itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
+    const bool recognised = io;
     if (!io) {
-        const std::string extension = file_extension(path);
         if (!contains(readable, extension)) {
             throw InvalidArgument(path + ": not a " + kind +
                                   " format Radon Studio reads (expected " +
                                   join_extensions(readable) + ")");
         }
-        // Some readers only recognise lower-case extensions ("CT.MHA"): ask the one that the
-        // extension names. If it cannot read the header either, the file is damaged or
-        // mislabelled.
+        // Some readers only recognise lower-case extensions ("CT.MHA"), and all of them turn
+        // down a damaged header here: ask the one that the extension names, for its reason.
         io = make_itk_io(extension);
-        try {
-            if (io) {
-                io->SetFileName(path);
-                io->ReadImageInformation();
-            }
-        } catch (const itk::ExceptionObject&) {
-            io = nullptr;
-        }
-        if (!io) {
-            throw InvalidArgument(path + ": not a readable " + extension +
-                                  " file (the header is not recognised; the file may be damaged "
-                                  "or in another format)");
-        }
+        if (!io)
+            throw InvalidArgument(path + ": not a readable " + extension + " file (" +
+                                  unrecognised + ")");
     }
     try {
         io->SetFileName(path);
         io->ReadImageInformation();
     } catch (const itk::ExceptionObject& error) {
-        throw InvalidArgument(path + ": cannot read the header: " + itk_reason(error, "", path));
+        // The library's own complaint, when it printed one, says more than ITK's exception.
+        const std::string said = library_reason(library_output.take());
+        diagnose_unreadable_header(path, format_by_extension(extension));
+        if (!recognised) {
+            throw InvalidArgument(path + ": not a readable " + extension + " file (" +
+                                  (said.empty() ? unrecognised : said) + ")");
+        }
+        throw InvalidArgument(path + ": cannot read the header: " +
+                              (said.empty() ? itk_reason(error, "", path) : said));
     }
 
     if (io->GetNumberOfComponents() != 1) {
@@ -209,6 +221,17 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
     }
     // Projectors index elements with 32-bit integers on the device.
     const double max_count = static_cast<double>(std::numeric_limits<int32_t>::max());
+    // A negative size in a text header reaches us as a number near 2^32 or 2^64.
+    for (unsigned i = 0; i < found; ++i) {
+        if (static_cast<double>(io->GetDimensions(i)) > max_count) {
+            std::ostringstream msg;
+            msg << path << ": size along " << (i < 3 ? std::string(1, "xyz"[i]) : std::to_string(i))
+                << " is " << io->GetDimensions(i) << " " << element
+                << "s in the header (a negative or damaged size?), expected at most "
+                << static_cast<int64_t>(max_count);
+            throw InvalidArgument(msg.str());
+        }
+    }
     if (count > max_count) {
         std::ostringstream msg;
         msg << path << ": the header claims " << shape.str() << " = " << count << " " << element
@@ -234,12 +257,9 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
         throw InvalidArgument(msg.str());
     }
 
-    const std::string reader = io->GetNameOfClass();
-    if (reader == "MetaImageIO") {
-        check_meta_payload(path, static_cast<std::uintmax_t>(count) * io->GetComponentSize());
-    } else if (reader == "NiftiImageIO") {
-        check_nifti_payload(path);
-    }
+    check_payload(path, io->GetNameOfClass(),
+                  static_cast<std::uintmax_t>(count) * io->GetComponentSize(), element, dimensions,
+                  false);
     return io;
 }
 

@@ -14,7 +14,9 @@
 
 #include "kernels/core/error.h"
 #include "recon/io/atomic_file.h"
+#include "recon/io/captured_stderr.h"
 #include "recon/io/itk_support.h"
+#include "recon/io/payload_check.h"
 
 namespace radon::recon {
 
@@ -41,12 +43,8 @@ void reject_non_finite(const std::string& path, const Array<float>& voxels) {
     }
     if (bad == 0) return;
     const auto& e = voxels.extents();
-    std::ostringstream msg;
-    msg << path << ": " << bad << (bad == 1 ? " voxel is" : " voxels are")
-        << " not finite (NaN or infinite), the first at index (" << first % e[0] << ", "
-        << (first / e[0]) % e[1] << ", " << first / (e[0] * e[1])
-        << "); projections need finite values";
-    throw InvalidArgument(msg.str());
+    throw InvalidArgument(
+        detail::non_finite_message(path, "voxel", bad, first, {e[0], e[1], e[2]}));
 }
 
 }  // namespace
@@ -70,10 +68,18 @@ Volume read_volume(const std::string& path) {
     reader->SetFileName(path);
     reader->SetImageIO(io);
     try {
-        reader->Update();
-    } catch (const itk::ExceptionObject& error) {
-        throw InvalidArgument(path + ": cannot read the voxel data (truncated or damaged file?): " +
-                              detail::itk_reason(error, "", path));
+        detail::CapturedStderr library_output;
+        try {
+            reader->Update();
+        } catch (const itk::ExceptionObject& error) {
+            // A damaged stream behind a trailer that vouched for it fails only now: name it.
+            detail::check_payload(path, io->GetNameOfClass(),
+                                  grid.voxel_count() * io->GetComponentSize(), "voxel", 3, true);
+            const std::string said = detail::library_reason(library_output.take());
+            throw InvalidArgument(path +
+                                  ": cannot read the voxel data (truncated or damaged file?): " +
+                                  (said.empty() ? detail::itk_reason(error, "", path) : said));
+        }
     } catch (const std::bad_alloc&) {
         throw Error(path + ": not enough memory to load the volume");
     }
