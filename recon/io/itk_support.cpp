@@ -160,6 +160,8 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
                               "); rename the file to match its content");
     }
 
+    if (contains(readable, extension)) check_header(path, format_by_extension(extension));
+
     register_itk_image_io();
     CapturedStderr library_output;
     const std::string unrecognised =
@@ -186,7 +188,6 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
     } catch (const itk::ExceptionObject& error) {
         // The library's own complaint, when it printed one, says more than ITK's exception.
         const std::string said = library_reason(library_output.take());
-        diagnose_unreadable_header(path, format_by_extension(extension));
         if (!recognised) {
             throw InvalidArgument(path + ": not a readable " + extension + " file (" +
                                   (said.empty() ? unrecognised : said) + ")");

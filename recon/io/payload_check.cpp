@@ -248,45 +248,87 @@ struct NiftiHeader {
     int64_t dims[8] = {};
     double pixdim[8] = {};
     int datatype = 0;
-    int bitpix = 0;
     double data_start = 0;
     int32_t header_size = 0;
     bool swap = false;
+    int qform_code = 0, sform_code = 0;
+    double quatern[3] = {};  // b, c, d
+    double qoffset[3] = {};
+    double srow[3][4] = {};
 };
 
-// The fields of a single-file NIfTI-1 or NIfTI-2 header this check needs; false when the header
-// is not one it understands (header/image pairs, Analyze).
-bool parse_nifti_header(const unsigned char* h, std::size_t length, NiftiHeader& out) {
-    if (length < 348) return false;
-    out.header_size = load<int32_t>(h, false);
-    if (out.header_size != 348 && out.header_size != 540) {
-        out.swap = true;
-        out.header_size = load<int32_t>(h, true);
+// Up to 540 bytes from the start of a .nii or .nii.gz, decompressed.
+struct NiftiStart {
+    unsigned char bytes[540] = {};
+    std::size_t length = 0;
+    bool plain = true;  // not gzip-compressed
+};
+
+// False when the file cannot be opened; throws when its gzip stream is damaged.
+bool read_nifti_start(const std::string& path, NiftiStart& start) {
+    // zlib reads uncompressed files too, so .nii and .nii.gz share this path.
+    gzFile file = gzopen(path.c_str(), "rb");
+    if (!file) return false;
+    const int got = gzread(file, start.bytes, sizeof(start.bytes));
+    start.plain = gzdirect(file) != 0;
+    int code = Z_OK;
+    const std::string message = got < 0 ? gzerror(file, &code) : "";
+    gzclose(file);
+    if (got < 0) throw_damaged(path, "", message);
+    start.length = static_cast<std::size_t>(got);
+    return true;
+}
+
+// The fields of a single-file NIfTI-1 or NIfTI-2 header this check needs, in the byte order
+// niftilib picks (dim[0] between 1 and 7). Throws when the file is not a single-file NIfTI,
+// because then neither its layout nor its payload is what this check measures.
+NiftiHeader parse_nifti_header(const std::string& path, const unsigned char* h,
+                               std::size_t length) {
+    NiftiHeader out;
+    const bool two = length >= 540 && std::memcmp(h + 4, "n+2", 4) == 0;
+    if (!two && !(length >= 348 && std::memcmp(h + 344, "n+1", 4) == 0)) {
+        throw InvalidArgument(path +
+                              ": not a single-file NIfTI: the magic \"n+1\" (or \"n+2\") "
+                              "is missing (an Analyze header, or a damaged one)");
     }
+    out.header_size = two ? 540 : 348;
+    const unsigned char* dim = h + (two ? 16 : 40);
+    const int64_t dim0 = two ? load<int64_t>(dim, false) : load<int16_t>(dim, false);
+    out.swap = dim0 < 1 || dim0 > 7;
     const bool swap = out.swap;
-    if (out.header_size == 348) {
-        if (std::memcmp(h + 344, "n+1", 4) != 0) return false;
-        for (int i = 0; i < 8; ++i) {
-            out.dims[i] = load<int16_t>(h + 40 + 2 * i, swap);
-            out.pixdim[i] = load<float>(h + 76 + 4 * i, swap);
-        }
-        out.datatype = load<int16_t>(h + 70, swap);
-        out.bitpix = load<int16_t>(h + 72, swap);
-        out.data_start = load<float>(h + 108, swap);
-    } else if (out.header_size == 540 && length >= 540) {
-        if (std::memcmp(h + 4, "n+2", 4) != 0) return false;
-        for (int i = 0; i < 8; ++i) {
-            out.dims[i] = load<int64_t>(h + 16 + 8 * i, swap);
-            out.pixdim[i] = load<double>(h + 104 + 8 * i, swap);
-        }
-        out.datatype = load<int16_t>(h + 12, swap);
-        out.bitpix = load<int16_t>(h + 14, swap);
-        out.data_start = static_cast<double>(load<int64_t>(h + 168, swap));
-    } else {
-        return false;
+    for (int i = 0; i < 8; ++i) {
+        out.dims[i] = two ? load<int64_t>(dim + 8 * i, swap) : load<int16_t>(dim + 2 * i, swap);
+        out.pixdim[i] =
+            two ? load<double>(h + 104 + 8 * i, swap) : load<float>(h + 76 + 4 * i, swap);
     }
-    return out.dims[0] >= 1 && out.dims[0] <= 7 && out.bitpix > 0 && out.data_start >= 0 &&
-           out.data_start <= 1e15;
+    out.datatype = load<int16_t>(h + (two ? 12 : 70), swap);
+    out.data_start =
+        two ? static_cast<double>(load<int64_t>(h + 168, swap)) : load<float>(h + 108, swap);
+    out.qform_code = two ? load<int32_t>(h + 344, swap) : load<int16_t>(h + 252, swap);
+    out.sform_code = two ? load<int32_t>(h + 348, swap) : load<int16_t>(h + 254, swap);
+    for (int i = 0; i < 3; ++i) {
+        out.quatern[i] =
+            two ? load<double>(h + 352 + 8 * i, swap) : load<float>(h + 256 + 4 * i, swap);
+        out.qoffset[i] =
+            two ? load<double>(h + 376 + 8 * i, swap) : load<float>(h + 268 + 4 * i, swap);
+        for (int j = 0; j < 4; ++j) {
+            out.srow[i][j] = two ? load<double>(h + 400 + 32 * i + 8 * j, swap)
+                                 : load<float>(h + 280 + 16 * i + 4 * j, swap);
+        }
+    }
+    if (out.dims[0] < 1 || out.dims[0] > 7) {
+        std::ostringstream msg;
+        msg << path << ": the header gives " << out.dims[0]
+            << " dimensions (dim[0]) in either byte order, expected 1 to 7";
+        throw InvalidArgument(msg.str());
+    }
+    if (!(out.data_start >= 0) || out.data_start > 1e15) {
+        std::ostringstream msg;
+        msg << path << ": the header puts the voxel data at byte " << out.data_start
+            << " (vox_offset), expected a position in the file";
+        throw InvalidArgument(msg.str());
+    }
+    return out;
 }
 
 // niftilib replaces sizes below 1 and zero or non-finite spacings with 1 without a word, which
@@ -302,45 +344,88 @@ void check_nifti_geometry(const std::string& path, const NiftiHeader& header) {
     }
     for (int64_t i = 1; i <= std::min<int64_t>(header.dims[0], 3); ++i) {
         const double spacing = header.pixdim[i];
-        if (spacing == 0 || !std::isfinite(spacing)) {
+        if (!plausible_voxel_size(spacing)) {
             std::ostringstream msg;
             msg << path << ": spacing along " << axis_name(i - 1) << " is " << spacing
-                << " mm in the header (pixdim[" << i << "]), expected a finite value > 0";
+                << " mm in the header (pixdim[" << i << "]), expected a finite value > 0, between "
+                << kMinVoxelSize << " and " << kMaxVoxelSize << " mm";
             throw InvalidArgument(msg.str());
         }
     }
 }
 
-void check_nifti_payload(const std::string& path, const std::string& element, bool thorough) {
-    unsigned char bytes[540];
-    int got = 0;
-    bool plain = true;
-    {
-        // zlib reads uncompressed files too, so .nii and .nii.gz share this path.
-        gzFile file = gzopen(path.c_str(), "rb");
-        if (!file) return;
-        got = gzread(file, bytes, sizeof(bytes));
-        plain = gzdirect(file) != 0;
-        gzclose(file);
+// ITK 5.2 turns the qform or sform into direction cosines with a single-precision SVD that
+// aborts the process (vnl assert_finite) on a NaN, or on the NaN that a zero or denormal column
+// becomes when normalised. So the forms the header declares are checked before ITK sees them.
+void check_nifti_orientation(const std::string& path, const NiftiHeader& header) {
+    auto fail = [&](const std::string& what) { throw InvalidArgument(path + ": " + what); };
+    if (header.qform_code > 0) {
+        double norm2 = 0;
+        for (int i = 0; i < 3; ++i) {
+            if (!std::isfinite(header.quatern[i]) || !std::isfinite(header.qoffset[i])) {
+                fail("the qform (quatern_b/c/d, qoffset_x/y/z) holds a value that is not finite");
+            }
+            norm2 += header.quatern[i] * header.quatern[i];
+        }
+        if (norm2 > 1.0 + 1e-4) {
+            std::ostringstream msg;
+            msg << "the qform quaternion (quatern_b, quatern_c, quatern_d) = (" << header.quatern[0]
+                << ", " << header.quatern[1] << ", " << header.quatern[2]
+                << ") is longer than 1, expected the vector part of a unit quaternion";
+            fail(msg.str());
+        }
     }
-    NiftiHeader header;
-    if (!parse_nifti_header(bytes, got > 0 ? static_cast<std::size_t>(got) : 0, header)) return;
-    check_nifti_geometry(path, header);
+    if (header.sform_code > 0) {
+        for (int c = 0; c < 4; ++c) {
+            double norm2 = 0;
+            for (int r = 0; r < 3; ++r) {
+                if (!std::isfinite(header.srow[r][c])) {
+                    fail("the sform (srow_x/y/z) holds a value that is not finite");
+                }
+                norm2 += header.srow[r][c] * header.srow[r][c];
+            }
+            if (c < 3 && !plausible_voxel_size(std::sqrt(norm2))) {
+                std::ostringstream msg;
+                msg << "the sform's column " << c << " (srow_x/y/z[" << c << "]) has length "
+                    << std::sqrt(norm2) << " mm, expected a voxel size between " << kMinVoxelSize
+                    << " and " << kMaxVoxelSize << " mm";
+                fail(msg.str());
+            }
+        }
+    }
+}
 
-    double bits = header.bitpix;
-    for (int64_t i = 1; i <= header.dims[0]; ++i)
-        bits *= static_cast<double>(header.dims[i]);
-    if (bits > 9e18) return;  // the size check has already reported absurd headers
+void check_nifti_header(const std::string& path) {
+    NiftiStart start;
+    if (!read_nifti_start(path, start)) return;
+    if (start.length < 348) {
+        std::ostringstream msg;
+        msg << path << ": the header is cut short: " << start.length
+            << " bytes, a NIfTI header needs at least 348";
+        throw InvalidArgument(msg.str());
+    }
+    const NiftiHeader header = parse_nifti_header(path, start.bytes, start.length);
+    check_nifti_geometry(path, header);
+    check_nifti_orientation(path, header);
+}
+
+void check_nifti_payload(const std::string& path, std::uintmax_t raw_bytes,
+                         const std::string& element, bool thorough) {
+    NiftiStart start;
+    if (!read_nifti_start(path, start)) return;
+    const bool plain = start.plain;
+    const NiftiHeader header = parse_nifti_header(path, start.bytes, start.length);
+
+    // The payload is what ITK will read and allocate, whatever the header's bitpix says.
     const auto offset = static_cast<std::uintmax_t>(
         std::max(header.data_start, static_cast<double>(header.header_size)));
-    const std::uintmax_t length = (static_cast<std::uintmax_t>(bits) + 7) / 8;
+    const std::uintmax_t length = raw_bytes;
     const std::uintmax_t end = offset + length;
 
     // niftilib also sets NaN and infinite float voxels to 0 as it reads them, so float data is
     // scanned here, from the file.
-    const bool floats = (header.datatype == 16 && header.bitpix == 32) ||
-                        (header.datatype == 64 && header.bitpix == 64);
-    NonFiniteCount non_finite(static_cast<std::size_t>(header.bitpix / 8), header.swap);
+    const bool floats = header.datatype == 16 || header.datatype == 64;
+    NonFiniteCount non_finite(header.datatype == 64 ? 8 : 4, header.swap);
     std::uintmax_t position = 0;
     const Sink scan = [&](const unsigned char* data, std::size_t n) {
         const std::uintmax_t from = std::max(position, offset);
@@ -486,31 +571,11 @@ void check_nrrd_payload(const std::string& path, unsigned dimensions, bool thoro
     }
 }
 
-// ---- Headers ITK turned down -----------------------------------------------------------------
-
-void diagnose_nifti_header(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    unsigned char magic[2] = {0, 0};
-    in.read(reinterpret_cast<char*>(magic), 2);
-    std::uintmax_t length = 0;
-    if (in.gcount() == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-        length = inflated_length(path, "", path, 0, 348, {});
-    } else {
-        std::error_code ec;
-        length = fs::file_size(path, ec);
-        if (ec) return;
-    }
-    if (length < 348) {
-        std::ostringstream msg;
-        msg << path << ": the header is cut short: " << length
-            << " bytes, a NIfTI header needs at least 348";
-        throw InvalidArgument(msg.str());
-    }
-}
-
 // MetaIO stops at the first number it cannot read and then reports whichever required field it
-// has not reached yet, so the field at fault is found here.
-void diagnose_meta_header(const std::string& path) {
+// has not reached yet ("ElementType required" for an unreadable DimSize), and it sizes its
+// arrays by NDims unchecked: NDims = -1 has it read four billion numbers. So the number fields
+// are read here first, line by line as MetaIO writes them, up to ElementDataFile.
+void check_meta_header(const std::string& path) {
     static const char* const numeric[] = {"NDims",
                                           "DimSize",
                                           "ElementSpacing",
@@ -527,6 +592,10 @@ void diagnose_meta_header(const std::string& path) {
                                           "ElementNumberOfChannels",
                                           "ElementMin",
                                           "ElementMax"};
+    static const char* const whole[] = {"NDims", "DimSize", "HeaderSize", "CompressedDataSize",
+                                        "ElementNumberOfChannels"};
+    // MetaIO's own limit on dimensions.
+    const int max_dimensions = 10;
     std::ifstream in(path, std::ios::binary);
     std::string line;
     for (int lines = 0; lines < 1000 && std::getline(in, line); ++lines) {
@@ -536,6 +605,7 @@ void diagnose_meta_header(const std::string& path) {
         const std::string value = trimmed(line.substr(equals + 1));
         if (key == "ElementDataFile") return;
         if (std::find(std::begin(numeric), std::end(numeric), key) == std::end(numeric)) continue;
+        const bool integer = std::find(std::begin(whole), std::end(whole), key) != std::end(whole);
         std::istringstream tokens(value);
         std::string token;
         int count = 0;
@@ -543,9 +613,20 @@ void diagnose_meta_header(const std::string& path) {
             ++count;
             char* end = nullptr;
             const double number = std::strtod(token.c_str(), &end);
-            if (end != token.c_str() + token.size() || !std::isfinite(number)) {
+            if (end != token.c_str() + token.size() || !std::isfinite(number) ||
+                (integer && number != std::floor(number))) {
                 throw InvalidArgument(path + ": the header field " + key + " holds '" + token +
-                                      "', expected a finite number");
+                                      "', expected a " +
+                                      (integer ? "whole number" : "finite number"));
+            }
+            if (key == "DimSize" && number < 1) {
+                throw InvalidArgument(path + ": size along " + axis_name(count - 1) + " is " +
+                                      token + " in the header (DimSize), expected at least 1");
+            }
+            if (key == "NDims" && (number < 1 || number > max_dimensions)) {
+                throw InvalidArgument(path + ": the header field NDims holds " + token +
+                                      ", expected 1 to " + std::to_string(max_dimensions) +
+                                      " dimensions");
             }
         }
         if (count == 0) {
@@ -556,15 +637,20 @@ void diagnose_meta_header(const std::string& path) {
 
 }  // namespace
 
-void diagnose_unreadable_header(const std::string& path, const std::string& format) {
-    if (format == "NIfTI") diagnose_nifti_header(path);
-    if (format == "MetaImage") diagnose_meta_header(path);
+bool plausible_voxel_size(double size) {
+    return std::isfinite(size) && std::fabs(size) >= kMinVoxelSize &&
+           std::fabs(size) <= kMaxVoxelSize;
+}
+
+void check_header(const std::string& path, const std::string& format) {
+    if (format == "NIfTI") check_nifti_header(path);
+    if (format == "MetaImage") check_meta_header(path);
 }
 
 void check_payload(const std::string& path, const std::string& reader, std::uintmax_t raw_bytes,
                    const std::string& element, unsigned dimensions, bool thorough) {
     if (reader == "MetaImageIO") check_meta_payload(path, raw_bytes);
-    if (reader == "NiftiImageIO") check_nifti_payload(path, element, thorough);
+    if (reader == "NiftiImageIO") check_nifti_payload(path, raw_bytes, element, thorough);
     if (reader == "NrrdImageIO") check_nrrd_payload(path, dimensions, thorough);
 }
 

@@ -24,12 +24,17 @@ namespace radon::recon::detail {
 void check_payload(const std::string& path, const std::string& reader, std::uintmax_t raw_bytes,
                    const std::string& element, unsigned dimensions, bool thorough);
 
-// Called once ITK has turned a header down, to find a reason a user can act on where ITK's is
-// vague or misleading (MetaIO answers "ElementType required" for an unreadable DimSize):
-// a NIfTI header cut short or inside a damaged gzip stream, a MetaImage number field that is
-// not a number. Throws InvalidArgument when it finds one; returns quietly otherwise. `format`
-// is what the extension names ("NIfTI", "MetaImage", ...).
-void diagnose_unreadable_header(const std::string& path, const std::string& format);
+// A voxel edge (mm) outside this range comes from a damaged header, not from a scanner; beyond it
+// ITK's orientation code divides by zero or overflows in single precision, and ray steps vanish.
+constexpr double kMinVoxelSize = 1e-6, kMaxVoxelSize = 1e6;
+bool plausible_voxel_size(double size);
+
+// Called before ITK parses the header of a file whose extension names `format` ("NIfTI", ...):
+// refuses header fields that crash or hang ITK's parsers, that they would silently change, or
+// that they report in misleading words. NIfTI: a header cut short, no single-file magic, sizes
+// below 1, zero, NaN or absurd spacings, a qform or sform that is not finite or has a degenerate
+// column. MetaImage: number fields that are not numbers, NDims outside 1 to 10.
+void check_header(const std::string& path, const std::string& format);
 
 // "PATH: N voxels are not finite (NaN or infinite), the first at index (i, j, k); ...", for
 // `count` non-finite elements of an image of `extents` (x fastest), the first at linear index

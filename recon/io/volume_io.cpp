@@ -63,6 +63,16 @@ Volume read_volume(const std::string& path) {
             grid.direction.m[r][i] = r < axis.size() ? axis[r] : 0.0;
     }
     grid.validate(path);
+    for (unsigned i = 0; i < 3; ++i) {
+        if (!detail::plausible_voxel_size(grid.spacing[i])) {
+            std::ostringstream msg;
+            msg << path << ": spacing along "
+                << "xyz"[i] << " is " << grid.spacing[i] << " mm, expected between "
+                << detail::kMinVoxelSize << " and " << detail::kMaxVoxelSize
+                << " mm (a damaged header?)";
+            throw InvalidArgument(msg.str());
+        }
+    }
 
     auto reader = itk::ImageFileReader<VolumeImage>::New();
     reader->SetFileName(path);

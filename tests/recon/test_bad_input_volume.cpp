@@ -209,10 +209,13 @@ std::vector<BadCase> cases_for(const Format& format) {
                     }),
         format.nifti  ? "bad datatype"
         : format.nrrd ? "axis 1 size is zero"
-                      : "DimSize holds 'four', expected a finite number");
+                      : "DimSize holds 'four', expected a whole number");
 
-    add("a zero size", format.write(with_sizes({5, 0, 3}, plain.spacing)), "size");
-    add("a negative size", format.write(with_sizes({5, -4, 3}, plain.spacing)), "size");
+    // NrrdIO reads a size that is not a positive number as 0.
+    add("a zero size", format.write(with_sizes({5, 0, 3}, plain.spacing)),
+        format.nrrd ? "axis 1 size is zero" : "size along y is 0 in the header");
+    add("a negative size", format.write(with_sizes({5, -4, 3}, plain.spacing)),
+        format.nrrd ? "axis 1 size is zero" : "size along y is -4 in the header");
     // NIfTI-1 sizes are 16-bit.
     const int64_t absurd = format.nifti ? 30000 : 100000;
     add("absurd sizes", format.write(with_sizes({absurd, absurd, absurd}, plain.spacing)),
