@@ -318,8 +318,8 @@ NiftiHeader parse_nifti_header(const std::string& path, const unsigned char* h,
     }
     if (out.dims[0] < 1 || out.dims[0] > 7) {
         std::ostringstream msg;
-        msg << path << ": the header gives " << out.dims[0]
-            << " dimensions (dim[0]) in either byte order, expected 1 to 7";
+        msg << path << ": the header gives " << dim0
+            << " dimensions (dim[0]), expected 1 to 7 (in either byte order)";
         throw InvalidArgument(msg.str());
     }
     if (!(out.data_start >= 0) || out.data_start > 1e15) {
@@ -354,17 +354,31 @@ void check_nifti_geometry(const std::string& path, const NiftiHeader& header) {
     }
 }
 
-// ITK 5.2 turns the qform or sform into direction cosines with a single-precision SVD that
-// aborts the process (vnl assert_finite) on a NaN, or on the NaN that a zero or denormal column
-// becomes when normalised. So the forms the header declares are checked before ITK sees them.
+// ITK 5.2 turns the qform and sform into direction cosines, and compares them, with a
+// single-precision SVD that aborts the process (vnl assert_finite) on a NaN, including the NaN
+// a zero or denormal column becomes when normalised, and that never converges once an offset
+// nears the float limit. So the forms the header declares are checked before ITK sees them.
 void check_nifti_orientation(const std::string& path, const NiftiHeader& header) {
-    auto fail = [&](const std::string& what) { throw InvalidArgument(path + ": " + what); };
+    auto fail = [&](const std::string& what) {
+        std::ostringstream msg;
+        msg << path << ": " << what;
+        throw InvalidArgument(msg.str());
+    };
+    auto check_offset = [&](double offset, const char* field) {
+        if (!plausible_coordinate(offset)) {
+            std::ostringstream msg;
+            msg << "the origin in " << field << " is " << offset << " mm, expected a finite value "
+                << "within +-" << kMaxCoordinate << " mm";
+            fail(msg.str());
+        }
+    };
     if (header.qform_code > 0) {
         double norm2 = 0;
         for (int i = 0; i < 3; ++i) {
-            if (!std::isfinite(header.quatern[i]) || !std::isfinite(header.qoffset[i])) {
-                fail("the qform (quatern_b/c/d, qoffset_x/y/z) holds a value that is not finite");
+            if (!std::isfinite(header.quatern[i])) {
+                fail("the qform quaternion (quatern_b/c/d) holds a value that is not finite");
             }
+            check_offset(header.qoffset[i], "qoffset_x/y/z");
             norm2 += header.quatern[i] * header.quatern[i];
         }
         if (norm2 > 1.0 + 1e-4) {
@@ -376,7 +390,7 @@ void check_nifti_orientation(const std::string& path, const NiftiHeader& header)
         }
     }
     if (header.sform_code > 0) {
-        for (int c = 0; c < 4; ++c) {
+        for (int c = 0; c < 3; ++c) {
             double norm2 = 0;
             for (int r = 0; r < 3; ++r) {
                 if (!std::isfinite(header.srow[r][c])) {
@@ -384,7 +398,7 @@ void check_nifti_orientation(const std::string& path, const NiftiHeader& header)
                 }
                 norm2 += header.srow[r][c] * header.srow[r][c];
             }
-            if (c < 3 && !plausible_voxel_size(std::sqrt(norm2))) {
+            if (!plausible_voxel_size(std::sqrt(norm2))) {
                 std::ostringstream msg;
                 msg << "the sform's column " << c << " (srow_x/y/z[" << c << "]) has length "
                     << std::sqrt(norm2) << " mm, expected a voxel size between " << kMinVoxelSize
@@ -392,6 +406,8 @@ void check_nifti_orientation(const std::string& path, const NiftiHeader& header)
                 fail(msg.str());
             }
         }
+        for (int r = 0; r < 3; ++r)
+            check_offset(header.srow[r][3], "srow_x/y/z[3]");
     }
 }
 
@@ -573,8 +589,9 @@ void check_nrrd_payload(const std::string& path, unsigned dimensions, bool thoro
 
 // MetaIO stops at the first number it cannot read and then reports whichever required field it
 // has not reached yet ("ElementType required" for an unreadable DimSize), and it sizes its
-// arrays by NDims unchecked: NDims = -1 has it read four billion numbers. So the number fields
-// are read here first, line by line as MetaIO writes them, up to ElementDataFile.
+// arrays by NDims unchecked: NDims = -1 has it read four billion numbers. A key on a line of its
+// own takes its value from the next '=' anywhere below, so such lines are refused too, and the
+// number fields are read here first, line by line as MetaIO writes them, up to ElementDataFile.
 void check_meta_header(const std::string& path) {
     static const char* const numeric[] = {"NDims",
                                           "DimSize",
@@ -598,9 +615,15 @@ void check_meta_header(const std::string& path) {
     const int max_dimensions = 10;
     std::ifstream in(path, std::ios::binary);
     std::string line;
-    for (int lines = 0; lines < 1000 && std::getline(in, line); ++lines) {
+    for (int lines = 1; lines <= 1000 && std::getline(in, line); ++lines) {
         const auto equals = line.find('=');
-        if (equals == std::string::npos) continue;
+        if (equals == std::string::npos) {
+            if (trimmed(line).empty()) continue;
+            if (in.eof()) break;  // the file ends inside this line
+            const std::string shown = trimmed(line).substr(0, 40);
+            throw InvalidArgument(path + ": header line " + std::to_string(lines) + " ('" + shown +
+                                  "') is not a 'Key = Value' line");
+        }
         const std::string key = trimmed(line.substr(0, equals));
         const std::string value = trimmed(line.substr(equals + 1));
         if (key == "ElementDataFile") return;
@@ -633,6 +656,7 @@ void check_meta_header(const std::string& path) {
             throw InvalidArgument(path + ": the header field " + key + " is empty");
         }
     }
+    throw InvalidArgument(path + ": the header is cut short: it ends before ElementDataFile");
 }
 
 }  // namespace
@@ -640,6 +664,10 @@ void check_meta_header(const std::string& path) {
 bool plausible_voxel_size(double size) {
     return std::isfinite(size) && std::fabs(size) >= kMinVoxelSize &&
            std::fabs(size) <= kMaxVoxelSize;
+}
+
+bool plausible_coordinate(double coordinate) {
+    return std::isfinite(coordinate) && std::fabs(coordinate) <= kMaxCoordinate;
 }
 
 void check_header(const std::string& path, const std::string& format) {

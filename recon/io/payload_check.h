@@ -29,6 +29,11 @@ void check_payload(const std::string& path, const std::string& reader, std::uint
 constexpr double kMinVoxelSize = 1e-6, kMaxVoxelSize = 1e6;
 bool plausible_voxel_size(double size);
 
+// The same for a coordinate of the origin: ITK's single-precision orientation code stops
+// converging near the float limit (3e38), so origins are held far below it.
+constexpr double kMaxCoordinate = 1e9;  // mm
+bool plausible_coordinate(double coordinate);
+
 // Called before ITK parses the header of a file whose extension names `format` ("NIfTI", ...):
 // refuses header fields that crash or hang ITK's parsers, that they would silently change, or
 // that they report in misleading words. NIfTI: a header cut short, no single-file magic, sizes

@@ -63,13 +63,19 @@ Volume read_volume(const std::string& path) {
             grid.direction.m[r][i] = r < axis.size() ? axis[r] : 0.0;
     }
     grid.validate(path);
+    // Values no scanner writes, from damaged headers: ray steps vanish or overflow.
+    const char axes[] = "xyz";
     for (unsigned i = 0; i < 3; ++i) {
+        std::ostringstream msg;
         if (!detail::plausible_voxel_size(grid.spacing[i])) {
-            std::ostringstream msg;
-            msg << path << ": spacing along "
-                << "xyz"[i] << " is " << grid.spacing[i] << " mm, expected between "
-                << detail::kMinVoxelSize << " and " << detail::kMaxVoxelSize
-                << " mm (a damaged header?)";
+            msg << path << ": spacing along " << axes[i] << " is " << grid.spacing[i]
+                << " mm, expected between " << detail::kMinVoxelSize << " and "
+                << detail::kMaxVoxelSize << " mm (a damaged header?)";
+            throw InvalidArgument(msg.str());
+        }
+        if (!detail::plausible_coordinate(grid.origin[i])) {
+            msg << path << ": origin " << axes[i] << " is " << grid.origin[i]
+                << " mm, expected within +-" << detail::kMaxCoordinate << " mm (a damaged header?)";
             throw InvalidArgument(msg.str());
         }
     }

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QProcess>
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
@@ -94,7 +95,10 @@ std::string nrrd_header(const VolumeFileSpec& spec, const std::string& encoding,
               << direction_at(spec, 2, c) * spec.spacing[c] << ")";
             h << v.str();
         }
-        h << "\nspace origin: (0,0,0)\n";
+        std::ostringstream o;
+        o.precision(17);
+        o << "(" << spec.origin[0] << "," << spec.origin[1] << "," << spec.origin[2] << ")";
+        h << "\nspace origin: " << o.str() << "\n";
     } else {
         h << "spacings: " << (has_components ? "nan " : "") << joined(spec.spacing) << "\n";
     }
@@ -122,7 +126,10 @@ std::string meta_header(const VolumeFileSpec& spec, const std::string& data_file
         }
         h << "TransformMatrix = " << joined(matrix) << "\n";
     }
-    h << "Offset = " << joined(std::vector<double>(spec.sizes.size(), 0.0)) << "\n";
+    std::vector<double> offset(spec.sizes.size(), 0.0);
+    if (spec.direction)
+        std::copy_n(spec.origin.begin(), std::min<std::size_t>(3, offset.size()), offset.begin());
+    h << "Offset = " << joined(offset) << "\n";
     h << "ElementSpacing = " << joined(spec.spacing) << "\n";
     h << "DimSize = " << joined(spec.sizes) << "\n";
     if (components(spec.pixel) > 1) {
@@ -165,6 +172,7 @@ std::string nifti_file(const VolumeFileSpec& spec) {
                 put<float>(bytes, 280 + 16 * r + 4 * c,
                            static_cast<float>(direction_at(spec, r, c) * spec.spacing[c]));
             }
+            put<float>(bytes, 280 + 16 * r + 12, static_cast<float>(spec.origin[r]));
         }
     }
     std::memcpy(&bytes[344], "n+1", 4);

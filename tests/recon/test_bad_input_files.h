@@ -18,6 +18,7 @@ struct VolumeFileSpec {
     // Row-major 3x3 whose columns are the world directions of the index axes; none: identity,
     // written as spacing only.
     std::optional<std::vector<double>> direction;
+    std::vector<double> origin = {0, 0, 0};  // written with the direction only
     FilePixel pixel = FilePixel::Float;
     // The pixel bytes as stored (little-endian). The default spec holds a ramp of 60 floats.
     std::string payload;

@@ -23,6 +23,7 @@
 #include "tests/common/test_registry.h"
 #include "tests/common/test_support.h"
 #include "tests/recon/test_bad_input_files.h"
+#include "tests/recon/test_bad_input_fuzz_inputs.h"
 
 using namespace radon;
 using namespace radon::test;
@@ -193,11 +194,8 @@ std::vector<BadCase> cases_for(const Format& format) {
             cut[0].bytes.size() - (format.detached ? 0 : plain.payload.size());
         cut[0].bytes = cut[0].bytes.substr(0, header / 2);
     }
-    // NRRD readers expect a blank line or a data file; MetaIO names the first field it missed.
-    add("header cut mid-way", cut,
-        format.nifti  ? "header is cut short"
-        : format.nrrd ? "no \"data file\""
-                      : "DimSize");
+    // NrrdIO looks for the blank line before attached data, or for a data file.
+    add("header cut mid-way", cut, format.nrrd ? "no \"data file\"" : "header is cut short");
 
     add("garbage in a header field",
         with_header(format, plain,
@@ -242,6 +240,45 @@ std::vector<BadCase> cases_for(const Format& format) {
     add("singular direction", format.write(with_direction({1, 1, 0, 0, 0, 0, 0, 0, 1})),
         "direction");
 
+    const double nan = std::nan("");
+    add("a NaN in the direction", format.write(with_direction({1, nan, 0, 0, 1, 0, 0, 0, 1})),
+        format.nifti  ? "the sform (srow_x/y/z) holds a value that is not finite"
+        : format.nrrd ? "space vector coefficients must be consistent"
+                      : "TransformMatrix holds 'nan'");
+    add("a zero direction column", format.write(with_direction({1, 0, 0, 0, 0, 0, 0, 0, 1})),
+        format.nifti  ? "the sform's column 1 (srow_x/y/z[1]) has length 0 mm"
+        : format.nrrd ? "spacing along y"
+                      : "direction column 1 has length 0");
+    VolumeFileSpec far = with_direction({1, 0, 0, 0, 1, 0, 0, 0, 1});
+    far.origin = {0, 3e12, 0};
+    add("an origin 3e12 mm away", format.write(far),
+        format.nifti ? "the origin in srow_x/y/z[3] is 3e+12 mm" : "origin y is 3e+12 mm");
+    if (format.nifti) {
+        add("a quaternion longer than 1",
+            with_header(format, plain,
+                        [](std::string header) {
+                            const int16_t qform_code = 1;
+                            const float b = 2.0f;
+                            header.replace(252, 2, reinterpret_cast<const char*>(&qform_code), 2);
+                            return header.replace(256, 4, reinterpret_cast<const char*>(&b), 4);
+                        }),
+            "is longer than 1, expected the vector part of a unit quaternion");
+    }
+    if (!format.nifti && !format.nrrd) {
+        add("NDims below 1",
+            with_header(
+                format, plain,
+                [](std::string header) { return replaced(header, "NDims = 3", "NDims = -1"); }),
+            "NDims holds -1, expected 1 to 10");
+        // MetaIO takes the value of a key without '=' from the next '=' further down.
+        add("a key without a value",
+            with_header(format, plain,
+                        [](std::string header) {
+                            return replaced(header, "NDims = 3", "NDims\nNDims = 3");
+                        }),
+            "header line 2 ('NDims') is not a 'Key = Value' line");
+    }
+
     add("a NaN voxel", format.write(with_voxel(17, std::numeric_limits<float>::quiet_NaN())),
         "1 voxel is not finite");
     add("an infinite voxel", format.write(with_voxel(59, -std::numeric_limits<float>::infinity())),
@@ -266,12 +303,19 @@ std::vector<BadCase> cases_for(const Format& format) {
     return cases;
 }
 
+// Each case with the name of the file to read: the formats' cases, then the fuzz findings.
 const std::vector<std::pair<std::string, BadCase>>& corpus() {
     static const auto all = [] {
         std::vector<std::pair<std::string, BadCase>> list;
         for (const Format& format : formats()) {
             for (BadCase& c : cases_for(format))
                 list.emplace_back("v" + format.extension, std::move(c));
+        }
+        int n = 0;
+        for (const FuzzFinding& f : fuzz_findings()) {
+            list.emplace_back(f.file_name, BadCase{"fuzz finding " + std::to_string(++n),
+                                                   {{f.file_name, f.bytes}},
+                                                   f.problem});
         }
         return list;
     }();
