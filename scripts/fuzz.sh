@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the volume-reader fuzz targets (clang, libFuzzer + AddressSanitizer) in build-fuzz and
-# runs each for a fixed time: RADON_FUZZ_SECONDS per format (default 12, six formats). Fails on
+# runs each for a fixed time: RADON_FUZZ_SECONDS per format (default 12), for the formats in
+# RADON_FUZZ_FORMATS (default all six: nii nii_gz nrrd nhdr mha mhd). Fails on
 # the first crash, hang, huge allocation or leak, printing the input that caused it and the
 # command that replays it. Each format's corpus grows in build-fuzz/corpus/FORMAT across runs;
 # logs, seeds and crashing inputs of the last run are in build-fuzz/run.
@@ -8,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 seconds="${RADON_FUZZ_SECONDS:-12}"
-formats=(nii nii_gz nrrd nhdr mha mhd)
+read -r -a formats <<<"${RADON_FUZZ_FORMATS:-nii nii_gz nrrd nhdr mha mhd}"
 
 cmake -S . -B build-fuzz -DRADON_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null

@@ -11,6 +11,7 @@ packages=(
     libfftw3-dev                # CPU filtering for FBP/FDK
     libvtk9-dev                 # VTK 9.1 (non-Qt modules) for the 3D views
     python3
+    clang libclang-rt-14-dev libomp-dev   # scripts/fuzz.sh: libFuzzer, ASan, OpenMP for clang
 )
 
 missing=()

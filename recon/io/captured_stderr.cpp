@@ -110,7 +110,8 @@ std::string library_reason(const std::string& captured) {
         }
         if (!line.empty()) {
             const std::size_t max_length = 200;
-            return line.size() > max_length ? line.substr(0, max_length - 3) + "..." : line;
+            return printable(line.size() > max_length ? line.substr(0, max_length - 3) + "..."
+                                                      : line);
         }
     }
     return {};

@@ -43,6 +43,14 @@ std::string trimmed(const std::string& s) {
     return s.substr(first, last - first + 1);
 }
 
+std::string printable(std::string s) {
+    for (char& c : s) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte > 0x7e) c = '?';
+    }
+    return s;
+}
+
 // ITK only registers its IO factories by itself when a project includes ITK's use-file, which
 // generates a registration header per build directory. Registering here makes reading work
 // however the library is linked; factories already present (from that header) are kept as they
@@ -108,6 +116,7 @@ std::string itk_reason(const itk::ExceptionObject& error, const std::string& tem
         }
     }
     if (reason.empty()) reason = "ITK gave no reason";
+    reason = printable(reason);
     const std::size_t max_length = 240;
     if (reason.size() > max_length) reason = reason.substr(0, max_length - 3) + "...";
     return reason;
@@ -178,9 +187,10 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
         // Some readers only recognise lower-case extensions ("CT.MHA"), and all of them turn
         // down a damaged header here: ask the one that the extension names, for its reason.
         io = make_itk_io(extension);
-        if (!io)
+        if (!io) {
             throw InvalidArgument(path + ": not a readable " + extension + " file (" +
                                   unrecognised + ")");
+        }
     }
     try {
         io->SetFileName(path);

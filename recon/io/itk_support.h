@@ -41,6 +41,10 @@ bool contains(const std::vector<std::string>& list, const std::string& item);
 // Also strips '\r', so that headers and messages written with Windows line ends compare equal.
 std::string trimmed(const std::string& s);
 
+// `s` with every control or non-ASCII byte replaced by '?': for text quoted from a file or a
+// library into a one-line message.
+std::string printable(std::string s);
+
 // Writes `image` to `path` atomically with the ImageIO its extension names; `what` ("image",
 // "volume") names the object in the one-line error.
 template <class ImageType>

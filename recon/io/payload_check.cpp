@@ -50,13 +50,14 @@ bool equals_ignoring_case(const std::string& a, const char* b) {
 
 // "PATH: " for data in the file itself, "PATH: its data file DATA " for a detached one.
 std::string where(const std::string& path, const std::string& data_file) {
-    return path + ": " + (data_file.empty() ? "" : "its data file " + data_file + ": ");
+    return path + ": " + (data_file.empty() ? "" : "its data file " + printable(data_file) + ": ");
 }
 
 [[noreturn]] void throw_truncated(const std::string& path, const std::string& data_file,
                                   std::uintmax_t needed, std::uintmax_t present) {
     std::ostringstream msg;
-    msg << path << ": " << (data_file.empty() ? "the file" : "its data file " + data_file)
+    msg << path << ": "
+        << (data_file.empty() ? "the file" : "its data file " + printable(data_file))
         << " is truncated: the header describes " << needed << " bytes of pixel data, " << present
         << " are present";
     throw InvalidArgument(msg.str());
@@ -155,7 +156,9 @@ std::uintmax_t listed_files_size(const std::string& path, std::istream& in) {
         if (data.is_relative()) data = fs::path(path).parent_path() / data;
         std::error_code ec;
         const std::uintmax_t size = fs::file_size(data, ec);
-        if (ec) throw InvalidArgument(path + ": its data file " + data.string() + " is missing");
+        if (ec)
+            throw InvalidArgument(path + ": its data file " + printable(data.string()) +
+                                  " is missing");
         total += size;
     }
     return total;
@@ -207,7 +210,7 @@ void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
     if (data.is_relative()) data = fs::path(path).parent_path() / data;
     const std::string label = local ? std::string() : data.string();
     if (!local && !fs::exists(data, ec)) {
-        throw InvalidArgument(path + ": its data file " + data.string() + " is missing");
+        throw InvalidArgument(path + ": its data file " + printable(data.string()) + " is missing");
     }
     const std::uintmax_t size = fs::file_size(data, ec);
     if (ec) return;
@@ -580,7 +583,8 @@ void check_nrrd_payload(const std::string& path, unsigned dimensions, bool thoro
             std::error_code ec;
             const std::string data = nrrd_data_file(path, h.nio->dataFN[i]);
             const std::uintmax_t size = fs::file_size(data, ec);
-            if (ec) throw InvalidArgument(path + ": its data file " + data + " is missing");
+            if (ec)
+                throw InvalidArgument(path + ": its data file " + printable(data) + " is missing");
             present += size;
         }
         if (present < bytes) throw_truncated(path, "", bytes, present);
@@ -620,7 +624,7 @@ void check_meta_header(const std::string& path) {
         if (equals == std::string::npos) {
             if (trimmed(line).empty()) continue;
             if (in.eof()) break;  // the file ends inside this line
-            const std::string shown = trimmed(line).substr(0, 40);
+            const std::string shown = printable(trimmed(line).substr(0, 40));
             throw InvalidArgument(path + ": header line " + std::to_string(lines) + " ('" + shown +
                                   "') is not a 'Key = Value' line");
         }
@@ -638,8 +642,8 @@ void check_meta_header(const std::string& path) {
             const double number = std::strtod(token.c_str(), &end);
             if (end != token.c_str() + token.size() || !std::isfinite(number) ||
                 (integer && number != std::floor(number))) {
-                throw InvalidArgument(path + ": the header field " + key + " holds '" + token +
-                                      "', expected a " +
+                throw InvalidArgument(path + ": the header field " + key + " holds '" +
+                                      printable(token) + "', expected a " +
                                       (integer ? "whole number" : "finite number"));
             }
             if (key == "DimSize" && number < 1) {

@@ -75,16 +75,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     try {
         const radon::recon::Volume volume = radon::recon::read_volume(path);
         if (volume.voxels.size() != volume.grid.voxel_count()) {
-            std::fprintf(stderr, "read_volume returned %lld voxels for a grid of %lld\n",
-                         static_cast<long long>(volume.voxels.size()),
-                         static_cast<long long>(volume.grid.voxel_count()));
+            std::printf("read_volume returned %lld voxels for a grid of %lld\n",
+                        static_cast<long long>(volume.voxels.size()),
+                        static_cast<long long>(volume.grid.voxel_count()));
+            std::fflush(stdout);
             std::abort();
         }
     } catch (const radon::InvalidArgument& error) {
         const std::string message = error.what();
         if (message.compare(0, path.size(), path) != 0 ||
             message.find_first_of("\r\n") != std::string::npos) {
-            std::fprintf(stderr, "not a one-line message naming the file: [%s]\n", error.what());
+            // stdout: libFuzzer runs with -close_fd_mask=2, which silences the target's stderr.
+            std::printf("not a one-line message naming the file: [%s]\n", error.what());
+            std::fflush(stdout);
             std::abort();
         }
     }

@@ -63,6 +63,9 @@ const HexFinding kFindings[] = {
      "330a42696e617200000000012961427974654f7264657a4d5342203d204d4561427974654f726465"
      "7a4d5342203d204d45a6a0acaf52494e4746616c73650a436f6d7072657373656244617461203d20"
      "46616c736579"},
+    // A header line with a carriage return inside: it reached the one-line message as is.
+    {"fuzz.mha", "header line 1 ('?PNG?*?') is not a 'Key = Value' line",
+     "89504e470d2a1a0a4242203d2020496d6167650a504e470d0a1a0a4242204e4461"},
 };
 
 std::string from_hex(const char* hex) {

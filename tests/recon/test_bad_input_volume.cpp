@@ -11,10 +11,13 @@
 
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <memory>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,7 +30,6 @@
 
 using namespace radon;
 using namespace radon::test;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -345,6 +347,7 @@ class AddressSpaceCap {
     ~AddressSpaceCap() {
         if (active_) setrlimit(RLIMIT_AS, &saved_);
     }
+    bool active() const { return active_; }
     AddressSpaceCap(const AddressSpaceCap&) = delete;
     AddressSpaceCap& operator=(const AddressSpaceCap&) = delete;
 
@@ -359,6 +362,19 @@ class TestBadInputVolume : public QObject {
     Q_OBJECT
 
   private slots:
+    // The guard every case runs under turns a 2 GiB allocation into a failure.
+    void addressSpaceCapRefusesLargeAllocations() {
+        const AddressSpaceCap cap(std::uintmax_t(1) << 30);
+        QVERIFY(cap.active());
+        const std::size_t bytes = std::size_t(2) << 30;
+        QVERIFY_THROWS_EXCEPTION(std::bad_alloc, {
+            std::unique_ptr<char[]> block(new char[bytes]);
+            block[bytes - 1] = 1;
+            volatile char touched = block[bytes - 1];
+            (void)touched;
+        });
+    }
+
     // The corpus is only as good as its writers: undamaged, each format must read back.
     void validFilesRead_data() {
         QTest::addColumn<int>("format");
@@ -406,6 +422,7 @@ class TestBadInputVolume : public QObject {
         timer.start();
         {
             const AddressSpaceCap cap(std::uintmax_t(1) << 30);
+            QVERIFY(cap.active());
             try {
                 message = invalid_argument_message([&] { recon::read_volume(path); });
             } catch (const std::exception& e) {
