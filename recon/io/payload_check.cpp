@@ -591,6 +591,38 @@ void check_nrrd_payload(const std::string& path, unsigned dimensions, bool thoro
     }
 }
 
+// A data file name with a '%' is a pattern, "NAME%03d.raw FIRST LAST STEP [SLICE_DIMENSIONS]",
+// that MetaIO expands without checks: a step of 0 divides by zero (SIGFPE), and a huge range
+// opens files for as long as it lasts.
+void check_meta_file_pattern(const std::string& path, const std::string& value) {
+    if (value.find('%') == std::string::npos) return;
+    std::istringstream tokens(value);
+    std::vector<std::string> words;
+    for (std::string word; tokens >> word;)
+        words.push_back(word);
+    long long numbers[3] = {0, 0, 0};
+    bool valid = words.size() == 4 || words.size() == 5;
+    for (std::size_t i = 1; valid && i < 4; ++i) {
+        char* end = nullptr;
+        numbers[i - 1] = std::strtoll(words[i].c_str(), &end, 10);
+        valid = end == words[i].c_str() + words[i].size();
+    }
+    const long long first = numbers[0], last = numbers[1], step = numbers[2];
+    const long long max_files = 100000;
+    // In floating point: the difference of two 64-bit integers may not fit in one.
+    const double files = step == 0 ? -1.0
+                                   : (static_cast<double>(last) - static_cast<double>(first)) /
+                                         static_cast<double>(step);
+    valid = valid && files >= 0 && files < max_files;
+    if (!valid) {
+        throw InvalidArgument(path + ": the header field ElementDataFile holds '" +
+                              printable(value.substr(0, 60)) +
+                              "', expected a file pattern 'NAME%03d.raw FIRST LAST STEP' "
+                              "with a step that is not 0, naming at most " +
+                              std::to_string(max_files) + " files");
+    }
+}
+
 // MetaIO stops at the first number it cannot read and then reports whichever required field it
 // has not reached yet ("ElementType required" for an unreadable DimSize), and it sizes its
 // arrays by NDims unchecked: NDims = -1 has it read four billion numbers. A key on a line of its
@@ -630,7 +662,10 @@ void check_meta_header(const std::string& path) {
         }
         const std::string key = trimmed(line.substr(0, equals));
         const std::string value = trimmed(line.substr(equals + 1));
-        if (key == "ElementDataFile") return;
+        if (key == "ElementDataFile") {
+            check_meta_file_pattern(path, value);
+            return;
+        }
         if (std::find(std::begin(numeric), std::end(numeric), key) == std::end(numeric)) continue;
         const bool integer = std::find(std::begin(whole), std::end(whole), key) != std::end(whole);
         std::istringstream tokens(value);

@@ -272,6 +272,13 @@ std::vector<BadCase> cases_for(const Format& format) {
                 format, plain,
                 [](std::string header) { return replaced(header, "NDims = 3", "NDims = -1"); }),
             "NDims holds -1, expected 1 to 10");
+        add("a data file pattern with step 0",
+            with_header(format, plain,
+                        [](std::string header) {
+                            const auto at = header.find("ElementDataFile = ");
+                            return header.substr(0, at) + "ElementDataFile = slice%03d.raw 1 3 0\n";
+                        }),
+            "ElementDataFile holds 'slice%03d.raw 1 3 0', expected a file pattern");
         // MetaIO takes the value of a key without '=' from the next '=' further down.
         add("a key without a value",
             with_header(format, plain,
