@@ -12,6 +12,7 @@ packages=(
     libvtk9-dev                 # VTK 9.1 (non-Qt modules) for the 3D views
     xvfb xauth libgl1-mesa-dri  # GUI tests: a virtual X display with Mesa's software OpenGL
     python3
+    clang libclang-rt-14-dev libomp-dev   # scripts/fuzz.sh: libFuzzer, ASan, OpenMP for clang
 )
 
 missing=()

@@ -32,6 +32,8 @@
 
 #include "kernels/core/error.h"
 #include "recon/io/atomic_file.h"
+#include "recon/io/captured_stderr.h"
+#include "recon/io/format_sniff.h"
 #include "recon/io/payload_check.h"
 
 namespace radon::recon::detail {
@@ -52,6 +54,14 @@ bool equals_ignoring_case(const std::string& a, const std::string& b) {
            std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
                return std::tolower(x) == std::tolower(y);
            });
+}
+
+std::string printable(std::string s) {
+    for (char& c : s) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte > 0x7e) c = '?';
+    }
+    return s;
 }
 
 // ITK only registers its IO factories by itself when a project includes ITK's use-file, which
@@ -119,6 +129,7 @@ std::string itk_reason(const itk::ExceptionObject& error, const std::string& tem
         }
     }
     if (reason.empty()) reason = "ITK gave no reason";
+    reason = printable(reason);
     const std::size_t max_length = 240;
     if (reason.size() > max_length) reason = reason.substr(0, max_length - 3) + "...";
     return reason;
@@ -161,6 +172,17 @@ uint64_t check_loadable_size(const std::string& path, const std::vector<uint64_t
     }
     // Projectors index elements with 32-bit integers on the device.
     const double max_count = static_cast<double>(std::numeric_limits<int32_t>::max());
+    // A negative size in a text header reaches us as a number near 2^32 or 2^64.
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        if (static_cast<double>(shape[i]) > max_count) {
+            std::ostringstream msg;
+            msg << path << ": size along " << (i < 3 ? std::string(1, "xyz"[i]) : std::to_string(i))
+                << " is " << shape[i] << " " << element
+                << "s in the header (a negative or damaged size?), expected at most "
+                << static_cast<int64_t>(max_count);
+            throw InvalidArgument(msg.str());
+        }
+    }
     if (count > max_count) {
         std::ostringstream msg;
         msg << path << ": the header claims " << shape_text.str() << " = " << count << " "
@@ -273,40 +295,52 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
     if (!std::ifstream(path, std::ios::binary)) {
         throw InvalidArgument(path + ": cannot be opened for reading (permission denied?)");
     }
+    if (fs::file_size(path, ec) == 0 && !ec) {
+        throw InvalidArgument(path + ": is empty (0 bytes), expected a " + kind + " file");
+    }
+    const std::string extension = file_extension(path);
+    const std::string content = format_by_content(path);
+    if (contains(readable, extension) && !content_fits_extension(content, extension)) {
+        throw InvalidArgument(path + ": holds " + content + " data, but its name says " +
+                              format_by_extension(extension) + " (" + extension +
+                              "); rename the file to match its content");
+    }
+
+    if (contains(readable, extension)) check_header(path, format_by_extension(extension));
 
     register_itk_image_io();
+    CapturedStderr library_output;
+    const std::string unrecognised =
+        "the header is not recognised; the file may be damaged or in another format";
     itk::ImageIOBase::Pointer io =
         itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
+    const bool recognised = io;
     if (!io) {
-        const std::string extension = file_extension(path);
         if (!contains(readable, extension)) {
             throw InvalidArgument(path + ": not a " + kind +
                                   " format Radon Studio reads (expected " +
                                   join_extensions(readable) + ")");
         }
-        // Some readers only recognise lower-case extensions ("CT.MHA"): ask the one that the
-        // extension names. If it cannot read the header either, the file is damaged or
-        // mislabelled.
+        // Some readers only recognise lower-case extensions ("CT.MHA"), and all of them turn
+        // down a damaged header here: ask the one that the extension names, for its reason.
         io = make_itk_io(extension);
-        try {
-            if (io) {
-                io->SetFileName(path);
-                io->ReadImageInformation();
-            }
-        } catch (const itk::ExceptionObject&) {
-            io = nullptr;
-        }
         if (!io) {
-            throw InvalidArgument(path + ": not a readable " + extension +
-                                  " file (the header is not recognised; the file may be damaged "
-                                  "or in another format)");
+            throw InvalidArgument(path + ": not a readable " + extension + " file (" +
+                                  unrecognised + ")");
         }
     }
     try {
         io->SetFileName(path);
         io->ReadImageInformation();
     } catch (const itk::ExceptionObject& error) {
-        throw InvalidArgument(path + ": cannot read the header: " + itk_reason(error, "", path));
+        // The library's own complaint, when it printed one, says more than ITK's exception.
+        const std::string said = library_reason(library_output.take());
+        if (!recognised) {
+            throw InvalidArgument(path + ": not a readable " + extension + " file (" +
+                                  (said.empty() ? unrecognised : said) + ")");
+        }
+        throw InvalidArgument(path + ": cannot read the header: " +
+                              (said.empty() ? itk_reason(error, "", path) : said));
     }
 
     if (io->GetNumberOfComponents() != 1) {
@@ -332,12 +366,9 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
         sizeof(float) + (value_size > sizeof(float) ? 2.0 : 1.0) * value_size;
     const uint64_t count = check_loadable_size(path, shape, element, bytes_per_element);
 
-    const std::string reader = io->GetNameOfClass();
-    if (reader == "MetaImageIO") {
-        check_meta_payload(path, static_cast<std::uintmax_t>(count) * io->GetComponentSize());
-    } else if (reader == "NiftiImageIO") {
-        check_nifti_payload(path);
-    }
+    check_payload(path, io->GetNameOfClass(),
+                  static_cast<std::uintmax_t>(count) * io->GetComponentSize(), element, dimensions,
+                  false);
     return io;
 }
 

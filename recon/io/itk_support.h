@@ -61,6 +61,9 @@ bool contains(const std::vector<std::string>& list, const std::string& item);
 std::string trimmed(const std::string& s);
 
 bool equals_ignoring_case(const std::string& a, const std::string& b);
+// `s` with every control or non-ASCII byte replaced by '?': for text quoted from a file or a
+// library into a one-line message.
+std::string printable(std::string s);
 
 // Writes `image` to `path` atomically with the ImageIO its extension names; `what` ("image",
 // "volume") names the object in the one-line error.

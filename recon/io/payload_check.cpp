@@ -1,26 +1,40 @@
 #include "recon/io/payload_check.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include "NrrdIO.h"
 #include "itk_zlib.h"
 
 #include "kernels/core/error.h"
+#include "recon/io/inflate_stream.h"
 #include "recon/io/itk_support.h"
 
 namespace radon::recon::detail {
 namespace {
 
 namespace fs = std::filesystem;
+
+using Sink = std::function<void(const unsigned char*, std::size_t)>;
+
+std::string axis_name(int64_t i) {
+    return i < 3 ? std::string(1, "xyz"[i]) : "axis " + std::to_string(i);
+}
 
 bool equals_ignoring_case(const std::string& a, const char* b) {
     const std::size_t n = std::strlen(b);
@@ -34,68 +48,121 @@ bool equals_ignoring_case(const std::string& a, const char* b) {
     return true;
 }
 
+// "PATH: " for data in the file itself, "PATH: its data file DATA " for a detached one.
+std::string where(const std::string& path, const std::string& data_file) {
+    return path + ": " + (data_file.empty() ? "" : "its data file " + printable(data_file) + ": ");
+}
+
 [[noreturn]] void throw_truncated(const std::string& path, const std::string& data_file,
                                   std::uintmax_t needed, std::uintmax_t present) {
     std::ostringstream msg;
-    msg << path << ": " << (data_file.empty() ? "the file" : "its data file " + data_file)
+    msg << path << ": "
+        << (data_file.empty() ? "the file" : "its data file " + printable(data_file))
         << " is truncated: the header describes " << needed << " bytes of pixel data, " << present
         << " are present";
     throw InvalidArgument(msg.str());
 }
 
-template <class T>
-T load(const unsigned char* bytes, bool swap) {
-    unsigned char copy[sizeof(T)];
-    for (std::size_t i = 0; i < sizeof(T); ++i)
-        copy[i] = bytes[swap ? sizeof(T) - 1 - i : i];
-    T value;
-    std::memcpy(&value, copy, sizeof(T));
-    return value;
+[[noreturn]] void throw_damaged(const std::string& path, const std::string& data_file,
+                                const std::string& reason) {
+    throw InvalidArgument(where(path, data_file) + "the compressed data is damaged (" + reason +
+                          ")");
 }
 
-// Where the voxel data of a single-file NIfTI-1 or NIfTI-2 stream starts and how long it is,
-// from its header; false when the header is not one this check understands (header/image
-// pairs, Analyze).
-bool nifti_data_extent(const unsigned char* h, std::size_t length, std::uintmax_t& offset,
-                       std::uintmax_t& bytes) {
-    if (length < 348) return false;
-    bool swap = false;
-    int32_t header_size = load<int32_t>(h, false);
-    if (header_size != 348 && header_size != 540) {
-        swap = true;
-        header_size = load<int32_t>(h, true);
-    }
-    int64_t dims[8];
-    int bitpix = 0;
-    double start = 0;
-    if (header_size == 348) {
-        if (std::memcmp(h + 344, "n+1", 4) != 0) return false;
-        for (int i = 0; i < 8; ++i)
-            dims[i] = load<int16_t>(h + 40 + 2 * i, swap);
-        bitpix = load<int16_t>(h + 72, swap);
-        start = load<float>(h + 108, swap);
-    } else if (header_size == 540 && length >= 540) {
-        if (std::memcmp(h + 4, "n+2", 4) != 0) return false;
-        for (int i = 0; i < 8; ++i)
-            dims[i] = load<int64_t>(h + 16 + 8 * i, swap);
-        bitpix = load<int16_t>(h + 14, swap);
-        start = static_cast<double>(load<int64_t>(h + 168, swap));
-    } else {
-        return false;
-    }
-    if (dims[0] < 1 || dims[0] > 7 || bitpix <= 0 || !(start >= 0) || start > 1e15) return false;
-    double bits = bitpix;
-    for (int64_t i = 1; i <= dims[0]; ++i) {
-        if (dims[i] < 1) return false;
-        bits *= static_cast<double>(dims[i]);
-    }
-    if (bits > 9e18) return false;  // the size check has already reported absurd headers
-    offset = static_cast<std::uintmax_t>(std::max(start, static_cast<double>(header_size)));
-    bytes = (static_cast<std::uintmax_t>(bits) + 7) / 8;
-    return true;
+// The stream's length, or the reason it is damaged, as an InvalidArgument for `path`.
+std::uintmax_t inflated_length(const std::string& path, const std::string& data_file,
+                               const std::string& file, std::uintmax_t offset, std::uintmax_t limit,
+                               const Sink& sink) {
+    const Inflated inflated = inflate_file(file, offset, limit, sink);
+    if (!inflated.damage.empty()) throw_damaged(path, data_file, inflated.damage);
+    return inflated.bytes;
 }
 
-}  // namespace
+// The last four bytes of a gzip member hold its uncompressed length modulo 2^32: when they agree
+// with the header, the stream is whole (a cut stream ends in arbitrary bytes).
+bool gzip_trailer_agrees(const std::string& file, std::uintmax_t length) {
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(file, ec);
+    if (ec || size < 4) return false;
+    std::ifstream raw(file, std::ios::binary);
+    raw.seekg(static_cast<std::streamoff>(size - 4));
+    unsigned char tail[4] = {0, 0, 0, 0};
+    raw.read(reinterpret_cast<char*>(tail), 4);
+    const uint32_t stored = static_cast<uint32_t>(tail[0]) | (static_cast<uint32_t>(tail[1]) << 8) |
+                            (static_cast<uint32_t>(tail[2]) << 16) |
+                            (static_cast<uint32_t>(tail[3]) << 24);
+    return raw && stored == static_cast<uint32_t>(length & 0xffffffffu);
+}
+
+// Counts the NaN and infinite values of a float32 or float64 stream handed in pieces of any
+// length.
+class NonFiniteCount {
+  public:
+    NonFiniteCount(std::size_t value_size, bool swap) : size_(value_size), swap_(swap) {}
+
+    void feed(const unsigned char* data, std::size_t n) {
+        while (n > 0) {
+            const std::size_t take = std::min(n, size_ - pending_);
+            std::memcpy(value_ + pending_, data, take);
+            pending_ += take;
+            data += take;
+            n -= take;
+            if (pending_ == size_) {
+                if (!finite_value()) {
+                    if (count == 0) first = index_;
+                    ++count;
+                }
+                ++index_;
+                pending_ = 0;
+            }
+        }
+    }
+
+    int64_t count = 0;
+    int64_t first = -1;
+
+  private:
+    bool finite_value() const {
+        unsigned char bytes[8];
+        for (std::size_t i = 0; i < size_; ++i)
+            bytes[i] = value_[swap_ ? size_ - 1 - i : i];
+        if (size_ == 4) {
+            uint32_t bits;
+            std::memcpy(&bits, bytes, 4);
+            return (bits & 0x7f800000u) != 0x7f800000u;
+        }
+        uint64_t bits;
+        std::memcpy(&bits, bytes, 8);
+        return (bits & 0x7ff0000000000000ull) != 0x7ff0000000000000ull;
+    }
+
+    std::size_t size_;
+    bool swap_;
+    unsigned char value_[8] = {};
+    std::size_t pending_ = 0;
+    int64_t index_ = 0;
+};
+
+// ---- MetaImage ------------------------------------------------------------------------------
+
+// Sums the sizes of the files a "LIST" ElementDataFile names, one per line after it.
+std::uintmax_t listed_files_size(const std::string& path, std::istream& in) {
+    std::uintmax_t total = 0;
+    std::string line;
+    for (int files = 0; files < 100000 && std::getline(in, line); ++files) {
+        line = trimmed(line);
+        if (line.empty()) continue;
+        fs::path data = line;
+        if (data.is_relative()) data = fs::path(path).parent_path() / data;
+        std::error_code ec;
+        const std::uintmax_t size = fs::file_size(data, ec);
+        if (ec)
+            throw InvalidArgument(path + ": its data file " + printable(data.string()) +
+                                  " is missing");
+        total += size;
+    }
+    return total;
+}
 
 void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
     std::ifstream in(path, std::ios::binary);
@@ -128,91 +195,540 @@ void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
             break;
         }
     }
-    // Text data, file lists and slice patterns are rare and cannot be measured cheaply.
-    if (data_file.empty() || !binary || data_file.find('%') != std::string::npos ||
-        data_file.compare(0, 4, "LIST") == 0) {
+    // Text data and slice patterns are rare and cannot be measured cheaply.
+    if (data_file.empty() || !binary || data_file.find('%') != std::string::npos) return;
+    if (data_file.compare(0, 4, "LIST") == 0) {
+        if (compressed) return;
+        const std::uintmax_t present = listed_files_size(path, in);
+        if (present < raw_bytes) throw_truncated(path, "", raw_bytes, present);
         return;
     }
-    std::uintmax_t needed = raw_bytes;
-    if (compressed) {
-        if (compressed_size < 0) return;
-        needed = static_cast<std::uintmax_t>(compressed_size);
-    }
+
     std::error_code ec;
-    if (equals_ignoring_case(data_file, "LOCAL")) {
-        const std::uintmax_t size = fs::file_size(path, ec);
-        if (ec) return;
-        if (size < data_offset + needed) {
-            throw_truncated(path, "", needed, size > data_offset ? size - data_offset : 0);
-        }
-        return;
-    }
-    fs::path data = data_file;
+    const bool local = equals_ignoring_case(data_file, "LOCAL");
+    fs::path data = local ? fs::path(path) : fs::path(data_file);
     if (data.is_relative()) data = fs::path(path).parent_path() / data;
-    if (!fs::exists(data, ec)) {
-        throw InvalidArgument(path + ": its data file " + data.string() + " is missing");
+    const std::string label = local ? std::string() : data.string();
+    if (!local && !fs::exists(data, ec)) {
+        throw InvalidArgument(path + ": its data file " + printable(data.string()) + " is missing");
     }
     const std::uintmax_t size = fs::file_size(data, ec);
     if (ec) return;
-    // HeaderSize -1 means "the data is at the end of the file".
-    const std::uintmax_t skip =
-        header_size > 0 && !compressed ? static_cast<std::uintmax_t>(header_size) : 0;
-    if (size < skip + needed) {
-        throw_truncated(path, data.string(), needed, size > skip ? size - skip : 0);
+    // HeaderSize -1 means "the data is at the end of the file"; it is not used with compression.
+    std::uintmax_t offset = local ? data_offset : 0;
+    if (!local && header_size > 0 && !compressed) offset = static_cast<std::uintmax_t>(header_size);
+
+    if (!compressed) {
+        if (size < offset + raw_bytes) {
+            throw_truncated(path, label, raw_bytes, size > offset ? size - offset : 0);
+        }
+        return;
+    }
+    if (compressed_size >= 0 && size < offset + static_cast<std::uintmax_t>(compressed_size)) {
+        throw_truncated(path, label, static_cast<std::uintmax_t>(compressed_size),
+                        size > offset ? size - offset : 0);
+    }
+    // MetaIO prints "Uncompress failed" and carries on with garbage, so the stream is checked
+    // in full here; zlib streams carry no length to trust instead.
+    const std::uintmax_t present =
+        inflated_length(path, label, data.string(), offset, raw_bytes, nullptr);
+    if (present < raw_bytes) throw_truncated(path, label, raw_bytes, present);
+}
+
+// ---- NIfTI ----------------------------------------------------------------------------------
+
+template <class T>
+T load(const unsigned char* bytes, bool swap) {
+    unsigned char copy[sizeof(T)];
+    for (std::size_t i = 0; i < sizeof(T); ++i)
+        copy[i] = bytes[swap ? sizeof(T) - 1 - i : i];
+    T value;
+    std::memcpy(&value, copy, sizeof(T));
+    return value;
+}
+
+struct NiftiHeader {
+    int64_t dims[8] = {};
+    double pixdim[8] = {};
+    int datatype = 0;
+    double data_start = 0;
+    int32_t header_size = 0;
+    bool swap = false;
+    int qform_code = 0, sform_code = 0;
+    double quatern[3] = {};  // b, c, d
+    double qoffset[3] = {};
+    double srow[3][4] = {};
+};
+
+// Up to 540 bytes from the start of a .nii or .nii.gz, decompressed.
+struct NiftiStart {
+    unsigned char bytes[540] = {};
+    std::size_t length = 0;
+    bool plain = true;  // not gzip-compressed
+};
+
+// False when the file cannot be opened; throws when its gzip stream is damaged.
+bool read_nifti_start(const std::string& path, NiftiStart& start) {
+    // zlib reads uncompressed files too, so .nii and .nii.gz share this path.
+    gzFile file = gzopen(path.c_str(), "rb");
+    if (!file) return false;
+    const int got = gzread(file, start.bytes, sizeof(start.bytes));
+    start.plain = gzdirect(file) != 0;
+    int code = Z_OK;
+    const std::string message = got < 0 ? gzerror(file, &code) : "";
+    gzclose(file);
+    if (got < 0) throw_damaged(path, "", message);
+    start.length = static_cast<std::size_t>(got);
+    return true;
+}
+
+// The fields of a single-file NIfTI-1 or NIfTI-2 header this check needs, in the byte order
+// niftilib picks (dim[0] between 1 and 7). Throws when the file is not a single-file NIfTI,
+// because then neither its layout nor its payload is what this check measures.
+NiftiHeader parse_nifti_header(const std::string& path, const unsigned char* h,
+                               std::size_t length) {
+    NiftiHeader out;
+    const bool two = length >= 540 && std::memcmp(h + 4, "n+2", 4) == 0;
+    if (!two && !(length >= 348 && std::memcmp(h + 344, "n+1", 4) == 0)) {
+        throw InvalidArgument(path +
+                              ": not a single-file NIfTI: the magic \"n+1\" (or \"n+2\") "
+                              "is missing (an Analyze header, or a damaged one)");
+    }
+    out.header_size = two ? 540 : 348;
+    const unsigned char* dim = h + (two ? 16 : 40);
+    const int64_t dim0 = two ? load<int64_t>(dim, false) : load<int16_t>(dim, false);
+    out.swap = dim0 < 1 || dim0 > 7;
+    const bool swap = out.swap;
+    for (int i = 0; i < 8; ++i) {
+        out.dims[i] = two ? load<int64_t>(dim + 8 * i, swap) : load<int16_t>(dim + 2 * i, swap);
+        out.pixdim[i] =
+            two ? load<double>(h + 104 + 8 * i, swap) : load<float>(h + 76 + 4 * i, swap);
+    }
+    out.datatype = load<int16_t>(h + (two ? 12 : 70), swap);
+    out.data_start =
+        two ? static_cast<double>(load<int64_t>(h + 168, swap)) : load<float>(h + 108, swap);
+    out.qform_code = two ? load<int32_t>(h + 344, swap) : load<int16_t>(h + 252, swap);
+    out.sform_code = two ? load<int32_t>(h + 348, swap) : load<int16_t>(h + 254, swap);
+    for (int i = 0; i < 3; ++i) {
+        out.quatern[i] =
+            two ? load<double>(h + 352 + 8 * i, swap) : load<float>(h + 256 + 4 * i, swap);
+        out.qoffset[i] =
+            two ? load<double>(h + 376 + 8 * i, swap) : load<float>(h + 268 + 4 * i, swap);
+        for (int j = 0; j < 4; ++j) {
+            out.srow[i][j] = two ? load<double>(h + 400 + 32 * i + 8 * j, swap)
+                                 : load<float>(h + 280 + 16 * i + 4 * j, swap);
+        }
+    }
+    if (out.dims[0] < 1 || out.dims[0] > 7) {
+        std::ostringstream msg;
+        msg << path << ": the header gives " << dim0
+            << " dimensions (dim[0]), expected 1 to 7 (in either byte order)";
+        throw InvalidArgument(msg.str());
+    }
+    if (!(out.data_start >= 0) || out.data_start > 1e15) {
+        std::ostringstream msg;
+        msg << path << ": the header puts the voxel data at byte " << out.data_start
+            << " (vox_offset), expected a position in the file";
+        throw InvalidArgument(msg.str());
+    }
+    return out;
+}
+
+// niftilib replaces sizes below 1 and zero or non-finite spacings with 1 without a word, which
+// would hand on a different volume than the file describes.
+void check_nifti_geometry(const std::string& path, const NiftiHeader& header) {
+    for (int64_t i = 1; i <= header.dims[0]; ++i) {
+        if (header.dims[i] < 1) {
+            std::ostringstream msg;
+            msg << path << ": size along " << axis_name(i - 1) << " is " << header.dims[i]
+                << " in the header (dim[" << i << "]), expected at least 1";
+            throw InvalidArgument(msg.str());
+        }
+    }
+    for (int64_t i = 1; i <= std::min<int64_t>(header.dims[0], 3); ++i) {
+        const double spacing = header.pixdim[i];
+        if (!plausible_voxel_size(spacing)) {
+            std::ostringstream msg;
+            msg << path << ": spacing along " << axis_name(i - 1) << " is " << spacing
+                << " mm in the header (pixdim[" << i << "]), expected a finite value > 0, between "
+                << kMinVoxelSize << " and " << kMaxVoxelSize << " mm";
+            throw InvalidArgument(msg.str());
+        }
     }
 }
 
-void check_nifti_payload(const std::string& path) {
-    // zlib reads uncompressed files too, so .nii and .nii.gz share this path.
-    gzFile file = gzopen(path.c_str(), "rb");
-    if (!file) return;
-    struct Closer {
-        gzFile f;
-        ~Closer() { gzclose(f); }
-    } closer{file};
-    unsigned char header[540];
-    const int got = gzread(file, header, sizeof(header));
-    std::uintmax_t offset = 0;
-    std::uintmax_t bytes = 0;
-    if (!nifti_data_extent(header, got > 0 ? static_cast<std::size_t>(got) : 0, offset, bytes)) {
-        return;
+// ITK 5.2 turns the qform and sform into direction cosines, and compares them, with a
+// single-precision SVD that aborts the process (vnl assert_finite) on a NaN, including the NaN
+// a zero or denormal column becomes when normalised, and that never converges once an offset
+// nears the float limit. So the forms the header declares are checked before ITK sees them.
+void check_nifti_orientation(const std::string& path, const NiftiHeader& header) {
+    auto fail = [&](const std::string& what) {
+        std::ostringstream msg;
+        msg << path << ": " << what;
+        throw InvalidArgument(msg.str());
+    };
+    auto check_offset = [&](double offset, const char* field) {
+        if (!plausible_coordinate(offset)) {
+            std::ostringstream msg;
+            msg << "the origin in " << field << " is " << offset << " mm, expected a finite value "
+                << "within +-" << kMaxCoordinate << " mm";
+            fail(msg.str());
+        }
+    };
+    if (header.qform_code > 0) {
+        double norm2 = 0;
+        for (int i = 0; i < 3; ++i) {
+            if (!std::isfinite(header.quatern[i])) {
+                fail("the qform quaternion (quatern_b/c/d) holds a value that is not finite");
+            }
+            check_offset(header.qoffset[i], "qoffset_x/y/z");
+            norm2 += header.quatern[i] * header.quatern[i];
+        }
+        if (norm2 > 1.0 + 1e-4) {
+            std::ostringstream msg;
+            msg << "the qform quaternion (quatern_b, quatern_c, quatern_d) = (" << header.quatern[0]
+                << ", " << header.quatern[1] << ", " << header.quatern[2]
+                << ") is longer than 1, expected the vector part of a unit quaternion";
+            fail(msg.str());
+        }
     }
-    const std::uintmax_t end = offset + bytes;
+    if (header.sform_code > 0) {
+        for (int c = 0; c < 3; ++c) {
+            double norm2 = 0;
+            for (int r = 0; r < 3; ++r) {
+                if (!std::isfinite(header.srow[r][c])) {
+                    fail("the sform (srow_x/y/z) holds a value that is not finite");
+                }
+                norm2 += header.srow[r][c] * header.srow[r][c];
+            }
+            if (!plausible_voxel_size(std::sqrt(norm2))) {
+                std::ostringstream msg;
+                msg << "the sform's column " << c << " (srow_x/y/z[" << c << "]) has length "
+                    << std::sqrt(norm2) << " mm, expected a voxel size between " << kMinVoxelSize
+                    << " and " << kMaxVoxelSize << " mm";
+                fail(msg.str());
+            }
+        }
+        for (int r = 0; r < 3; ++r)
+            check_offset(header.srow[r][3], "srow_x/y/z[3]");
+    }
+}
 
-    std::error_code ec;
-    const std::uintmax_t size = fs::file_size(path, ec);
-    if (ec) return;
-    if (gzdirect(file)) {
-        if (size < end) throw_truncated(path, "", bytes, size > offset ? size - offset : 0);
+void check_nifti_header(const std::string& path) {
+    NiftiStart start;
+    if (!read_nifti_start(path, start)) return;
+    if (start.length < 348) {
+        std::ostringstream msg;
+        msg << path << ": the header is cut short: " << start.length
+            << " bytes, a NIfTI header needs at least 348";
+        throw InvalidArgument(msg.str());
+    }
+    const NiftiHeader header = parse_nifti_header(path, start.bytes, start.length);
+    check_nifti_geometry(path, header);
+    check_nifti_orientation(path, header);
+}
+
+void check_nifti_payload(const std::string& path, std::uintmax_t raw_bytes,
+                         const std::string& element, bool thorough) {
+    NiftiStart start;
+    if (!read_nifti_start(path, start)) return;
+    const bool plain = start.plain;
+    const NiftiHeader header = parse_nifti_header(path, start.bytes, start.length);
+
+    // The payload is what ITK will read and allocate, whatever the header's bitpix says.
+    const auto offset = static_cast<std::uintmax_t>(
+        std::max(header.data_start, static_cast<double>(header.header_size)));
+    const std::uintmax_t length = raw_bytes;
+    const std::uintmax_t end = offset + length;
+
+    // niftilib also sets NaN and infinite float voxels to 0 as it reads them, so float data is
+    // scanned here, from the file.
+    const bool floats = header.datatype == 16 || header.datatype == 64;
+    NonFiniteCount non_finite(header.datatype == 64 ? 8 : 4, header.swap);
+    std::uintmax_t position = 0;
+    const Sink scan = [&](const unsigned char* data, std::size_t n) {
+        const std::uintmax_t from = std::max(position, offset);
+        if (from < position + n) non_finite.feed(data + (from - position), position + n - from);
+        position += n;
+    };
+
+    std::uintmax_t present = 0;
+    if (plain) {
+        std::error_code ec;
+        const std::uintmax_t size = fs::file_size(path, ec);
+        if (ec) return;
+        if (size < end) throw_truncated(path, "", length, size > offset ? size - offset : 0);
+        if (floats) {
+            std::ifstream in(path, std::ios::binary);
+            std::vector<unsigned char> chunk(1 << 20);
+            while (position < end) {
+                in.read(reinterpret_cast<char*>(chunk.data()),
+                        static_cast<std::streamsize>(chunk.size()));
+                if (in.gcount() <= 0) break;
+                const auto n = std::min<std::uintmax_t>(static_cast<std::uintmax_t>(in.gcount()),
+                                                        end - position);
+                scan(chunk.data(), static_cast<std::size_t>(n));
+            }
+        }
+        present = size;
+    } else {
+        if (!floats && !thorough && gzip_trailer_agrees(path, end)) return;
+        present = inflated_length(path, "", path, 0, end, floats ? scan : Sink());
+    }
+    if (present < end) throw_truncated(path, "", length, present > offset ? present - offset : 0);
+    if (non_finite.count > 0) {
+        const int64_t nz = header.dims[0] >= 3 ? header.dims[3] : 1;
+        throw InvalidArgument(non_finite_message(path, element, non_finite.count, non_finite.first,
+                                                 {header.dims[1], header.dims[2], nz}));
+    }
+}
+
+// ---- NRRD -----------------------------------------------------------------------------------
+
+// Frees what NrrdIO allocated for a header-only load, including the data file it keeps open.
+struct NrrdHeader {
+    Nrrd* nrrd = nrrdNew();
+    NrrdIoState* nio = nrrdIoStateNew();
+    NrrdHeader() = default;
+    NrrdHeader(const NrrdHeader&) = delete;
+    NrrdHeader& operator=(const NrrdHeader&) = delete;
+    ~NrrdHeader() {
+        if (nio && nio->dataFile) std::fclose(nio->dataFile);
+        if (nio) nio->dataFile = nullptr;
+        nrrdIoStateNix(nio);
+        nrrdNix(nrrd);
+    }
+};
+
+// The data file of a detached header as a user would find it: relative to the header's folder.
+std::string nrrd_data_file(const std::string& path, const char* name) {
+    fs::path data = name ? name : "";
+    if (data.is_relative()) data = fs::path(path).parent_path() / data;
+    return data.string();
+}
+
+// Compares what the data file holds from its current position with what the header describes,
+// for each encoding whose size can be bounded.
+void check_nrrd_data(const std::string& path, const std::string& label, const NrrdHeader& h,
+                     std::uintmax_t bytes, bool thorough) {
+    FILE* file = h.nio->dataFile;
+    const long position = std::ftell(file);
+    struct stat info {};
+    if (position < 0 || fstat(fileno(file), &info) != 0) return;
+    const auto offset = static_cast<std::uintmax_t>(position);
+    const auto size = static_cast<std::uintmax_t>(info.st_size);
+    const std::uintmax_t available = size > offset ? size - offset : 0;
+    const NrrdEncoding* encoding = h.nio->encoding;
+    const std::uintmax_t values = nrrdElementNumber(h.nrrd);
+
+    if (encoding == nrrdEncodingRaw) {
+        if (available < bytes) throw_truncated(path, label, bytes, available);
+    } else if (encoding == nrrdEncodingHex || encoding == nrrdEncodingAscii) {
+        // Two hex digits per byte; at least one character and one separator per text value.
+        const std::uintmax_t least = encoding == nrrdEncodingHex ? 2 * bytes : 2 * values - 1;
+        if (available < least) {
+            std::ostringstream msg;
+            msg << where(path, label) << "the file is truncated: the header describes " << values
+                << " values as " << encoding->name << " text, which need at least " << least
+                << " characters, " << available << " are present";
+            throw InvalidArgument(msg.str());
+        }
+    } else if (encoding == nrrdEncodingGzip) {
+        // Bytes are skipped inside the decompressed stream.
+        const auto skip = static_cast<std::uintmax_t>(std::max(0L, h.nio->byteSkip));
+        const std::string data_path = label.empty() ? path : label;
+        if (!thorough && gzip_trailer_agrees(data_path, skip + bytes)) return;
+        const std::uintmax_t present =
+            inflated_length(path, label, data_path, offset, skip + bytes, {});
+        if (present < skip + bytes) {
+            throw_truncated(path, label, bytes, present > skip ? present - skip : 0);
+        }
+    }
+}
+
+void check_nrrd_payload(const std::string& path, unsigned dimensions, bool thorough) {
+    NrrdHeader h;
+    if (!h.nrrd || !h.nio) return;
+    nrrdIoStateSet(h.nio, nrrdIoStateSkipData, AIR_TRUE);
+    nrrdIoStateSet(h.nio, nrrdIoStateKeepNrrdDataFileOpen, AIR_TRUE);
+    if (nrrdLoad(h.nrrd, path.c_str(), h.nio) != 0) {
+        std::free(biffGetDone(NRRD));
+        return;  // ITK has read this header; if it cannot read the data, it will say so
+    }
+    // NRRD writes an unknown spacing as "nan"; ITK then makes it 1 mm without a word.
+    if (h.nio->seen[nrrdField_spacings] && h.nrrd->dim == dimensions) {
+        for (unsigned i = 0; i < h.nrrd->dim; ++i) {
+            const double spacing = h.nrrd->axis[i].spacing;
+            if (!std::isfinite(spacing)) {
+                std::ostringstream msg;
+                msg << path << ": spacing along " << axis_name(i) << " is " << spacing
+                    << " mm in the header (spacings), expected a finite value > 0";
+                throw InvalidArgument(msg.str());
+            }
+        }
+    }
+    const std::uintmax_t bytes = nrrdElementNumber(h.nrrd) * nrrdElementSize(h.nrrd);
+    const unsigned files = _nrrdDataFNNumber(h.nio);
+    if (h.nio->dataFile && files == 1) {
+        const bool attached = h.nio->dataFNArr->len == 0 && !h.nio->dataFNFormat;
+        const std::string label = attached ? std::string() : nrrd_data_file(path, h.nio->dataFN[0]);
+        check_nrrd_data(path, label, h, bytes, thorough);
         return;
     }
-    // A gzip member ends with its uncompressed length modulo 2^32: when it agrees, the stream
-    // is whole (a cut stream ends in arbitrary bytes). Otherwise count the bytes to be sure;
-    // concatenated members, for one, carry only the last member's length.
-    if (size >= 4) {
-        std::ifstream raw(path, std::ios::binary);
-        raw.seekg(static_cast<std::streamoff>(size - 4));
-        unsigned char tail[4] = {0, 0, 0, 0};
-        raw.read(reinterpret_cast<char*>(tail), 4);
-        const uint32_t stored =
-            static_cast<uint32_t>(tail[0]) | (static_cast<uint32_t>(tail[1]) << 8) |
-            (static_cast<uint32_t>(tail[2]) << 16) | (static_cast<uint32_t>(tail[3]) << 24);
-        if (raw && stored == static_cast<uint32_t>(end & 0xffffffffu)) return;
+    // Several raw data files (a "LIST"): together they must hold the whole payload. Name
+    // patterns ("slice%03d.raw 1 100 1") are left to ITK, after the memory check.
+    if (h.nio->encoding == nrrdEncodingRaw && h.nio->dataFNArr->len == files && files > 1) {
+        std::uintmax_t present = 0;
+        for (unsigned i = 0; i < files; ++i) {
+            std::error_code ec;
+            const std::string data = nrrd_data_file(path, h.nio->dataFN[i]);
+            const std::uintmax_t size = fs::file_size(data, ec);
+            if (ec)
+                throw InvalidArgument(path + ": its data file " + printable(data) + " is missing");
+            present += size;
+        }
+        if (present < bytes) throw_truncated(path, "", bytes, present);
     }
-    std::uintmax_t total = static_cast<std::uintmax_t>(got);
-    std::vector<unsigned char> chunk(1 << 20);
-    for (;;) {
-        const int n = gzread(file, chunk.data(), static_cast<unsigned>(chunk.size()));
-        if (n <= 0) break;
-        total += static_cast<std::uintmax_t>(n);
+}
+
+// A data file name with a '%' is a pattern, "NAME%03d.raw FIRST LAST STEP [SLICE_DIMENSIONS]",
+// that MetaIO expands without checks: a step of 0 divides by zero (SIGFPE), and a huge range
+// opens files for as long as it lasts.
+void check_meta_file_pattern(const std::string& path, const std::string& value) {
+    if (value.find('%') == std::string::npos) return;
+    std::istringstream tokens(value);
+    std::vector<std::string> words;
+    for (std::string word; tokens >> word;)
+        words.push_back(word);
+    long long numbers[3] = {0, 0, 0};
+    bool valid = words.size() == 4 || words.size() == 5;
+    for (std::size_t i = 1; valid && i < 4; ++i) {
+        char* end = nullptr;
+        numbers[i - 1] = std::strtoll(words[i].c_str(), &end, 10);
+        valid = end == words[i].c_str() + words[i].size();
     }
-    int code = Z_OK;
-    const char* message = gzerror(file, &code);
-    if (code != Z_OK && code != Z_BUF_ERROR) {
-        throw InvalidArgument(path + ": the compressed data is damaged (" +
-                              std::string(message ? message : "zlib error") + ")");
+    const long long first = numbers[0], last = numbers[1], step = numbers[2];
+    const long long max_files = 100000;
+    // In floating point: the difference of two 64-bit integers may not fit in one.
+    const double files = step == 0 ? -1.0
+                                   : (static_cast<double>(last) - static_cast<double>(first)) /
+                                         static_cast<double>(step);
+    valid = valid && files >= 0 && files < max_files;
+    if (!valid) {
+        throw InvalidArgument(path + ": the header field ElementDataFile holds '" +
+                              printable(value.substr(0, 60)) +
+                              "', expected a file pattern 'NAME%03d.raw FIRST LAST STEP' "
+                              "with a step that is not 0, naming at most " +
+                              std::to_string(max_files) + " files");
     }
-    if (total < end) throw_truncated(path, "", bytes, total > offset ? total - offset : 0);
+}
+
+// MetaIO stops at the first number it cannot read and then reports whichever required field it
+// has not reached yet ("ElementType required" for an unreadable DimSize), and it sizes its
+// arrays by NDims unchecked: NDims = -1 has it read four billion numbers. A key on a line of its
+// own takes its value from the next '=' anywhere below, so such lines are refused too, and the
+// number fields are read here first, line by line as MetaIO writes them, up to ElementDataFile.
+void check_meta_header(const std::string& path) {
+    static const char* const numeric[] = {"NDims",
+                                          "DimSize",
+                                          "ElementSpacing",
+                                          "ElementSize",
+                                          "Offset",
+                                          "Origin",
+                                          "Position",
+                                          "TransformMatrix",
+                                          "Rotation",
+                                          "Orientation",
+                                          "CenterOfRotation",
+                                          "HeaderSize",
+                                          "CompressedDataSize",
+                                          "ElementNumberOfChannels",
+                                          "ElementMin",
+                                          "ElementMax"};
+    static const char* const whole[] = {"NDims", "DimSize", "HeaderSize", "CompressedDataSize",
+                                        "ElementNumberOfChannels"};
+    // MetaIO's own limit on dimensions.
+    const int max_dimensions = 10;
+    std::ifstream in(path, std::ios::binary);
+    std::string line;
+    for (int lines = 1; lines <= 1000 && std::getline(in, line); ++lines) {
+        const auto equals = line.find('=');
+        if (equals == std::string::npos) {
+            if (trimmed(line).empty()) continue;
+            if (in.eof()) break;  // the file ends inside this line
+            const std::string shown = printable(trimmed(line).substr(0, 40));
+            throw InvalidArgument(path + ": header line " + std::to_string(lines) + " ('" + shown +
+                                  "') is not a 'Key = Value' line");
+        }
+        const std::string key = trimmed(line.substr(0, equals));
+        const std::string value = trimmed(line.substr(equals + 1));
+        if (key == "ElementDataFile") {
+            check_meta_file_pattern(path, value);
+            return;
+        }
+        if (std::find(std::begin(numeric), std::end(numeric), key) == std::end(numeric)) continue;
+        const bool integer = std::find(std::begin(whole), std::end(whole), key) != std::end(whole);
+        std::istringstream tokens(value);
+        std::string token;
+        int count = 0;
+        while (tokens >> token) {
+            ++count;
+            char* end = nullptr;
+            const double number = std::strtod(token.c_str(), &end);
+            if (end != token.c_str() + token.size() || !std::isfinite(number) ||
+                (integer && number != std::floor(number))) {
+                throw InvalidArgument(path + ": the header field " + key + " holds '" +
+                                      printable(token) + "', expected a " +
+                                      (integer ? "whole number" : "finite number"));
+            }
+            if (key == "DimSize" && number < 1) {
+                throw InvalidArgument(path + ": size along " + axis_name(count - 1) + " is " +
+                                      token + " in the header (DimSize), expected at least 1");
+            }
+            if (key == "NDims" && (number < 1 || number > max_dimensions)) {
+                throw InvalidArgument(path + ": the header field NDims holds " + token +
+                                      ", expected 1 to " + std::to_string(max_dimensions) +
+                                      " dimensions");
+            }
+        }
+        if (count == 0) {
+            throw InvalidArgument(path + ": the header field " + key + " is empty");
+        }
+    }
+    throw InvalidArgument(path + ": the header is cut short: it ends before ElementDataFile");
+}
+
+}  // namespace
+
+bool plausible_voxel_size(double size) {
+    return std::isfinite(size) && std::fabs(size) >= kMinVoxelSize &&
+           std::fabs(size) <= kMaxVoxelSize;
+}
+
+bool plausible_coordinate(double coordinate) {
+    return std::isfinite(coordinate) && std::fabs(coordinate) <= kMaxCoordinate;
+}
+
+void check_header(const std::string& path, const std::string& format) {
+    if (format == "NIfTI") check_nifti_header(path);
+    if (format == "MetaImage") check_meta_header(path);
+}
+
+void check_payload(const std::string& path, const std::string& reader, std::uintmax_t raw_bytes,
+                   const std::string& element, unsigned dimensions, bool thorough) {
+    if (reader == "MetaImageIO") check_meta_payload(path, raw_bytes);
+    if (reader == "NiftiImageIO") check_nifti_payload(path, raw_bytes, element, thorough);
+    if (reader == "NrrdImageIO") check_nrrd_payload(path, dimensions, thorough);
+}
+
+std::string non_finite_message(const std::string& path, const std::string& element, int64_t count,
+                               int64_t first, const std::array<int64_t, 3>& extents) {
+    std::ostringstream msg;
+    msg << path << ": " << count << " " << element << (count == 1 ? " is" : "s are")
+        << " not finite (NaN or infinite), the first at index (" << first % extents[0] << ", "
+        << (first / extents[0]) % extents[1] << ", " << first / (extents[0] * extents[1])
+        << "); projections need finite values";
+    return msg.str();
 }
 
 }  // namespace radon::recon::detail

@@ -16,7 +16,9 @@
 #include "kernels/core/error.h"
 #include "recon/io/atomic_file.h"
 #include "recon/io/dicom_series.h"
+#include "recon/io/captured_stderr.h"
 #include "recon/io/itk_support.h"
+#include "recon/io/payload_check.h"
 
 namespace radon::recon {
 
@@ -43,12 +45,8 @@ void reject_non_finite(const std::string& path, const Array<float>& voxels) {
     }
     if (bad == 0) return;
     const auto& e = voxels.extents();
-    std::ostringstream msg;
-    msg << path << ": " << bad << (bad == 1 ? " voxel is" : " voxels are")
-        << " not finite (NaN or infinite), the first at index (" << first % e[0] << ", "
-        << (first / e[0]) % e[1] << ", " << first / (e[0] * e[1])
-        << "); projections need finite values";
-    throw InvalidArgument(msg.str());
+    throw InvalidArgument(
+        detail::non_finite_message(path, "voxel", bad, first, {e[0], e[1], e[2]}));
 }
 
 }  // namespace
@@ -78,17 +76,41 @@ Volume read_volume(const std::string& path, const std::string& series) {
             grid.direction.m[r][i] = r < axis.size() ? axis[r] : 0.0;
     }
     grid.validate(path);
+    // Values no scanner writes, from damaged headers: ray steps vanish or overflow.
+    const char axes[] = "xyz";
+    for (unsigned i = 0; i < 3; ++i) {
+        std::ostringstream msg;
+        if (!detail::plausible_voxel_size(grid.spacing[i])) {
+            msg << path << ": spacing along " << axes[i] << " is " << grid.spacing[i]
+                << " mm, expected between " << detail::kMinVoxelSize << " and "
+                << detail::kMaxVoxelSize << " mm (a damaged header?)";
+            throw InvalidArgument(msg.str());
+        }
+        if (!detail::plausible_coordinate(grid.origin[i])) {
+            msg << path << ": origin " << axes[i] << " is " << grid.origin[i]
+                << " mm, expected within +-" << detail::kMaxCoordinate << " mm (a damaged header?)";
+            throw InvalidArgument(msg.str());
+        }
+    }
 
     Volume volume;
     try {
         volume = Volume::allocate(grid, VoxelUnit::Hounsfield);
-        // Straight into the volume's memory: no ITK image and no copy of it.
-        detail::read_pixels_as_float(io, path, volume.voxels.host_data(),
-                                     static_cast<std::size_t>(grid.voxel_count()),
-                                     static_cast<std::size_t>(grid.size[0] * grid.size[1]));
-    } catch (const itk::ExceptionObject& error) {
-        throw InvalidArgument(path + ": cannot read the voxel data (truncated or damaged file?): " +
-                              detail::itk_reason(error, "", path));
+        detail::CapturedStderr library_output;
+        try {
+            // Straight into the volume's memory: no ITK image and no copy of it.
+            detail::read_pixels_as_float(io, path, volume.voxels.host_data(),
+                                         static_cast<std::size_t>(grid.voxel_count()),
+                                         static_cast<std::size_t>(grid.size[0] * grid.size[1]));
+        } catch (const itk::ExceptionObject& error) {
+            // A damaged stream behind a trailer that vouched for it fails only now: name it.
+            detail::check_payload(path, io->GetNameOfClass(),
+                                  grid.voxel_count() * io->GetComponentSize(), "voxel", 3, true);
+            const std::string said = detail::library_reason(library_output.take());
+            throw InvalidArgument(path +
+                                  ": cannot read the voxel data (truncated or damaged file?): " +
+                                  (said.empty() ? detail::itk_reason(error, "", path) : said));
+        }
     } catch (const std::bad_alloc&) {
         throw Error(path + ": not enough memory to load the volume");
     }
