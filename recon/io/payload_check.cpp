@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -592,9 +593,11 @@ void check_nrrd_payload(const std::string& path, unsigned dimensions, bool thoro
 }
 
 // A data file name with a '%' is a pattern, "NAME%03d.raw FIRST LAST STEP [SLICE_DIMENSIONS]",
-// that MetaIO expands without checks: a step of 0 divides by zero (SIGFPE), and a huge range
-// opens files for as long as it lasts.
-void check_meta_file_pattern(const std::string& path, const std::string& value) {
+// in MetaImage (ElementDataFile) and NRRD ("data file") alike. MetaIO expands it without checks
+// (a step of 0 divides by zero: SIGFPE), and NrrdIO counts the names one by one (two billion
+// take seconds), so the range is checked here first.
+void check_data_file_pattern(const std::string& path, const std::string& field,
+                             const std::string& value) {
     if (value.find('%') == std::string::npos) return;
     std::istringstream tokens(value);
     std::vector<std::string> words;
@@ -615,11 +618,27 @@ void check_meta_file_pattern(const std::string& path, const std::string& value) 
                                          static_cast<double>(step);
     valid = valid && files >= 0 && files < max_files;
     if (!valid) {
-        throw InvalidArgument(path + ": the header field ElementDataFile holds '" +
+        throw InvalidArgument(path + ": the header field " + field + " holds '" +
                               printable(value.substr(0, 60)) +
                               "', expected a file pattern 'NAME%03d.raw FIRST LAST STEP' "
                               "with a step that is not 0, naming at most " +
                               std::to_string(max_files) + " files");
+    }
+}
+
+// The "data file" field of a NRRD header, the only one NrrdIO acts on before it has checked it.
+void check_nrrd_header(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string line;
+    for (int lines = 0; lines < 10000 && std::getline(in, line); ++lines) {
+        line = trimmed(line);
+        if (line.empty()) return;  // the blank line before attached data
+        const auto colon = line.find(": ");
+        if (line[0] == '#' || colon == std::string::npos) continue;
+        const std::string key = line.substr(0, colon);
+        if (key == "data file" || key == "datafile") {
+            check_data_file_pattern(path, "'" + key + "'", trimmed(line.substr(colon + 2)));
+        }
     }
 }
 
@@ -629,26 +648,35 @@ void check_meta_file_pattern(const std::string& path, const std::string& value) 
 // own takes its value from the next '=' anywhere below, so such lines are refused too, and the
 // number fields are read here first, line by line as MetaIO writes them, up to ElementDataFile.
 void check_meta_header(const std::string& path) {
-    static const char* const numeric[] = {"NDims",
-                                          "DimSize",
-                                          "ElementSpacing",
-                                          "ElementSize",
-                                          "Offset",
-                                          "Origin",
-                                          "Position",
-                                          "TransformMatrix",
-                                          "Rotation",
-                                          "Orientation",
-                                          "CenterOfRotation",
-                                          "HeaderSize",
-                                          "CompressedDataSize",
-                                          "ElementNumberOfChannels",
-                                          "ElementMin",
-                                          "ElementMax"};
-    static const char* const whole[] = {"NDims", "DimSize", "HeaderSize", "CompressedDataSize",
-                                        "ElementNumberOfChannels"};
-    // MetaIO's own limit on dimensions.
-    const int max_dimensions = 10;
+    struct NumberField {
+        const char* key;
+        bool whole;
+        double least, most;
+    };
+    const double any = std::numeric_limits<double>::infinity();
+    static const NumberField numbers[] = {
+        {"NDims", true, 1, 10},  // MetaIO's own limit
+        {"DimSize", true, 1, any},
+        {"HeaderSize", true, -1, any},  // -1: the data is at the end of the file
+        {"CompressedDataSize", true, 1, any},
+        {"ElementNumberOfChannels", true, 1, any},
+        {"ElementSpacing", false, -any, any},
+        {"ElementSize", false, -any, any},
+        {"Offset", false, -any, any},
+        {"Origin", false, -any, any},
+        {"Position", false, -any, any},
+        {"TransformMatrix", false, -any, any},
+        {"Rotation", false, -any, any},
+        {"Orientation", false, -any, any},
+        {"CenterOfRotation", false, -any, any},
+        {"ElementMin", false, -any, any},
+        {"ElementMax", false, -any, any},
+    };
+    // MetaIO reads any value starting with 'T' as true; this check must agree with it.
+    static const char* const flags[] = {"BinaryData", "BinaryDataByteOrderMSB",
+                                        "ElementByteOrderMSB", "CompressedData"};
+    bool compressed = false;
+    bool compressed_size = false;
     std::ifstream in(path, std::ios::binary);
     std::string line;
     for (int lines = 1; lines <= 1000 && std::getline(in, line); ++lines) {
@@ -663,11 +691,27 @@ void check_meta_header(const std::string& path) {
         const std::string key = trimmed(line.substr(0, equals));
         const std::string value = trimmed(line.substr(equals + 1));
         if (key == "ElementDataFile") {
-            check_meta_file_pattern(path, value);
+            if (compressed && !compressed_size) {
+                throw InvalidArgument(path +
+                                      ": the header says CompressedData = True but gives "
+                                      "no CompressedDataSize");
+            }
+            check_data_file_pattern(path, "ElementDataFile", value);
             return;
         }
-        if (std::find(std::begin(numeric), std::end(numeric), key) == std::end(numeric)) continue;
-        const bool integer = std::find(std::begin(whole), std::end(whole), key) != std::end(whole);
+        if (std::find_if(std::begin(flags), std::end(flags),
+                         [&](const char* f) { return key == f; }) != std::end(flags)) {
+            if (!equals_ignoring_case(value, "true") && !equals_ignoring_case(value, "false")) {
+                throw InvalidArgument(path + ": the header field " + key + " holds '" +
+                                      printable(value.substr(0, 40)) + "', expected True or False");
+            }
+            if (key == "CompressedData") compressed = equals_ignoring_case(value, "true");
+            continue;
+        }
+        const auto field = std::find_if(std::begin(numbers), std::end(numbers),
+                                        [&](const NumberField& f) { return key == f.key; });
+        if (field == std::end(numbers)) continue;
+        compressed_size = compressed_size || key == "CompressedDataSize";
         std::istringstream tokens(value);
         std::string token;
         int count = 0;
@@ -676,19 +720,25 @@ void check_meta_header(const std::string& path) {
             char* end = nullptr;
             const double number = std::strtod(token.c_str(), &end);
             if (end != token.c_str() + token.size() || !std::isfinite(number) ||
-                (integer && number != std::floor(number))) {
+                (field->whole && number != std::floor(number))) {
                 throw InvalidArgument(path + ": the header field " + key + " holds '" +
                                       printable(token) + "', expected a " +
-                                      (integer ? "whole number" : "finite number"));
+                                      (field->whole ? "whole number" : "finite number"));
             }
             if (key == "DimSize" && number < 1) {
                 throw InvalidArgument(path + ": size along " + axis_name(count - 1) + " is " +
                                       token + " in the header (DimSize), expected at least 1");
             }
-            if (key == "NDims" && (number < 1 || number > max_dimensions)) {
-                throw InvalidArgument(path + ": the header field NDims holds " + token +
-                                      ", expected 1 to " + std::to_string(max_dimensions) +
-                                      " dimensions");
+            if (number < field->least || number > field->most) {
+                std::ostringstream msg;
+                msg << path << ": the header field " << key << " holds " << token << ", expected "
+                    << field->least;
+                if (field->most < any) {
+                    msg << " to " << field->most;
+                } else {
+                    msg << " or more";
+                }
+                throw InvalidArgument(msg.str());
             }
         }
         if (count == 0) {
@@ -712,6 +762,7 @@ bool plausible_coordinate(double coordinate) {
 void check_header(const std::string& path, const std::string& format) {
     if (format == "NIfTI") check_nifti_header(path);
     if (format == "MetaImage") check_meta_header(path);
+    if (format == "NRRD") check_nrrd_header(path);
 }
 
 void check_payload(const std::string& path, const std::string& reader, std::uintmax_t raw_bytes,

@@ -38,7 +38,8 @@ bool plausible_coordinate(double coordinate);
 // refuses header fields that crash or hang ITK's parsers, that they would silently change, or
 // that they report in misleading words. NIfTI: a header cut short, no single-file magic, sizes
 // below 1, zero, NaN or absurd spacings, a qform or sform that is not finite or has a degenerate
-// column. MetaImage: number fields that are not numbers, NDims outside 1 to 10.
+// column. MetaImage: number fields that are not numbers, NDims outside 1 to 10. Both MetaImage
+// and NRRD: data file patterns with a step of 0 or more than 100000 files.
 void check_header(const std::string& path, const std::string& format);
 
 // "PATH: N voxels are not finite (NaN or infinite), the first at index (i, j, k); ...", for

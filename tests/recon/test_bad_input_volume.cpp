@@ -266,6 +266,17 @@ std::vector<BadCase> cases_for(const Format& format) {
                         }),
             "is longer than 1, expected the vector part of a unit quaternion");
     }
+    if (format.detached) {
+        add("a data file pattern naming two billion files",
+            with_header(format, plain,
+                        [&](std::string header) {
+                            const std::string key =
+                                format.nrrd ? "data file: " : "ElementDataFile = ";
+                            return header.substr(0, header.find(key)) + key +
+                                   "slice%03d.raw 1 2000000000 1\n";
+                        }),
+            "holds 'slice%03d.raw 1 2000000000 1', expected a file pattern");
+    }
     if (!format.nifti && !format.nrrd) {
         add("NDims below 1",
             with_header(
@@ -279,6 +290,25 @@ std::vector<BadCase> cases_for(const Format& format) {
                             return header.substr(0, at) + "ElementDataFile = slice%03d.raw 1 3 0\n";
                         }),
             "ElementDataFile holds 'slice%03d.raw 1 3 0', expected a file pattern");
+        add("a flag that is neither True nor False",
+            with_header(format, plain,
+                        [](std::string h) {
+                            return replaced(h, "CompressedData = False", "CompressedData = Tz");
+                        }),
+            "CompressedData holds 'Tz', expected True or False");
+        add("compressed data of no stated size",
+            with_header(format, plain,
+                        [](std::string h) {
+                            return replaced(h, "CompressedData = False", "CompressedData = True");
+                        }),
+            "CompressedData = True but gives no CompressedDataSize");
+        add("a negative compressed size",
+            with_header(format, plain,
+                        [](std::string h) {
+                            return replaced(h, "CompressedData = False",
+                                            "CompressedData = True\nCompressedDataSize = -5");
+                        }),
+            "CompressedDataSize holds -5, expected 1 or more");
         // MetaIO takes the value of a key without '=' from the next '=' further down.
         add("a key without a value",
             with_header(format, plain,
