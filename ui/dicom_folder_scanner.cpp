@@ -1,4 +1,5 @@
 #include "ui/dicom_folder_scanner.h"
+#include "ui/tracked_threads.h"
 
 #include <QMetaObject>
 
@@ -40,12 +41,7 @@ void DicomFolderScanner::scan(const QString& folder) {
             report([this, folder, message] { emit failed(folder, message); });
         }
     });
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    threads_.erase(std::remove_if(threads_.begin(), threads_.end(),
-                                  [](const QPointer<QThread>& t) { return t.isNull(); }),
-                   threads_.end());
-    threads_.push_back(thread);
-    thread->start();
+    start_tracked(threads_, thread);
 }
 
 }  // namespace radon::ui

@@ -8,6 +8,7 @@
 
 #include "kernels/core/error.h"
 #include "recon/attenuation_volume.h"
+#include "ui/tracked_threads.h"
 
 namespace radon::ui {
 namespace {
@@ -105,12 +106,7 @@ void VolumeLoader::load(const QString& description, Producer produce, double wat
                 post([this, message] { emit failed(message); });
             }
         });
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    threads_.erase(std::remove_if(threads_.begin(), threads_.end(),
-                                  [](const QPointer<QThread>& t) { return t.isNull(); }),
-                   threads_.end());
-    threads_.push_back(thread);
-    thread->start();
+    start_tracked(threads_, thread);
 }
 
 }  // namespace radon::ui

@@ -28,6 +28,22 @@ class ProgressSink {
     virtual void report(double fraction_done) = 0;
 };
 
+// Passes one part's progress on as its share of a whole: part k of n reports into
+// [k / n, (k + 1) / n] of the whole. A null `whole` swallows the reports.
+class ShareOfProgress final : public ProgressSink {
+  public:
+    ShareOfProgress(ProgressSink* whole, double start, double share)
+        : whole_(whole), start_(start), share_(share) {}
+    void report(double fraction_done) override {
+        const double part = fraction_done < 0 ? 0 : fraction_done > 1 ? 1 : fraction_done;
+        if (whole_) whole_->report(start_ + share_ * part);
+    }
+
+  private:
+    ProgressSink* whole_;
+    double start_, share_;
+};
+
 // The control a long operation receives: both members are optional.
 struct RunControl {
     const CancelToken* cancel = nullptr;

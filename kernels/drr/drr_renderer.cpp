@@ -5,24 +5,6 @@
 #include "kernels/core/error.h"
 
 namespace radon {
-namespace {
-
-// Maps one frame's progress (0..1) onto the batch's.
-class FrameProgress final : public ProgressSink {
-  public:
-    FrameProgress(ProgressSink* batch, int64_t frame, int64_t frames)
-        : batch_(batch), frame_(frame), frames_(frames) {}
-    void report(double fraction_done) override {
-        batch_->report((static_cast<double>(frame_) + std::clamp(fraction_done, 0.0, 1.0)) /
-                       static_cast<double>(frames_));
-    }
-
-  private:
-    ProgressSink* batch_;
-    int64_t frame_, frames_;
-};
-
-}  // namespace
 
 int64_t batch_frame_pixels(const std::vector<ProjectionGeometry>& geometries) {
     if (geometries.empty()) return 0;
@@ -45,7 +27,9 @@ void DrrRenderer::render_batch(const std::vector<ProjectionGeometry>& geometries
     const auto frames = static_cast<int64_t>(geometries.size());
     for (int64_t i = 0; i < frames; ++i) {
         control.check_cancel();
-        FrameProgress progress(control.progress, i, frames);
+        ShareOfProgress progress(control.progress,
+                                 static_cast<double>(i) / static_cast<double>(frames),
+                                 1.0 / static_cast<double>(frames));
         RunControl frame_control;
         frame_control.cancel = control.cancel;
         frame_control.progress = control.progress ? &progress : nullptr;

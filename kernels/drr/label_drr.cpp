@@ -11,20 +11,6 @@
 namespace radon {
 namespace {
 
-// Maps one render's progress into its share of a run of several.
-class ShareOfProgress final : public ProgressSink {
-  public:
-    ShareOfProgress(ProgressSink* whole, double start, double share)
-        : whole_(whole), start_(start), share_(share) {}
-    void report(double fraction_done) override {
-        if (whole_) whole_->report(start_ + share_ * fraction_done);
-    }
-
-  private:
-    ProgressSink* whole_;
-    double start_, share_;
-};
-
 struct VoxelBox {
     std::array<int64_t, 3> lo{0, 0, 0};
     std::array<int64_t, 3> hi{0, 0, 0};  // inclusive

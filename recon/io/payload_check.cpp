@@ -626,18 +626,40 @@ void check_data_file_pattern(const std::string& path, const std::string& field,
     }
 }
 
-// The "data file" field of a NRRD header, the only one NrrdIO acts on before it has checked it.
+// NrrdIO formats its messages about data files into fixed buffers with an unchecked sprintf: a
+// listed name of 91 characters overflowed the heap (a fuzz finding). Data files sit next to
+// their header, so their names are short.
+constexpr std::size_t kMaxNrrdDataFileName = 64;
+
+void check_nrrd_data_file_name(const std::string& path, const std::string& name) {
+    if (name.size() > kMaxNrrdDataFileName) {
+        throw InvalidArgument(path + ": a data file name in its header is " +
+                              std::to_string(name.size()) + " characters long, expected at most " +
+                              std::to_string(kMaxNrrdDataFileName));
+    }
+}
+
+// The "data file" field of a NRRD header, the only one NrrdIO acts on before it has checked it,
+// and after "data file: LIST" the names that follow, one per line.
 void check_nrrd_header(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::string line;
+    bool listing = false;
     for (int lines = 0; lines < 10000 && std::getline(in, line); ++lines) {
         line = trimmed(line);
+        if (listing) {
+            if (!line.empty()) check_nrrd_data_file_name(path, line);
+            continue;
+        }
         if (line.empty()) return;  // the blank line before attached data
         const auto colon = line.find(": ");
         if (line[0] == '#' || colon == std::string::npos) continue;
         const std::string key = line.substr(0, colon);
         if (key == "data file" || key == "datafile") {
-            check_data_file_pattern(path, "'" + key + "'", trimmed(line.substr(colon + 2)));
+            const std::string value = trimmed(line.substr(colon + 2));
+            check_nrrd_data_file_name(path, value);
+            check_data_file_pattern(path, "'" + key + "'", value);
+            listing = value.compare(0, 4, "LIST") == 0;
         }
     }
 }

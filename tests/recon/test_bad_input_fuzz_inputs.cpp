@@ -14,6 +14,17 @@ struct HexFinding {
 
 // Each entry names what the input did before the readers were fixed.
 const HexFinding kFindings[] = {
+    // "data file: LIST" followed by a name of about 300 characters: NrrdIO's error message
+    // about it overflowed a fixed heap buffer (AddressSanitizer: heap-buffer-overflow).
+    {"fuzz.nrrd", "a data file name in its header is",
+     "4e525244303030340a747970653a20666c6f61740a64696d656e73696f6e3a20330a73697a65733a"
+     "2034203320320a73706163653a206c6566742d706f73746572696f722d7375706572696f720a7370"
+     "61636520646972656374696f6e733a2028302e352c302c30292028302c302e37352c30292028302c"
+     "302c32290a7370616365206f726967696e3a20282d31302c32302e352c33290a656e636f64696e67"
+     "3a207261770a656e6469616e3a206c6974746c650a646174612066696c653a204c4953540a696e4f"
+     "4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f"
+     "4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f"
+     "4f4f4f4f70757443"},
     // An Analyze-style header (no "n+1" magic) claiming 4 x 19789 x 10752 int8 voxels: ITK
     // allocated 3.4 GB for it.
     {"fuzz.nii", "not a single-file NIfTI",
