@@ -669,6 +669,8 @@ void check_nrrd_header(const std::string& path) {
 // arrays by NDims unchecked: NDims = -1 has it read four billion numbers. A key on a line of its
 // own takes its value from the next '=' anywhere below, so such lines are refused too, and the
 // number fields are read here first, line by line as MetaIO writes them, up to ElementDataFile.
+constexpr std::size_t kMaxMetaKey = 64;
+
 void check_meta_header(const std::string& path) {
     struct NumberField {
         const char* key;
@@ -703,6 +705,16 @@ void check_meta_header(const std::string& path) {
     std::string line;
     for (int lines = 1; lines <= 1000 && std::getline(in, line); ++lines) {
         const auto equals = line.find('=');
+        // MetaIO copies each key into a fixed 255-byte field name with strcpy (a fuzz finding:
+        // a long key aborted the process); MetaImage keys are short words.
+        const std::string key_text = trimmed(line.substr(0, equals));
+        if (key_text.size() > kMaxMetaKey) {
+            throw InvalidArgument(path + ": header line " + std::to_string(lines) + " ('" +
+                                  printable(key_text.substr(0, 40)) + "...') has a key of " +
+                                  std::to_string(key_text.size()) +
+                                  " characters, expected a MetaImage field name of at most " +
+                                  std::to_string(kMaxMetaKey));
+        }
         if (equals == std::string::npos) {
             if (trimmed(line).empty()) continue;
             if (in.eof()) break;  // the file ends inside this line

@@ -14,6 +14,21 @@ struct HexFinding {
 
 // Each entry names what the input did before the readers were fixed.
 const HexFinding kFindings[] = {
+    // A MetaImage key of a few hundred bytes: MetaIO's strcpy into its 255-byte field name
+    // aborted the process (fortify: buffer overflow detected).
+    {"fuzz.mha", "has a key of",
+     "4f626a65637454797065203d20496d6167650a4e44696d73203d20330a42696e617279436f6d7072"
+     "43656e74ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+     "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+     "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+     "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+     "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+     "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+     "ffffffffffffffffffffffffffffffffff65724f66526f746174696f6e203d206573736564446174"
+     "616e617279446e67203d20302e3520302e373520320a44696d53697a65203d2032203320320a456c"
+     "656d656e7454797065203d204d45545f464c4f41540a456c656d656e744461746146696c65203d20"
+     "4c4f43414c0a786063da347198c161eb61868645871943656e7465724f9aad90866174696f66203d"
+     "2001c580f8c44106496d6167657a65203d203420"},
     // "data file: LIST" followed by a name of about 300 characters: NrrdIO's error message
     // about it overflowed a fixed heap buffer (AddressSanitizer: heap-buffer-overflow).
     {"fuzz.nrrd", "a data file name in its header is",
