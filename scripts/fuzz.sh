@@ -31,6 +31,9 @@ export TMPDIR="$scratch"
 # -close_fd_mask=2: libFuzzer and ASan report through their own copy of stderr, because the
 # readers capture file descriptor 2 while a library parses, which would swallow a report.
 # -malloc_limit_mb: inputs are a few KB, so any allocation of 512 MB comes from a header's claim.
+# The readers refuse volumes larger than RADON_MEMORY_LIMIT_MB before allocating them; the limit
+# sits below -malloc_limit_mb so that any larger allocation is a finding.
+export RADON_MEMORY_LIMIT_MB=400
 common=(-close_fd_mask=2 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512)
 
 fail() {  # format, log

@@ -31,6 +31,7 @@
 #include "itkTIFFImageIOFactory.h"
 
 #include "kernels/core/error.h"
+#include "kernels/core/host_memory.h"
 #include "recon/io/atomic_file.h"
 #include "recon/io/captured_stderr.h"
 #include "recon/io/format_sniff.h"
@@ -190,16 +191,14 @@ uint64_t check_loadable_size(const std::string& path, const std::vector<uint64_t
             << " Radon Studio can hold (damaged header?)";
         throw InvalidArgument(msg.str());
     }
-    const double pages = static_cast<double>(sysconf(_SC_PHYS_PAGES));
-    const double page_size = static_cast<double>(sysconf(_SC_PAGE_SIZE));
+    const double memory = static_cast<double>(physical_memory_bytes());
     const double needed = count * bytes_per_element;
-    if (pages > 0 && page_size > 0 && needed > pages * page_size) {
+    if (memory > 0 && needed > memory) {
         const double gib = 1024.0 * 1024.0 * 1024.0;
         std::ostringstream msg;
         msg.precision(3);
         msg << path << ": " << shape_text.str() << " " << element << "s need about " << needed / gib
-            << " GiB of memory to load, more than this machine's " << pages * page_size / gib
-            << " GiB";
+            << " GiB of memory to load, more than this machine's " << memory / gib << " GiB";
         throw InvalidArgument(msg.str());
     }
     return static_cast<uint64_t>(count);
