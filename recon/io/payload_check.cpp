@@ -647,6 +647,7 @@ void check_nrrd_header(const std::string& path) {
 // arrays by NDims unchecked: NDims = -1 has it read four billion numbers. A key on a line of its
 // own takes its value from the next '=' anywhere below, so such lines are refused too, and the
 // number fields are read here first, line by line as MetaIO writes them, up to ElementDataFile.
+// Keys longer than MetaIO's field-name buffer (255 bytes) overflow it.
 void check_meta_header(const std::string& path) {
     struct NumberField {
         const char* key;
@@ -687,6 +688,13 @@ void check_meta_header(const std::string& path) {
             const std::string shown = printable(trimmed(line).substr(0, 40));
             throw InvalidArgument(path + ": header line " + std::to_string(lines) + " ('" + shown +
                                   "') is not a 'Key = Value' line");
+        }
+        const std::size_t max_key = 200;
+        if (equals > max_key) {
+            throw InvalidArgument(path + ": header line " + std::to_string(lines) +
+                                  " has a key of " + std::to_string(equals) +
+                                  " characters, expected a field name of at most " +
+                                  std::to_string(max_key));
         }
         const std::string key = trimmed(line.substr(0, equals));
         const std::string value = trimmed(line.substr(equals + 1));

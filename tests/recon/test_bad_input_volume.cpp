@@ -309,6 +309,10 @@ std::vector<BadCase> cases_for(const Format& format) {
                                             "CompressedData = True\nCompressedDataSize = -5");
                         }),
             "CompressedDataSize holds -5, expected 1 or more");
+        add("a key of 255 characters",
+            with_header(format, plain,
+                        [](std::string h) { return std::string(255, 'K') + " = 1\n" + h; }),
+            "header line 1 has a key of 256 characters");
         // MetaIO takes the value of a key without '=' from the next '=' further down.
         add("a key without a value",
             with_header(format, plain,
