@@ -594,8 +594,8 @@ void check_nrrd_payload(const std::string& path, unsigned dimensions, bool thoro
 
 // A data file name with a '%' is a pattern, "NAME%03d.raw FIRST LAST STEP [SLICE_DIMENSIONS]",
 // in MetaImage (ElementDataFile) and NRRD ("data file") alike. MetaIO expands it without checks
-// (a step of 0 divides by zero: SIGFPE), and NrrdIO counts the names one by one (two billion
-// take seconds), so the range is checked here first.
+// (a step or slice dimension of 0 divides by zero: SIGFPE), and NrrdIO counts the names one by
+// one (two billion take seconds), so the pattern is checked here first.
 void check_data_file_pattern(const std::string& path, const std::string& field,
                              const std::string& value) {
     if (value.find('%') == std::string::npos) return;
@@ -617,11 +617,18 @@ void check_data_file_pattern(const std::string& path, const std::string& field,
                                    : (static_cast<double>(last) - static_cast<double>(first)) /
                                          static_cast<double>(step);
     valid = valid && files >= 0 && files < max_files;
+    // The optional slice dimensions: MetaIO divides by them too.
+    if (valid && words.size() == 5) {
+        char* end = nullptr;
+        const long long slice_dimensions = std::strtoll(words[4].c_str(), &end, 10);
+        valid = end == words[4].c_str() + words[4].size() && slice_dimensions >= 1 &&
+                slice_dimensions <= 16;
+    }
     if (!valid) {
         throw InvalidArgument(path + ": the header field " + field + " holds '" +
                               printable(value.substr(0, 60)) +
-                              "', expected a file pattern 'NAME%03d.raw FIRST LAST STEP' "
-                              "with a step that is not 0, naming at most " +
+                              "', expected a file pattern 'NAME%03d.raw FIRST LAST STEP "
+                              "[SLICE_DIMENSIONS]' with a step that is not 0, naming at most " +
                               std::to_string(max_files) + " files");
     }
 }
