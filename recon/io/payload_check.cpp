@@ -72,9 +72,9 @@ std::string where(const std::string& path, const std::string& data_file) {
 
 // The stream's length, or the reason it is damaged, as an InvalidArgument for `path`.
 std::uintmax_t inflated_length(const std::string& path, const std::string& data_file,
-                               const std::string& file, std::uintmax_t offset, std::uintmax_t limit,
-                               const Sink& sink) {
-    const Inflated inflated = inflate_file(file, offset, limit, sink);
+                               const std::string& file, std::uintmax_t offset,
+                               std::uintmax_t input_limit, std::uintmax_t limit, const Sink& sink) {
+    const Inflated inflated = inflate_file(file, offset, input_limit, limit, sink);
     if (!inflated.damage.empty()) throw_damaged(path, data_file, inflated.damage);
     return inflated.bytes;
 }
@@ -199,7 +199,12 @@ void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
     // Text data and slice patterns are rare and cannot be measured cheaply.
     if (data_file.empty() || !binary || data_file.find('%') != std::string::npos) return;
     if (data_file.compare(0, 4, "LIST") == 0) {
-        if (compressed) return;
+        // MetaIO fills what a compressed slice file lacks with nothing and reports success.
+        if (compressed) {
+            throw InvalidArgument(path +
+                                  ": compressed data in a LIST of files is not supported; "
+                                  "write the volume as one .mha");
+        }
         const std::uintmax_t present = listed_files_size(path, in);
         if (present < raw_bytes) throw_truncated(path, "", raw_bytes, present);
         return;
@@ -231,8 +236,11 @@ void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
     }
     // MetaIO prints "Uncompress failed" and carries on with garbage, so the stream is checked
     // in full here; zlib streams carry no length to trust instead.
-    const std::uintmax_t present =
-        inflated_length(path, label, data.string(), offset, raw_bytes, nullptr);
+    // MetaIO inflates exactly CompressedDataSize bytes: what follows them does not count.
+    const std::uintmax_t present = inflated_length(
+        path, label, data.string(), offset,
+        compressed_size >= 0 ? static_cast<std::uintmax_t>(compressed_size) : kWholeFile, raw_bytes,
+        nullptr);
     if (present < raw_bytes) throw_truncated(path, label, raw_bytes, present);
 }
 
@@ -474,7 +482,7 @@ void check_nifti_payload(const std::string& path, std::uintmax_t raw_bytes,
         present = size;
     } else {
         if (!floats && !thorough && gzip_trailer_agrees(path, end)) return;
-        present = inflated_length(path, "", path, 0, end, floats ? scan : Sink());
+        present = inflated_length(path, "", path, 0, kWholeFile, end, floats ? scan : Sink());
     }
     if (present < end) throw_truncated(path, "", length, present > offset ? present - offset : 0);
     if (non_finite.count > 0) {
@@ -540,7 +548,7 @@ void check_nrrd_data(const std::string& path, const std::string& label, const Nr
         const std::string data_path = label.empty() ? path : label;
         if (!thorough && gzip_trailer_agrees(data_path, skip + bytes)) return;
         const std::uintmax_t present =
-            inflated_length(path, label, data_path, offset, skip + bytes, {});
+            inflated_length(path, label, data_path, offset, kWholeFile, skip + bytes, {});
         if (present < skip + bytes) {
             throw_truncated(path, label, bytes, present > skip ? present - skip : 0);
         }
@@ -633,18 +641,24 @@ void check_data_file_pattern(const std::string& path, const std::string& field,
     }
 }
 
-// The "data file" field of a NRRD header, the only one NrrdIO acts on before it has checked it.
+// The "data file" field of a NRRD header, the only one NrrdIO acts on before it has checked it:
+// empty, or a pattern that names too many files.
 void check_nrrd_header(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::string line;
     for (int lines = 0; lines < 10000 && std::getline(in, line); ++lines) {
         line = trimmed(line);
         if (line.empty()) return;  // the blank line before attached data
-        const auto colon = line.find(": ");
+        const auto colon = line.find(':');
         if (line[0] == '#' || colon == std::string::npos) continue;
         const std::string key = line.substr(0, colon);
+        const std::string value = trimmed(line.substr(colon + 1));
         if (key == "data file" || key == "datafile") {
-            check_data_file_pattern(path, "'" + key + "'", trimmed(line.substr(colon + 2)));
+            // NrrdIO reads past the end of an empty name.
+            if (value.empty()) {
+                throw InvalidArgument(path + ": the header field '" + key + "' is empty");
+            }
+            check_data_file_pattern(path, "'" + key + "'", value);
         }
     }
 }
@@ -656,30 +670,35 @@ void check_nrrd_header(const std::string& path) {
 // number fields are read here first, line by line as MetaIO writes them, up to ElementDataFile.
 // Keys longer than MetaIO's field-name buffer (255 bytes) overflow it.
 void check_meta_header(const std::string& path) {
+    // `per_dimension`: how many values per dimension MetaIO reads (NDims, or NDims^2 for a
+    // matrix); it reads exactly that many, taking missing ones from the lines below.
     struct NumberField {
         const char* key;
         bool whole;
         double least, most;
+        int per_dimension;  // 0: one value, 1: NDims values, 2: NDims x NDims values
     };
     const double any = std::numeric_limits<double>::infinity();
     static const NumberField numbers[] = {
-        {"NDims", true, 1, 10},  // MetaIO's own limit
-        {"DimSize", true, 1, any},
-        {"HeaderSize", true, -1, any},  // -1: the data is at the end of the file
-        {"CompressedDataSize", true, 1, any},
-        {"ElementNumberOfChannels", true, 1, any},
-        {"ElementSpacing", false, -any, any},
-        {"ElementSize", false, -any, any},
-        {"Offset", false, -any, any},
-        {"Origin", false, -any, any},
-        {"Position", false, -any, any},
-        {"TransformMatrix", false, -any, any},
-        {"Rotation", false, -any, any},
-        {"Orientation", false, -any, any},
-        {"CenterOfRotation", false, -any, any},
-        {"ElementMin", false, -any, any},
-        {"ElementMax", false, -any, any},
+        {"NDims", true, 1, 10, 0},  // MetaIO's own limit
+        {"DimSize", true, 1, any, 1},
+        {"HeaderSize", true, -1, any, 0},  // -1: the data is at the end of the file
+        {"CompressedDataSize", true, 1, any, 0},
+        {"ElementNumberOfChannels", true, 1, any, 0},
+        {"ElementSpacing", false, -any, any, 1},
+        {"ElementSize", false, -any, any, 1},
+        {"Offset", false, -any, any, 1},
+        {"Origin", false, -any, any, 1},
+        {"Position", false, -any, any, 1},
+        {"TransformMatrix", false, -any, any, 2},
+        {"Rotation", false, -any, any, 2},
+        {"Orientation", false, -any, any, 2},
+        {"CenterOfRotation", false, -any, any, 1},
+        {"ElementMin", false, -any, any, 0},
+        {"ElementMax", false, -any, any, 0},
     };
+    int dimensions = 0;
+    std::vector<std::string> seen;
     // MetaIO reads any value starting with 'T' as true; this check must agree with it.
     static const char* const flags[] = {"BinaryData", "BinaryDataByteOrderMSB",
                                         "ElementByteOrderMSB", "CompressedData"};
@@ -711,6 +730,24 @@ void check_meta_header(const std::string& path) {
                                       ": the header says CompressedData = True but gives "
                                       "no CompressedDataSize");
             }
+            // MetaIO hands back whatever its buffer held for an empty name.
+            if (value.empty()) {
+                throw InvalidArgument(path + ": the header field ElementDataFile is empty");
+            }
+            // MetaIO takes any name that starts with LIST for a list, "LIST 2D" for slices.
+            if (value.compare(0, 4, "LIST") == 0 && value != "LIST") {
+                std::istringstream words(value.substr(4));
+                std::string slices, rest;
+                words >> slices >> rest;
+                const bool valid = rest.empty() && slices.size() == 2 && slices[1] == 'D' &&
+                                   slices[0] >= '1' && slices[0] < '1' + dimensions;
+                if (!valid) {
+                    throw InvalidArgument(path + ": the header field ElementDataFile holds '" +
+                                          printable(value.substr(0, 60)) +
+                                          "', expected LIST or LIST followed by the slice "
+                                          "dimensions (LIST 2D)");
+                }
+            }
             check_data_file_pattern(path, "ElementDataFile", value);
             return;
         }
@@ -726,6 +763,15 @@ void check_meta_header(const std::string& path) {
         const auto field = std::find_if(std::begin(numbers), std::end(numbers),
                                         [&](const NumberField& f) { return key == f.key; });
         if (field == std::end(numbers)) continue;
+        // A second NDims would leave the arrays read under the first one short.
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+            throw InvalidArgument(path + ": the header field " + key + " appears twice");
+        }
+        seen.push_back(key);
+        if (field->per_dimension > 0 && dimensions == 0) {
+            throw InvalidArgument(path + ": the header field " + key +
+                                  " comes before NDims, which gives its length");
+        }
         compressed_size = compressed_size || key == "CompressedDataSize";
         std::istringstream tokens(value);
         std::string token;
@@ -758,6 +804,16 @@ void check_meta_header(const std::string& path) {
         }
         if (count == 0) {
             throw InvalidArgument(path + ": the header field " + key + " is empty");
+        }
+        if (key == "NDims") dimensions = static_cast<int>(std::strtol(value.c_str(), nullptr, 10));
+        const int expected = field->per_dimension == 0   ? 1
+                             : field->per_dimension == 1 ? dimensions
+                                                         : dimensions * dimensions;
+        if (count != expected) {
+            throw InvalidArgument(path + ": the header field " + key + " holds " +
+                                  std::to_string(count) + " values, expected " +
+                                  std::to_string(expected) +
+                                  " for NDims = " + std::to_string(dimensions));
         }
     }
     throw InvalidArgument(path + ": the header is cut short: it ends before ElementDataFile");

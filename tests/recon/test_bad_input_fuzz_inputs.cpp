@@ -104,8 +104,8 @@ const HexFinding kFindings[] = {
      "6c65203d204c4f43414c0a0000456c656d656e7453697a65d07454797065203d204d45545f53484f"
      "52545472616e73666f726d4d6174726978203d201644"},
     // A data file pattern whose fifth word (the slice dimensions) reads as 0: MetaIO divided by
-    // zero.
-    {"fuzz.mha", "the header field ElementDataFile holds",
+    // zero. (Its duplicated DimSize is refused first now.)
+    {"fuzz.mha", "the header field DimSize appears twice",
      "4f626a7065203d20496d6167650a4e44696d73203d20330a42696e6148656164657253697a65203d"
      "200a42696e616e67456c6565656e744d696e203d200a44696d53697a65203d2032203320320a456c"
      "656d656e745479706573203d20330a42696e6148656164657253697a65203d200a42696e616e6745"

@@ -267,6 +267,15 @@ std::vector<BadCase> cases_for(const Format& format) {
             "is longer than 1, expected the vector part of a unit quaternion");
     }
     if (format.detached) {
+        add("an empty data file name",
+            with_header(format, plain,
+                        [&](std::string header) {
+                            const std::string key =
+                                format.nrrd ? "data file: " : "ElementDataFile = ";
+                            return header.substr(0, header.find(key)) + key + "\n";
+                        }),
+            format.nrrd ? "the header field 'data file' is empty"
+                        : "the header field ElementDataFile is empty");
         add("a data file pattern naming two billion files",
             with_header(format, plain,
                         [&](std::string header) {
@@ -298,6 +307,30 @@ std::vector<BadCase> cases_for(const Format& format) {
                                    "ElementDataFile = slice%03d.raw 1 3 1 0\n";
                         }),
             "ElementDataFile holds 'slice%03d.raw 1 3 1 0', expected a file pattern");
+        add("NDims twice",
+            with_header(format, plain,
+                        [](std::string h) {
+                            return replaced(h, "BinaryData = True", "NDims = 2\nBinaryData = True");
+                        }),
+            "the header field NDims appears twice");
+        add("DimSize before NDims",
+            with_header(format, plain,
+                        [](std::string h) {
+                            return "DimSize = 5 4 3\n" + replaced(h, "DimSize = 5 4 3\n", "");
+                        }),
+            "the header field DimSize comes before NDims");
+        add("too few sizes",
+            with_header(
+                format, plain,
+                [](std::string h) { return replaced(h, "DimSize = 5 4 3", "DimSize = 5 4"); }),
+            "the header field DimSize holds 2 values, expected 3 for NDims = 3");
+        add("a data file name that starts with LIST",
+            with_header(format, plain,
+                        [](std::string header) {
+                            const auto at = header.find("ElementDataFile = ");
+                            return header.substr(0, at) + "ElementDataFile = LISTING.raw\n";
+                        }),
+            "ElementDataFile holds 'LISTING.raw', expected LIST or LIST followed by");
         add("a flag that is neither True nor False",
             with_header(format, plain,
                         [](std::string h) {
