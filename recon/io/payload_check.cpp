@@ -707,6 +707,11 @@ void check_meta_header(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::string line;
     for (int lines = 1; lines <= 1000 && std::getline(in, line); ++lines) {
+        // MetaIO reads the header as C strings, which end at a NUL where this check would not.
+        if (line.find('\0') != std::string::npos) {
+            throw InvalidArgument(path + ": header line " + std::to_string(lines) +
+                                  " holds a NUL byte (binary data inside the header?)");
+        }
         const auto equals = line.find('=');
         if (equals == std::string::npos) {
             if (trimmed(line).empty()) continue;
