@@ -190,9 +190,11 @@ void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
         }
         if (key == "ElementDataFile") {
             data_file = value;
+            // At the end of the file (no newline after the header), nothing follows it.
             const auto position = in.tellg();
-            if (position < 0) return;  // the header runs to the end of the file: ITK will say so
-            data_offset = static_cast<std::uintmax_t>(position);
+            std::error_code ec;
+            data_offset =
+                position >= 0 ? static_cast<std::uintmax_t>(position) : fs::file_size(path, ec);
             break;
         }
     }

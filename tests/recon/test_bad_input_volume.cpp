@@ -266,6 +266,16 @@ std::vector<BadCase> cases_for(const Format& format) {
                         }),
             "is longer than 1, expected the vector part of a unit quaternion");
     }
+    if (!format.nifti && !format.nrrd) {
+        // The header's last line has no newline: nothing can follow it.
+        VolumeFileSpec beyond = with_sizes({1000, 1000, 1000}, plain.spacing);
+        std::vector<CorpusFile> files = format.write(beyond);
+        files[0].bytes = meta_header(beyond, format.detached ? "missing.raw" : "LOCAL");
+        files[0].bytes.pop_back();
+        files.resize(1);
+        add("no newline after ElementDataFile", files,
+            format.detached ? "missing.raw is missing" : "truncated: the header describes");
+    }
     if (format.detached) {
         add("an empty data file name",
             with_header(format, plain,
