@@ -670,7 +670,7 @@ void check_nrrd_header(const std::string& path) {
 // arrays by NDims unchecked: NDims = -1 has it read four billion numbers. A key on a line of its
 // own takes its value from the next '=' anywhere below, so such lines are refused too, and the
 // number fields are read here first, line by line as MetaIO writes them, up to ElementDataFile.
-// Keys longer than MetaIO's field-name buffer (255 bytes) overflow it.
+// Keys and values longer than MetaIO's 255-byte buffers overflow them.
 void check_meta_header(const std::string& path) {
     // `per_dimension`: how many values per dimension MetaIO reads (NDims, or NDims^2 for a
     // matrix); it reads exactly that many, taking missing ones from the lines below.
@@ -731,6 +731,13 @@ void check_meta_header(const std::string& path) {
         }
         const std::string key = trimmed(line.substr(0, equals));
         const std::string value = trimmed(line.substr(equals + 1));
+        // ... and every value but the data file name into a 255-byte string.
+        const std::size_t max_value = 200;
+        if (key != "ElementDataFile" && line.size() - equals - 1 > max_value) {
+            throw InvalidArgument(path + ": the header field " + printable(key.substr(0, 40)) +
+                                  " holds " + std::to_string(line.size() - equals - 1) +
+                                  " characters, expected at most " + std::to_string(max_value));
+        }
         if (key == "ElementDataFile") {
             if (compressed && !compressed_size) {
                 throw InvalidArgument(path +

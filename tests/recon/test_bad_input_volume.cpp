@@ -360,6 +360,10 @@ std::vector<BadCase> cases_for(const Format& format) {
                                             "CompressedData = True\nCompressedDataSize = -5");
                         }),
             "CompressedDataSize holds -5, expected 1 or more");
+        add("a value of 255 characters",
+            with_header(format, plain,
+                        [](std::string h) { return "Name = " + std::string(255, 'n') + "\n" + h; }),
+            "the header field Name holds 256 characters, expected at most 200");
         add("a key of 255 characters",
             with_header(format, plain,
                         [](std::string h) { return std::string(255, 'K') + " = 1\n" + h; }),
