@@ -606,6 +606,32 @@ void check_nrrd_payload(const std::string& path, unsigned dimensions, bool thoro
 // in MetaImage (ElementDataFile) and NRRD ("data file") alike. MetaIO expands it without checks
 // (a step or slice dimension of 0 divides by zero: SIGFPE), and NrrdIO counts the names one by
 // one (two billion take seconds), so the pattern is checked here first.
+// A printf format with exactly one integer conversion ("slice%03d.raw"), as both libraries
+// pass the name to sprintf with one int, into a buffer of a few hundred bytes.
+bool one_integer_conversion(const std::string& format) {
+    if (format.size() > 200) return false;
+    int conversions = 0;
+    for (std::size_t i = 0; i < format.size(); ++i) {
+        const auto c = static_cast<unsigned char>(format[i]);
+        if (c < 0x21 || c > 0x7e) return false;
+        if (c != '%') continue;
+        if (i + 1 < format.size() && format[i + 1] == '%') {
+            ++i;
+            continue;
+        }
+        std::size_t j = i + 1;
+        while (j < format.size() && j - i <= 3 &&
+               std::isdigit(static_cast<unsigned char>(format[j])))
+            ++j;
+        if (j >= format.size() || (format[j] != 'd' && format[j] != 'i' && format[j] != 'u')) {
+            return false;
+        }
+        ++conversions;
+        i = j;
+    }
+    return conversions == 1;
+}
+
 void check_data_file_pattern(const std::string& path, const std::string& field,
                              const std::string& value) {
     if (value.find('%') == std::string::npos) return;
@@ -614,7 +640,7 @@ void check_data_file_pattern(const std::string& path, const std::string& field,
     for (std::string word; tokens >> word;)
         words.push_back(word);
     long long numbers[3] = {0, 0, 0};
-    bool valid = words.size() == 4 || words.size() == 5;
+    bool valid = (words.size() == 4 || words.size() == 5) && one_integer_conversion(words[0]);
     for (std::size_t i = 1; valid && i < 4; ++i) {
         char* end = nullptr;
         numbers[i - 1] = std::strtoll(words[i].c_str(), &end, 10);
@@ -638,7 +664,8 @@ void check_data_file_pattern(const std::string& path, const std::string& field,
         throw InvalidArgument(path + ": the header field " + field + " holds '" +
                               printable(value.substr(0, 60)) +
                               "', expected a file pattern 'NAME%03d.raw FIRST LAST STEP "
-                              "[SLICE_DIMENSIONS]' with a step that is not 0, naming at most " +
+                              "[SLICE_DIMENSIONS]' with one integer conversion and a step that "
+                              "is not 0, naming at most " +
                               std::to_string(max_files) + " files");
     }
 }
@@ -722,6 +749,8 @@ void check_meta_header(const std::string& path) {
             throw InvalidArgument(path + ": header line " + std::to_string(lines) + " ('" + shown +
                                   "') is not a 'Key = Value' line");
         }
+        // MetaIO copies each key into a 255-byte field name unchecked, and every value but the
+        // data file name into a 255-byte string.
         const std::size_t max_key = 200;
         if (equals > max_key) {
             throw InvalidArgument(path + ": header line " + std::to_string(lines) +
@@ -731,7 +760,6 @@ void check_meta_header(const std::string& path) {
         }
         const std::string key = trimmed(line.substr(0, equals));
         const std::string value = trimmed(line.substr(equals + 1));
-        // ... and every value but the data file name into a 255-byte string.
         const std::size_t max_value = 200;
         if (key != "ElementDataFile" && line.size() - equals - 1 > max_value) {
             throw InvalidArgument(path + ": the header field " + printable(key.substr(0, 40)) +

@@ -150,6 +150,16 @@ const HexFinding kFindings[] = {
      "200a44696d53697a65203d2034203320320a456c656d656e7454797065203d204d45545f464c4f41"
      "540a456c656d656e744461746146696c65203d204c4f43414c0a78da6360387198c161eb61868645"
      "87190ef41f6660"},
+    // A data file pattern whose name holds a bogus conversion ("%\xc4") and 120 more bytes:
+    // MetaIO's sprintf overran its buffer.
+    {"fuzz.mha", "expected a file pattern 'NAME%03d.raw FIRST LAST STEP",
+     "4f626a656365203d20496d6167650a4e44696d73203d20330a42696e61723e79446174616d656e74"
+     "53706163696e67203d20302e3520302e373520320a44696d53697a65203d2034203320320a456c65"
+     "6d656e7454797065203d204d45545f53484f52540a456c65743d204d45545f3b4c0a456c656d656e"
+     "744461746146696c65203d2034c58025c4ffffffffffffffffffffffffffffffffffffffffffffff"
+     "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+     "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+     "ffffffffffffffffffffffffff20302031203520310a6672bf00ec000208030362bc031604"},
 };
 
 std::string from_hex(const char* hex) {

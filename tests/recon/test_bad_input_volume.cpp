@@ -309,6 +309,13 @@ std::vector<BadCase> cases_for(const Format& format) {
                             return header.substr(0, at) + "ElementDataFile = slice%03d.raw 1 3 0\n";
                         }),
             "ElementDataFile holds 'slice%03d.raw 1 3 0', expected a file pattern");
+        add("a data file pattern with a string conversion",
+            with_header(format, plain,
+                        [](std::string header) {
+                            const auto at = header.find("ElementDataFile = ");
+                            return header.substr(0, at) + "ElementDataFile = slice%s.raw 1 3 1\n";
+                        }),
+            "ElementDataFile holds 'slice%s.raw 1 3 1', expected a file pattern");
         add("a data file pattern of 0 slice dimensions",
             with_header(format, plain,
                         [](std::string header) {
