@@ -9,7 +9,8 @@
 
 namespace radon::recon::detail {
 
-Inflated inflate_file(const std::string& file, std::uintmax_t offset, std::uintmax_t limit,
+Inflated inflate_file(const std::string& file, std::uintmax_t offset, std::uintmax_t input_limit,
+                      std::uintmax_t limit,
                       const std::function<void(const unsigned char*, std::size_t)>& sink) {
     Inflated result;
     std::ifstream in(file, std::ios::binary);
@@ -25,10 +26,11 @@ Inflated inflate_file(const std::string& file, std::uintmax_t offset, std::uintm
     bool member_ended = false;
     while (result.bytes < limit) {
         if (z.avail_in == 0) {
-            in.read(reinterpret_cast<char*>(input.data()),
-                    static_cast<std::streamsize>(input.size()));
+            const auto want = std::min<std::uintmax_t>(input.size(), input_limit);
+            in.read(reinterpret_cast<char*>(input.data()), static_cast<std::streamsize>(want));
             const auto got = in.gcount();
             if (got <= 0) break;
+            input_limit -= static_cast<std::uintmax_t>(got);
             z.next_in = input.data();
             z.avail_in = static_cast<uInt>(got);
         }

@@ -311,8 +311,13 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
     CapturedStderr library_output;
     const std::string unrecognised =
         "the header is not recognised; the file may be damaged or in another format";
-    itk::ImageIOBase::Pointer io =
-        itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
+    itk::ImageIOBase::Pointer io;
+    try {
+        io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
+    } catch (const std::exception& error) {
+        // Each reader is asked whether it can read the file, and some answer with an exception.
+        throw InvalidArgument(path + ": cannot read the header: " + printable(error.what()));
+    }
     const bool recognised = io;
     if (!io) {
         if (!contains(readable, extension)) {
@@ -340,6 +345,11 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
         }
         throw InvalidArgument(path + ": cannot read the header: " +
                               (said.empty() ? itk_reason(error, "", path) : said));
+    } catch (const std::bad_alloc&) {
+        throw;
+    } catch (const std::exception& error) {
+        // MetaIO, for one, throws std::length_error on some damaged headers.
+        throw InvalidArgument(path + ": cannot read the header: " + printable(error.what()));
     }
 
     if (io->GetNumberOfComponents() != 1) {

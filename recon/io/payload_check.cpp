@@ -72,9 +72,9 @@ std::string where(const std::string& path, const std::string& data_file) {
 
 // The stream's length, or the reason it is damaged, as an InvalidArgument for `path`.
 std::uintmax_t inflated_length(const std::string& path, const std::string& data_file,
-                               const std::string& file, std::uintmax_t offset, std::uintmax_t limit,
-                               const Sink& sink) {
-    const Inflated inflated = inflate_file(file, offset, limit, sink);
+                               const std::string& file, std::uintmax_t offset,
+                               std::uintmax_t input_limit, std::uintmax_t limit, const Sink& sink) {
+    const Inflated inflated = inflate_file(file, offset, input_limit, limit, sink);
     if (!inflated.damage.empty()) throw_damaged(path, data_file, inflated.damage);
     return inflated.bytes;
 }
@@ -173,7 +173,6 @@ void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
     long long header_size = 0;
     std::string data_file;
     std::uintmax_t data_offset = 0;
-    bool header_to_end = false;
     std::string line;
     // The header is a few dozen "Key = Value" lines and ends with ElementDataFile.
     for (int lines = 0; lines < 1000 && std::getline(in, line); ++lines) {
@@ -191,10 +190,11 @@ void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
         }
         if (key == "ElementDataFile") {
             data_file = value;
+            // At the end of the file (no newline after the header), nothing follows it.
             const auto position = in.tellg();
-            // A header that runs to the end of the file has no data after it: ITK will say so.
-            if (position >= 0) data_offset = static_cast<std::uintmax_t>(position);
-            header_to_end = position < 0;
+            std::error_code ec;
+            data_offset =
+                position >= 0 ? static_cast<std::uintmax_t>(position) : fs::file_size(path, ec);
             break;
         }
     }
@@ -220,11 +220,15 @@ void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
                                   " compressed bytes can hold (a damaged header?)");
         }
     }
-    if (header_to_end) return;
     // Text data and slice patterns are rare and cannot be measured cheaply.
     if (data_file.empty() || !binary || data_file.find('%') != std::string::npos) return;
     if (data_file.compare(0, 4, "LIST") == 0) {
-        if (compressed) return;
+        // MetaIO fills what a compressed slice file lacks with nothing and reports success.
+        if (compressed) {
+            throw InvalidArgument(path +
+                                  ": compressed data in a LIST of files is not supported; "
+                                  "write the volume as one .mha");
+        }
         const std::uintmax_t present = listed_files_size(path, in);
         if (present < raw_bytes) throw_truncated(path, "", raw_bytes, present);
         return;
@@ -256,8 +260,11 @@ void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
     }
     // MetaIO prints "Uncompress failed" and carries on with garbage, so the stream is checked
     // in full here; zlib streams carry no length to trust instead.
-    const std::uintmax_t present =
-        inflated_length(path, label, data.string(), offset, raw_bytes, nullptr);
+    // MetaIO inflates exactly CompressedDataSize bytes: what follows them does not count.
+    const std::uintmax_t present = inflated_length(
+        path, label, data.string(), offset,
+        compressed_size >= 0 ? static_cast<std::uintmax_t>(compressed_size) : kWholeFile, raw_bytes,
+        nullptr);
     if (present < raw_bytes) throw_truncated(path, label, raw_bytes, present);
 }
 
@@ -499,7 +506,7 @@ void check_nifti_payload(const std::string& path, std::uintmax_t raw_bytes,
         present = size;
     } else {
         if (!floats && !thorough && gzip_trailer_agrees(path, end)) return;
-        present = inflated_length(path, "", path, 0, end, floats ? scan : Sink());
+        present = inflated_length(path, "", path, 0, kWholeFile, end, floats ? scan : Sink());
     }
     if (present < end) throw_truncated(path, "", length, present > offset ? present - offset : 0);
     if (non_finite.count > 0) {
@@ -565,7 +572,7 @@ void check_nrrd_data(const std::string& path, const std::string& label, const Nr
         const std::string data_path = label.empty() ? path : label;
         if (!thorough && gzip_trailer_agrees(data_path, skip + bytes)) return;
         const std::uintmax_t present =
-            inflated_length(path, label, data_path, offset, skip + bytes, {});
+            inflated_length(path, label, data_path, offset, kWholeFile, skip + bytes, {});
         if (present < skip + bytes) {
             throw_truncated(path, label, bytes, present > skip ? present - skip : 0);
         }
@@ -619,8 +626,34 @@ void check_nrrd_payload(const std::string& path, unsigned dimensions, bool thoro
 
 // A data file name with a '%' is a pattern, "NAME%03d.raw FIRST LAST STEP [SLICE_DIMENSIONS]",
 // in MetaImage (ElementDataFile) and NRRD ("data file") alike. MetaIO expands it without checks
-// (a step of 0 divides by zero: SIGFPE), and NrrdIO counts the names one by one (two billion
-// take seconds), so the range is checked here first.
+// (a step or slice dimension of 0 divides by zero: SIGFPE), and NrrdIO counts the names one by
+// one (two billion take seconds), so the pattern is checked here first.
+// A printf format with exactly one integer conversion ("slice%03d.raw"), as both libraries
+// pass the name to sprintf with one int, into a buffer of a few hundred bytes.
+bool one_integer_conversion(const std::string& format) {
+    if (format.size() > 200) return false;
+    int conversions = 0;
+    for (std::size_t i = 0; i < format.size(); ++i) {
+        const auto c = static_cast<unsigned char>(format[i]);
+        if (c < 0x21 || c > 0x7e) return false;
+        if (c != '%') continue;
+        if (i + 1 < format.size() && format[i + 1] == '%') {
+            ++i;
+            continue;
+        }
+        std::size_t j = i + 1;
+        while (j < format.size() && j - i <= 3 &&
+               std::isdigit(static_cast<unsigned char>(format[j])))
+            ++j;
+        if (j >= format.size() || (format[j] != 'd' && format[j] != 'i' && format[j] != 'u')) {
+            return false;
+        }
+        ++conversions;
+        i = j;
+    }
+    return conversions == 1;
+}
+
 void check_data_file_pattern(const std::string& path, const std::string& field,
                              const std::string& value) {
     if (value.find('%') == std::string::npos) return;
@@ -629,7 +662,7 @@ void check_data_file_pattern(const std::string& path, const std::string& field,
     for (std::string word; tokens >> word;)
         words.push_back(word);
     long long numbers[3] = {0, 0, 0};
-    bool valid = words.size() == 4 || words.size() == 5;
+    bool valid = (words.size() == 4 || words.size() == 5) && one_integer_conversion(words[0]);
     for (std::size_t i = 1; valid && i < 4; ++i) {
         char* end = nullptr;
         numbers[i - 1] = std::strtoll(words[i].c_str(), &end, 10);
@@ -642,11 +675,19 @@ void check_data_file_pattern(const std::string& path, const std::string& field,
                                    : (static_cast<double>(last) - static_cast<double>(first)) /
                                          static_cast<double>(step);
     valid = valid && files >= 0 && files < max_files;
+    // The optional slice dimensions: MetaIO divides by them too.
+    if (valid && words.size() == 5) {
+        char* end = nullptr;
+        const long long slice_dimensions = std::strtoll(words[4].c_str(), &end, 10);
+        valid = end == words[4].c_str() + words[4].size() && slice_dimensions >= 1 &&
+                slice_dimensions <= 16;
+    }
     if (!valid) {
         throw InvalidArgument(path + ": the header field " + field + " holds '" +
                               printable(value.substr(0, 60)) +
-                              "', expected a file pattern 'NAME%03d.raw FIRST LAST STEP' "
-                              "with a step that is not 0, naming at most " +
+                              "', expected a file pattern 'NAME%03d.raw FIRST LAST STEP "
+                              "[SLICE_DIMENSIONS]' with one integer conversion and a step that "
+                              "is not 0, naming at most " +
                               std::to_string(max_files) + " files");
     }
 }
@@ -664,8 +705,9 @@ void check_nrrd_data_file_name(const std::string& path, const std::string& name)
     }
 }
 
-// The "data file" field of a NRRD header, the only one NrrdIO acts on before it has checked it,
-// and after "data file: LIST" the names that follow, one per line.
+// The "data file" field of a NRRD header, the only one NrrdIO acts on before it has checked it
+// (empty, too long, or a pattern that names too many files), and after "data file: LIST" the
+// names that follow, one per line.
 void check_nrrd_header(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::string line;
@@ -677,11 +719,15 @@ void check_nrrd_header(const std::string& path) {
             continue;
         }
         if (line.empty()) return;  // the blank line before attached data
-        const auto colon = line.find(": ");
+        const auto colon = line.find(':');
         if (line[0] == '#' || colon == std::string::npos) continue;
         const std::string key = line.substr(0, colon);
+        const std::string value = trimmed(line.substr(colon + 1));
         if (key == "data file" || key == "datafile") {
-            const std::string value = trimmed(line.substr(colon + 2));
+            // NrrdIO reads past the end of an empty name.
+            if (value.empty()) {
+                throw InvalidArgument(path + ": the header field '" + key + "' is empty");
+            }
             check_nrrd_data_file_name(path, value);
             check_data_file_pattern(path, "'" + key + "'", value);
             listing = value.compare(0, 4, "LIST") == 0;
@@ -696,31 +742,79 @@ void check_nrrd_header(const std::string& path) {
 // number fields are read here first, line by line as MetaIO writes them, up to ElementDataFile.
 constexpr std::size_t kMaxMetaKey = 64;
 
+// The fields MetaIO's image reader declares (metaObject.cxx and metaImage.cxx, ITK 5.2).
+bool is_metaio_field(const std::string& key) {
+    static const char* const fields[] = {"Comment",
+                                         "AcquisitionDate",
+                                         "FormTypeName",
+                                         "ObjectType",
+                                         "ObjectSubType",
+                                         "NDims",
+                                         "Name",
+                                         "ID",
+                                         "ParentID",
+                                         "CompressedData",
+                                         "CompressedDataSize",
+                                         "BinaryData",
+                                         "BinaryDataByteOrderMSB",
+                                         "ElementByteOrderMSB",
+                                         "Color",
+                                         "Position",
+                                         "Origin",
+                                         "Offset",
+                                         "TransformMatrix",
+                                         "Rotation",
+                                         "Orientation",
+                                         "CenterOfRotation",
+                                         "AnatomicalOrientation",
+                                         "ElementSpacing",
+                                         "DimSize",
+                                         "HeaderSize",
+                                         "HeaderSizesPerDataFile",
+                                         "Modality",
+                                         "SequenceID",
+                                         "ElementMin",
+                                         "ElementMax",
+                                         "ElementNumberOfChannels",
+                                         "ElementSize",
+                                         "ElementType",
+                                         "ElementDataFile",
+                                         "DistanceUnits",
+                                         "ParentName"};
+    return std::find_if(std::begin(fields), std::end(fields),
+                        [&](const char* f) { return key == f; }) != std::end(fields);
+}
+
 void check_meta_header(const std::string& path) {
+    // `per_dimension`: how many values per dimension MetaIO reads (NDims, or NDims^2 for a
+    // matrix); it reads exactly that many, taking missing ones from the lines below.
     struct NumberField {
         const char* key;
         bool whole;
         double least, most;
+        int per_dimension;  // 0: one value, 1: NDims values, 2: NDims x NDims values
     };
     const double any = std::numeric_limits<double>::infinity();
     static const NumberField numbers[] = {
-        {"NDims", true, 1, 10},  // MetaIO's own limit
-        {"DimSize", true, 1, any},
-        {"HeaderSize", true, -1, any},  // -1: the data is at the end of the file
-        {"CompressedDataSize", true, 1, any},
-        {"ElementNumberOfChannels", true, 1, any},
-        {"ElementSpacing", false, -any, any},
-        {"ElementSize", false, -any, any},
-        {"Offset", false, -any, any},
-        {"Origin", false, -any, any},
-        {"Position", false, -any, any},
-        {"TransformMatrix", false, -any, any},
-        {"Rotation", false, -any, any},
-        {"Orientation", false, -any, any},
-        {"CenterOfRotation", false, -any, any},
-        {"ElementMin", false, -any, any},
-        {"ElementMax", false, -any, any},
+        {"NDims", true, 1, 10, 0},  // MetaIO's own limit
+        {"DimSize", true, 1, any, 1},
+        {"HeaderSize", true, -1, any, 0},  // -1: the data is at the end of the file
+        {"CompressedDataSize", true, 1, any, 0},
+        {"ElementNumberOfChannels", true, 1, any, 0},
+        {"ElementSpacing", false, -any, any, 1},
+        {"ElementSize", false, -any, any, 1},
+        {"Offset", false, -any, any, 1},
+        {"Origin", false, -any, any, 1},
+        {"Position", false, -any, any, 1},
+        {"TransformMatrix", false, -any, any, 2},
+        {"Rotation", false, -any, any, 2},
+        {"Orientation", false, -any, any, 2},
+        {"CenterOfRotation", false, -any, any, 1},
+        {"ElementMin", false, -any, any, 0},
+        {"ElementMax", false, -any, any, 0},
     };
+    int dimensions = 0;
+    std::vector<std::string> seen;
     // MetaIO reads any value starting with 'T' as true; this check must agree with it.
     static const char* const flags[] = {"BinaryData", "BinaryDataByteOrderMSB",
                                         "ElementByteOrderMSB", "CompressedData"};
@@ -729,6 +823,11 @@ void check_meta_header(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::string line;
     for (int lines = 1; lines <= 1000 && std::getline(in, line); ++lines) {
+        // MetaIO reads the header as C strings, which end at a NUL where this check would not.
+        if (line.find('\0') != std::string::npos) {
+            throw InvalidArgument(path + ": header line " + std::to_string(lines) +
+                                  " holds a NUL byte (binary data inside the header?)");
+        }
         const auto equals = line.find('=');
         // MetaIO copies each key into a fixed 255-byte field name with strcpy (a fuzz finding:
         // a long key aborted the process); MetaImage keys are short words.
@@ -749,6 +848,15 @@ void check_meta_header(const std::string& path) {
         }
         const std::string key = trimmed(line.substr(0, equals));
         const std::string value = trimmed(line.substr(equals + 1));
+        // MetaIO copies the values of its own fields, all but the data file name, into 255-byte
+        // strings unchecked; fields it does not know it skips.
+        const std::size_t max_value = 200;
+        if (is_metaio_field(key) && key != "ElementDataFile" &&
+            line.size() - equals - 1 > max_value) {
+            throw InvalidArgument(path + ": the header field " + printable(key.substr(0, 40)) +
+                                  " holds " + std::to_string(line.size() - equals - 1) +
+                                  " characters, expected at most " + std::to_string(max_value));
+        }
         if (key == "ElementDataFile") {
             if (compressed && !compressed_size) {
                 throw InvalidArgument(path +
@@ -762,6 +870,24 @@ void check_meta_header(const std::string& path) {
                 throw InvalidArgument(path + ": the header field ElementDataFile holds '" +
                                       printable(value.substr(0, 40)) +
                                       "', expected a file name without control characters");
+            }
+            // MetaIO hands back whatever its buffer held for an empty name.
+            if (value.empty()) {
+                throw InvalidArgument(path + ": the header field ElementDataFile is empty");
+            }
+            // MetaIO takes any name that starts with LIST for a list, "LIST 2D" for slices.
+            if (value.compare(0, 4, "LIST") == 0 && value != "LIST") {
+                std::istringstream words(value.substr(4));
+                std::string slices, rest;
+                words >> slices >> rest;
+                const bool valid = rest.empty() && slices.size() == 2 && slices[1] == 'D' &&
+                                   slices[0] >= '1' && slices[0] < '1' + dimensions;
+                if (!valid) {
+                    throw InvalidArgument(path + ": the header field ElementDataFile holds '" +
+                                          printable(value.substr(0, 60)) +
+                                          "', expected LIST or LIST followed by the slice "
+                                          "dimensions (LIST 2D)");
+                }
             }
             check_data_file_pattern(path, "ElementDataFile", value);
             return;
@@ -778,6 +904,15 @@ void check_meta_header(const std::string& path) {
         const auto field = std::find_if(std::begin(numbers), std::end(numbers),
                                         [&](const NumberField& f) { return key == f.key; });
         if (field == std::end(numbers)) continue;
+        // A second NDims would leave the arrays read under the first one short.
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+            throw InvalidArgument(path + ": the header field " + key + " appears twice");
+        }
+        seen.push_back(key);
+        if (field->per_dimension > 0 && dimensions == 0) {
+            throw InvalidArgument(path + ": the header field " + key +
+                                  " comes before NDims, which gives its length");
+        }
         compressed_size = compressed_size || key == "CompressedDataSize";
         std::istringstream tokens(value);
         std::string token;
@@ -810,6 +945,16 @@ void check_meta_header(const std::string& path) {
         }
         if (count == 0) {
             throw InvalidArgument(path + ": the header field " + key + " is empty");
+        }
+        if (key == "NDims") dimensions = static_cast<int>(std::strtol(value.c_str(), nullptr, 10));
+        const int expected = field->per_dimension == 0   ? 1
+                             : field->per_dimension == 1 ? dimensions
+                                                         : dimensions * dimensions;
+        if (count != expected) {
+            throw InvalidArgument(path + ": the header field " + key + " holds " +
+                                  std::to_string(count) + " values, expected " +
+                                  std::to_string(expected) +
+                                  " for NDims = " + std::to_string(dimensions));
         }
     }
     throw InvalidArgument(path + ": the header is cut short: it ends before ElementDataFile");

@@ -111,8 +111,14 @@ Volume read_volume(const std::string& path, const std::string& series) {
                                   ": cannot read the voxel data (truncated or damaged file?): " +
                                   (said.empty() ? detail::itk_reason(error, "", path) : said));
         }
+    } catch (const InvalidArgument&) {
+        throw;
     } catch (const std::bad_alloc&) {
         throw Error(path + ": not enough memory to load the volume");
+    } catch (const std::exception& error) {
+        // MetaIO, for one, throws std::length_error on some damaged headers.
+        throw InvalidArgument(path + ": cannot read the voxel data (damaged file?): " +
+                              detail::printable(error.what()));
     }
     reject_non_finite(path, volume.voxels);
     return volume;

@@ -266,7 +266,26 @@ std::vector<BadCase> cases_for(const Format& format) {
                         }),
             "is longer than 1, expected the vector part of a unit quaternion");
     }
+    if (!format.nifti && !format.nrrd) {
+        // The header's last line has no newline: nothing can follow it.
+        VolumeFileSpec beyond = with_sizes({1000, 1000, 1000}, plain.spacing);
+        std::vector<CorpusFile> files = format.write(beyond);
+        files[0].bytes = meta_header(beyond, format.detached ? "missing.raw" : "LOCAL");
+        files[0].bytes.pop_back();
+        files.resize(1);
+        add("no newline after ElementDataFile", files,
+            format.detached ? "missing.raw is missing" : "truncated: the header describes");
+    }
     if (format.detached) {
+        add("an empty data file name",
+            with_header(format, plain,
+                        [&](std::string header) {
+                            const std::string key =
+                                format.nrrd ? "data file: " : "ElementDataFile = ";
+                            return header.substr(0, header.find(key)) + key + "\n";
+                        }),
+            format.nrrd ? "the header field 'data file' is empty"
+                        : "the header field ElementDataFile is empty");
         add("a data file pattern naming two billion files",
             with_header(format, plain,
                         [&](std::string header) {
@@ -290,6 +309,45 @@ std::vector<BadCase> cases_for(const Format& format) {
                             return header.substr(0, at) + "ElementDataFile = slice%03d.raw 1 3 0\n";
                         }),
             "ElementDataFile holds 'slice%03d.raw 1 3 0', expected a file pattern");
+        add("a data file pattern with a string conversion",
+            with_header(format, plain,
+                        [](std::string header) {
+                            const auto at = header.find("ElementDataFile = ");
+                            return header.substr(0, at) + "ElementDataFile = slice%s.raw 1 3 1\n";
+                        }),
+            "ElementDataFile holds 'slice%s.raw 1 3 1', expected a file pattern");
+        add("a data file pattern of 0 slice dimensions",
+            with_header(format, plain,
+                        [](std::string header) {
+                            const auto at = header.find("ElementDataFile = ");
+                            return header.substr(0, at) +
+                                   "ElementDataFile = slice%03d.raw 1 3 1 0\n";
+                        }),
+            "ElementDataFile holds 'slice%03d.raw 1 3 1 0', expected a file pattern");
+        add("NDims twice",
+            with_header(format, plain,
+                        [](std::string h) {
+                            return replaced(h, "BinaryData = True", "NDims = 2\nBinaryData = True");
+                        }),
+            "the header field NDims appears twice");
+        add("DimSize before NDims",
+            with_header(format, plain,
+                        [](std::string h) {
+                            return "DimSize = 5 4 3\n" + replaced(h, "DimSize = 5 4 3\n", "");
+                        }),
+            "the header field DimSize comes before NDims");
+        add("too few sizes",
+            with_header(
+                format, plain,
+                [](std::string h) { return replaced(h, "DimSize = 5 4 3", "DimSize = 5 4"); }),
+            "the header field DimSize holds 2 values, expected 3 for NDims = 3");
+        add("a data file name that starts with LIST",
+            with_header(format, plain,
+                        [](std::string header) {
+                            const auto at = header.find("ElementDataFile = ");
+                            return header.substr(0, at) + "ElementDataFile = LISTING.raw\n";
+                        }),
+            "ElementDataFile holds 'LISTING.raw', expected LIST or LIST followed by");
         add("a flag that is neither True nor False",
             with_header(format, plain,
                         [](std::string h) {
@@ -309,6 +367,14 @@ std::vector<BadCase> cases_for(const Format& format) {
                                             "CompressedData = True\nCompressedDataSize = -5");
                         }),
             "CompressedDataSize holds -5, expected 1 or more");
+        add("a value of 255 characters",
+            with_header(format, plain,
+                        [](std::string h) { return "Name = " + std::string(255, 'n') + "\n" + h; }),
+            "the header field Name holds 256 characters, expected at most 200");
+        add("a key of 255 characters",
+            with_header(format, plain,
+                        [](std::string h) { return std::string(255, 'K') + " = 1\n" + h; }),
+            "has a key of 255 characters, expected a MetaImage field name of at most 64");
         // MetaIO takes the value of a key without '=' from the next '=' further down.
         add("a key without a value",
             with_header(format, plain,
