@@ -8,6 +8,9 @@
 #include <QStringList>
 #include <QtTest>
 
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <memory>
 
 #include "tests/common/test_registry.h"
@@ -24,6 +27,21 @@ std::vector<TestFactory>& registered_tests() {
 // Runs every registered test class. Arguments are passed to each class as QTest accepts them,
 // except that a leading "-class NAME" runs only that class.
 int main(int argc, char** argv) {
+    // An exception that escapes a test would reach QTest's crash handler, which attaches a
+    // debugger to every thread and can outlast ctest's timeout; fail at once instead.
+    std::set_terminate([] {
+        const std::exception_ptr current = std::current_exception();
+        try {
+            if (current) std::rethrow_exception(current);
+            std::fputs("FAIL: std::terminate without an exception\n", stderr);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "FAIL: uncaught exception: %s\n", e.what());
+        } catch (...) {
+            std::fputs("FAIL: uncaught exception of an unknown type\n", stderr);
+        }
+        std::fflush(stderr);
+        std::_Exit(3);
+    });
 #ifdef RADON_TEST_VTK
     radon::render::VtkView::set_default_surface_format();  // before the application, as VTK needs
 #endif
