@@ -38,7 +38,7 @@ the median. Results go to PREFIX.csv and PREFIX.json.
   --patches LIST           (none,150,250; a patch size is used where it tiles the height)
   --fixed-field MM         width of the fixed-field detector (400; 0 skips that variant)
   --pixel-spacing MM       pixel spacing of the DiffDRR variant (2.0)
-  --runs N (5)  --warmup N (2: the second render of a view builds its volume layout)
+  --runs N (5)  --warmup N (2)
   --out PREFIX (bench_drr_DEVICE)
   VOLUME | --phantom NAME --phantom-size NX,NY,NZ --phantom-spacing SX,SY,SZ
 )";
@@ -117,7 +117,8 @@ int run_bench(const std::vector<std::string>& raw) {
 
     const VolumeSource volume = load_volume_source(args);
     std::string fallback;
-    auto renderer = make_drr_renderer(device, volume.hu.grid, volume.attenuation, &fallback);
+    auto renderer =
+        make_drr_renderer(device, volume.grid, volume.attenuation, &fallback, &volume.occupied);
     if (!fallback.empty()) std::fprintf(stderr, "radon bench: %s\n", fallback.c_str());
     // Named after the device that actually renders (the CPU after a fallback).
     const std::string prefix =
@@ -155,7 +156,7 @@ int run_bench(const std::vector<std::string>& raw) {
             detector.width = h;
             detector.delx = detector.dely = variant.fixed ? fixed_field / h : pixel_spacing;
             const ProjectionGeometry geometry =
-                carm_projection(pose, detector, volume.hu.grid.center());
+                carm_projection(pose, detector, volume.grid.center());
             std::vector<float> image(static_cast<std::size_t>(h * h));
             for (const int64_t p : patches) {
                 if (p > 0 && h % p != 0) continue;

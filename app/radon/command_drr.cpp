@@ -143,7 +143,7 @@ int run_drr(const std::vector<std::string>& raw) {
     check_volume_source(args);
 
     const VolumeSource volume = load_volume_source(args);
-    const PoseChoice pose = pose_from_arguments(args, volume.hu.grid.center());
+    const PoseChoice pose = pose_from_arguments(args, volume.grid.center());
     const ProjectionGeometry geometry =
         rigid_projection(pose.carm_to_world, pose.sad, pose.sdd, detector);
 
@@ -162,12 +162,13 @@ int run_drr(const std::vector<std::string>& raw) {
     const auto start = std::chrono::steady_clock::now();
     if (labels.file.empty()) {
         std::string fallback;
-        auto renderer = make_drr_renderer(device, volume.hu.grid, volume.attenuation, &fallback);
+        auto renderer =
+            make_drr_renderer(device, volume.grid, volume.attenuation, &fallback, &volume.occupied);
         if (!fallback.empty()) std::fprintf(stderr, "radon drr: %s\n", fallback.c_str());
         engine = renderer->description(settings);
         renderer->render(geometry, settings, image.pixels.host_data(), control);
     } else {
-        LabelDrrRenderer renderer(device, volume.hu.grid, volume.attenuation, *volume.labels);
+        LabelDrrRenderer renderer(device, volume.grid, volume.attenuation, *volume.labels);
         if (labels.channels) {
             renderer.render_channels(channel_labels, geometry, settings, image.pixels.host_data(),
                                      control);

@@ -383,7 +383,7 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     check_volume_source(args);
 
     const VolumeSource volume = load_volume_source(args);
-    const Vec3 center = volume.hu.grid.center();
+    const Vec3 center = volume.grid.center();
     std::vector<PoseChoice> poses;
     std::vector<ProjectionGeometry> geometries;
     for (const PoseEntry& e : entries) {
@@ -393,7 +393,8 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     }
 
     std::string fallback;
-    auto renderer = make_drr_renderer(device, volume.hu.grid, volume.attenuation, &fallback);
+    auto renderer =
+        make_drr_renderer(device, volume.grid, volume.attenuation, &fallback, &volume.occupied);
     if (!fallback.empty()) std::fprintf(stderr, "radon drr-batch: %s\n", fallback.c_str());
 
     const auto frames = static_cast<int64_t>(geometries.size());

@@ -1,6 +1,7 @@
 #include "app/radon/volume_source.h"
 
 #include <sstream>
+#include <utility>
 
 #include "app/radon/physics_options.h"
 #include "kernels/core/error.h"
@@ -108,15 +109,18 @@ recon::Volume load_hu_volume(const Arguments& args, std::string& description) {
 VolumeSource load_volume_source(const Arguments& args) {
     VolumeSource source;
     source.attenuation_spec = attenuation_from_arguments(args);
-    source.hu = load_hu_volume(args, source.description);
-    const recon::Volume& hu = source.hu;
+    recon::Volume hu = load_hu_volume(args, source.description);
     source.attenuation_model = make_attenuation_model(
         source.attenuation_spec, hu.voxels.host_data(), hu.voxels.size(), source.description);
-    source.attenuation = recon::attenuation_from_hu(hu, source.attenuation_model);
+    recon::AttenuationVolume mu =
+        recon::attenuation_in_place(std::move(hu), source.attenuation_model);
+    source.grid = mu.grid;
+    source.attenuation = std::move(mu.mu);
+    source.occupied = mu.occupied;
     if (args.has("--labels")) {
         const std::string path = *args.value("--labels");
         const recon::Volume map = recon::read_volume(path);
-        source.labels = make_label_map(hu.grid, map.grid, map.voxels, path);
+        source.labels = make_label_map(source.grid, map.grid, map.voxels, path);
     }
     return source;
 }

@@ -9,6 +9,8 @@
 #include "kernels/core/array.h"
 #include "kernels/core/vec.h"
 #include "kernels/drr/label_map.h"
+#include "kernels/drr/occupancy.h"
+#include "kernels/geometry/volume_grid.h"
 #include "kernels/physics/attenuation.h"
 #include "recon/volume.h"
 
@@ -18,8 +20,9 @@ namespace radon::cli {
 // --series to choose one series of a folder), or a built-in phantom voxelised on a chosen grid
 // (the thorax phantom when nothing is given).
 struct VolumeSource {
-    recon::Volume hu;
-    Array<float> attenuation;  // 1/mm, from the HU by attenuation_model
+    VolumeGrid grid;
+    Array<float> attenuation;  // 1/mm, converted from the HU in place by attenuation_model
+    OccupiedBox occupied;      // of `attenuation`, measured during the conversion
     AttenuationSpec attenuation_spec;
     AttenuationModel attenuation_model;
     std::string description;

@@ -10,6 +10,7 @@ namespace radon::detail {
 // CUDA, no_cuda_drr.cpp throws. make_drr_renderer calls it only once a device was found.
 std::unique_ptr<DrrRenderer> make_cuda_drr_renderer(const VolumeGrid& grid,
                                                     const Array<float>& attenuation,
-                                                    int device_index);
+                                                    int device_index,
+                                                    const OccupiedBox* occupied = nullptr);
 
 }  // namespace radon::detail

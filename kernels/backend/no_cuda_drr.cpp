@@ -3,7 +3,8 @@
 
 namespace radon::detail {
 
-std::unique_ptr<DrrRenderer> make_cuda_drr_renderer(const VolumeGrid&, const Array<float>&, int) {
+std::unique_ptr<DrrRenderer> make_cuda_drr_renderer(const VolumeGrid&, const Array<float>&, int,
+                                                    const OccupiedBox*) {
     throw Error(
         "CUDA DRR rendering requested, but this build of Radon Studio has no CUDA backend "
         "(configure with -DRADON_CUDA=ON on a machine with nvcc)");

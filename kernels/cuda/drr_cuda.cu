@@ -120,7 +120,8 @@ struct Piece {
 
 class CudaDrrRenderer final : public DrrRenderer {
   public:
-    CudaDrrRenderer(const VolumeGrid& grid, const Array<float>& attenuation, int device)
+    CudaDrrRenderer(const VolumeGrid& grid, const Array<float>& attenuation, int device,
+                    const OccupiedBox* occupied)
         : device_(device), scope_(device), grid_(grid) {
         grid.validate("volume");
         if (attenuation.extents() != Extents{grid.size[0], grid.size[1], grid.size[2]}) {
@@ -138,7 +139,7 @@ class CudaDrrRenderer final : public DrrRenderer {
         for (int a = 0; a < 3; ++a)
             max_texture_[a] = prop.maxTexture3D[a];
 
-        occupied_ = occupied_box(attenuation.host_data(), grid.size);
+        occupied_ = occupied ? *occupied : occupied_box(attenuation.host_data(), grid.size);
         volume_ = DeviceBuffer<float>(static_cast<std::size_t>(grid.voxel_count()), &tally_);
         RADON_CUDA_CHECK(cudaMemcpy(volume_.get(), attenuation.host_data(), attenuation.bytes(),
                                     cudaMemcpyHostToDevice));
@@ -442,8 +443,8 @@ namespace radon::detail {
 
 std::unique_ptr<DrrRenderer> make_cuda_drr_renderer(const VolumeGrid& grid,
                                                     const Array<float>& attenuation,
-                                                    int device_index) {
-    return std::make_unique<cuda::CudaDrrRenderer>(grid, attenuation, device_index);
+                                                    int device_index, const OccupiedBox* occupied) {
+    return std::make_unique<cuda::CudaDrrRenderer>(grid, attenuation, device_index, occupied);
 }
 
 }  // namespace radon::detail

@@ -9,6 +9,7 @@
 #include "kernels/core/array.h"
 #include "kernels/core/progress.h"
 #include "kernels/drr/drr_settings.h"
+#include "kernels/drr/occupancy.h"
 #include "kernels/geometry/projection_geometry.h"
 #include "kernels/geometry/volume_grid.h"
 #include "kernels/simd/cpu_features.h"
@@ -51,16 +52,21 @@ class DrrRenderer {
 // DeviceKind::Cuda on a machine where CUDA cannot be used (a build without CUDA, no driver, no
 // device, or RADON_DISABLE_CUDA set) gives the CPU engine instead; `fallback_note`, when given,
 // then receives one line saying why (and is cleared otherwise), for the caller to show.
+// `occupied`, when the caller already has it (recon::attenuation_in_place measures it during the
+// HU conversion), is the box of non-zero voxels of `attenuation`; otherwise the renderer
+// measures it, one pass over the volume.
 // Throws InvalidArgument for an invalid grid or mismatched extents, Error when a present device
 // fails (out of memory, a CUDA call that fails: the message names the call).
 std::unique_ptr<DrrRenderer> make_drr_renderer(DeviceKind device, const VolumeGrid& grid,
                                                const Array<float>& attenuation,
-                                               std::string* fallback_note = nullptr);
+                                               std::string* fallback_note = nullptr,
+                                               const OccupiedBox* occupied = nullptr);
 
 // The CPU engine with a chosen instruction set (tests compare the variants; users get the best).
 std::unique_ptr<DrrRenderer> make_cpu_drr_renderer(const VolumeGrid& grid,
                                                    const Array<float>& attenuation,
-                                                   SimdLevel simd = detected_simd_level());
+                                                   SimdLevel simd = detected_simd_level(),
+                                                   const OccupiedBox* occupied = nullptr);
 
 // Checks that every geometry of a batch has the same panel size; returns the pixels per frame.
 // Throws InvalidArgument naming the first frame that differs.

@@ -5,12 +5,16 @@
 
 namespace radon {
 
-OccupiedBox occupied_box(const float* volume, const std::array<int64_t, 3>& dims) {
+namespace {
+
+OccupiedBox measure(const float* volume, const std::array<int64_t, 3>& dims, float* writable_volume,
+                    const std::function<void(float*, int64_t)>* prepare_slice) {
     const int64_t nx = dims[0], ny = dims[1], nz = dims[2];
     // Per slice z: the occupied x and y ranges; reduced over slices afterwards.
     std::vector<std::array<int64_t, 4>> slice(static_cast<std::size_t>(nz));
 #pragma omp parallel for schedule(static)
     for (int64_t z = 0; z < nz; ++z) {
+        if (prepare_slice) (*prepare_slice)(writable_volume + z * nx * ny, nx * ny);
         int64_t x_lo = nx, x_hi = -1, y_lo = ny, y_hi = -1;
         const float* plane = volume + z * nx * ny;
         for (int64_t y = 0; y < ny; ++y) {
@@ -51,6 +55,17 @@ OccupiedBox occupied_box(const float* volume, const std::array<int64_t, 3>& dims
         box.hi = {0, 0, 0};
     }
     return box;
+}
+
+}  // namespace
+
+OccupiedBox occupied_box(const float* volume, const std::array<int64_t, 3>& dims) {
+    return measure(volume, dims, nullptr, nullptr);
+}
+
+OccupiedBox prepare_and_measure(float* volume, const std::array<int64_t, 3>& dims,
+                                const std::function<void(float*, int64_t)>& prepare_slice) {
+    return measure(volume, dims, volume, &prepare_slice);
 }
 
 }  // namespace radon

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 
 namespace radon {
 
@@ -14,5 +15,12 @@ struct OccupiedBox {
 };
 
 OccupiedBox occupied_box(const float* volume, const std::array<int64_t, 3>& dims);
+
+// occupied_box of what `prepare_slice(plane, count)` leaves in each z-slice, measured while the
+// slice is still in cache: a pass that rewrites the volume anyway (the HU conversion) gets the
+// box without reading the volume a second time. Slices are prepared in parallel.
+OccupiedBox prepare_and_measure(
+    float* volume, const std::array<int64_t, 3>& dims,
+    const std::function<void(float* plane, int64_t count)>& prepare_slice);
 
 }  // namespace radon
