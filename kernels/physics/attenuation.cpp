@@ -88,11 +88,32 @@ AttenuationModel make_attenuation_model(const AttenuationSpec& spec, const float
     return m;
 }
 
+namespace {
+
+// The model's kind is chosen once, outside the loop, so that the loop over voxels vectorises:
+// `model_of_kind` pins it and the compiler drops the other branches of hu_to_attenuation.
+template <AttenuationKind kind>
+void convert_voxels(const float* hu, float* mu, int64_t count, const AttenuationModel& model) {
+    AttenuationModel model_of_kind = model;
+    model_of_kind.kind = kind;
+#pragma omp parallel for simd schedule(static)
+    for (int64_t i = 0; i < count; ++i)
+        mu[i] = hu_to_attenuation(hu[i], model_of_kind);
+}
+
+}  // namespace
+
 void convert_hu_to_attenuation(const float* hu, float* mu, int64_t count,
                                const AttenuationModel& model) {
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < count; ++i)
-        mu[i] = hu_to_attenuation(hu[i], model);
+    switch (model.kind) {
+        case AttenuationKind::Bilinear:
+            return convert_voxels<AttenuationKind::Bilinear>(hu, mu, count, model);
+        case AttenuationKind::DiffDrrDensity:
+            return convert_voxels<AttenuationKind::DiffDrrDensity>(hu, mu, count, model);
+        case AttenuationKind::WaterLinear:
+        default:
+            return convert_voxels<AttenuationKind::WaterLinear>(hu, mu, count, model);
+    }
 }
 
 void convert_hu_to_attenuation(const float* hu, float* mu, int64_t count, double mu_water) {

@@ -272,6 +272,8 @@ void read_pixels_as_float(itk::ImageIOBase* io, const std::string& path, float* 
         stored = separate.data();
     }
     io->Read(stored);
+    // Floats were read where they belong.
+    if (io->GetComponentType() == itk::IOComponentEnum::FLOAT) return;
     std::vector<char> one_plane(plane * value_size);
     for (std::size_t first = 0; first < count; first += plane) {
         const std::size_t n = std::min(plane, count - first);
