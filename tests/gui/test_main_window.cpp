@@ -1,7 +1,8 @@
 // The desktop app's main window as a user drives it: it starts with a DRR of the thorax phantom
 // at AP, opens volumes by drag-and-drop, by the Open dialog and from DICOM folders (asking which
 // series), shows errors without stopping, exports the DRR exactly as `radon drr` writes it,
-// remembers its settings, answers its shortcuts and puts each new DRR into the 3D view.
+// remembers its settings, answers its shortcuts, puts each new DRR into the 3D view and looks at
+// each preset with the orientation marker's labels apart.
 
 #include <QAction>
 #include <QApplication>
@@ -29,7 +30,10 @@
 #include <cmath>
 #include <memory>
 
+#include <vtkCamera.h>
 #include <vtkImageSlice.h>
+#include <vtkMatrix4x4.h>
+#include <vtkRenderer.h>
 
 #include "recon/io/image_io.h"
 #include "recon/io/volume_io.h"
@@ -583,6 +587,44 @@ class TestMainWindow : public QObject {
         QCOMPARE(studio.last_frame().request.parameters.pose.secondary_deg, 0.0);
         QTest::keyClick(&w, Qt::Key_3, Qt::AltModifier);  // lung rendering
         QCOMPARE(w.sceneView()->volumePreset(), radon::render::CtVolumePreset::Lung);
+    }
+
+    void the_orientation_marker_labels_stay_apart_at_every_preset() {
+        QTemporaryDir dir;
+        Studio studio(dir);
+        QVERIFY(studio.ready());
+        MainWindow& w = *studio.window;
+        for (const radon::CArmPreset preset :
+             {radon::CArmPreset::AP, radon::CArmPreset::PA, radon::CArmPreset::LatLeft,
+              radon::CArmPreset::LatRight}) {
+            w.posePanel()->applyPreset(preset);
+            QVERIFY(studio.settle());
+            // The 3D view takes the new C-arm after the DRR view has shown its frame.
+            const radon::Vec3 source = studio.last_frame().geometry.source;
+            QTRY_VERIFY(radon::norm(w.sceneView()->carmScene().geometry().source - source) < 1e-6);
+            w.sceneView()->resetCamera();
+            // The marker turns with this camera and labels each axis at its tip: where the tips
+            // fall on the screen, in axis lengths (x right, y up).
+            vtkMatrix4x4* view =
+                w.sceneView()->renderer()->GetActiveCamera()->GetViewTransformMatrix();
+            QPointF tips[3];
+            for (int axis = 0; axis < 3; ++axis)
+                tips[axis] = QPointF(view->GetElement(0, axis), view->GetElement(1, axis));
+            const char* names = "LPS";
+            for (int a = 0; a < 3; ++a) {
+                for (int b = a + 1; b < 3; ++b) {
+                    const QPointF d = tips[a] - tips[b];
+                    const double apart = std::hypot(d.x(), d.y());
+                    QVERIFY2(
+                        apart > 0.4,
+                        qPrintable(QString("%1: the %2 and %3 labels are %4 axis lengths apart")
+                                       .arg(radon::to_string(preset))
+                                       .arg(names[a])
+                                       .arg(names[b])
+                                       .arg(apart)));
+                }
+            }
+        }
     }
 
     void screenshots_of_each_view_are_written() {
