@@ -14,15 +14,20 @@ namespace {
 
 // Where the default camera looks from, seen from the isocenter: the patient's left, anterior and
 // a little superior (LPS). The part of it across the C-arm's central ray is used, so that the
-// source and the detector are seen side-on, one on either side of the volume.
+// source and the detector are seen from the side, one on either side of the volume.
 constexpr Vec3 kOverviewDirection{0.7, -0.6, 0.35};
+// The camera then turns by about 35 degrees towards the source, off the side-on direction.
+// Exactly side-on, a frontal or lateral pose has the camera look along a patient axis from above:
+// that axis points straight up or down the screen, and at LAT-L and LAT-R the orientation marker
+// drew P on top of S. From the source's side the DRR on the detector faces the camera.
+constexpr double kTowardSource = 0.7;  // tan of the turn
 
 Vec3 camera_direction(Vec3 central_axis) {
     const Vec3 o = normalized(kOverviewDirection);
     const Vec3 across = o - dot(o, central_axis) * central_axis;
     // Looking along the ray (the overview direction on it): from the patient's left instead.
     if (norm(across) < 0.2) return normalized(cross(central_axis, Vec3{0, 0, 1}));
-    return normalized(across + 0.35 * Vec3{0, 0, 1});
+    return normalized(normalized(across) + kTowardSource * central_axis + 0.35 * Vec3{0, 0, 1});
 }
 
 }  // namespace

@@ -12,9 +12,11 @@ recon::DrrRecord drr_record_of(const DrrFrame& frame, const LoadedVolume& volume
     AttenuationModel water;
     water.mu_water = static_cast<float>(volume.water_attenuation);
     // The worker renders about the volume centre plus the pose's offset, as `radon drr` does.
-    return recon::drr_record(frame.geometry, carm_to_world(p.pose, volume.hu.grid.center()), p.pose,
-                             p.pose.sad, p.pose.sdd, p.detector, volume.description.toStdString(),
-                             p.settings, water);
+    recon::DrrRecord record = recon::drr_record(
+        frame.geometry, carm_to_world(p.pose, volume.hu.grid.center()), p.pose, p.pose.sad,
+        p.pose.sdd, p.detector, volume.description.toStdString(), p.settings, water);
+    record.output = p.output;  // the worker applied it to the frame, as `radon drr` does
+    return record;
 }
 
 std::string export_drr(const DrrFrame& frame, const LoadedVolume& volume, const std::string& path,

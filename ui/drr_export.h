@@ -18,7 +18,8 @@ namespace radon::ui {
 std::string export_drr(const DrrFrame& frame, const LoadedVolume& volume, const std::string& path,
                        const recon::Window& png_window);
 
-// The record of `frame` as `radon drr` fills it for a C-arm pose and the default physics.
+// The record of `frame` as `radon drr` fills it for a C-arm pose, the default HU conversion and
+// the frame's output (--output-kind, --i0, --invert).
 recon::DrrRecord drr_record_of(const DrrFrame& frame, const LoadedVolume& volume);
 
 }  // namespace radon::ui

@@ -37,11 +37,16 @@ DrrImageView::DrrImageView(QWidget* parent) : QWidget(parent) {
 }
 
 void DrrImageView::setImage(const recon::Image2D& image,
-                            const std::optional<recon::Window>& automatic) {
+                            const std::optional<recon::Window>& automatic,
+                            const DrrValues& values) {
     const QPointF old_extent = extentMm();
     const bool had_image = hasImage();
     image_ = image;
     automatic_ = automatic;
+    if (values != values_) {
+        values_ = values;
+        if (!preset_) preset_ = last_preset_;
+    }
     const QPointF extent = extentMm();
     // A new panel size (not just a new pixel count over the same panel) deserves a fresh fit.
     if (!had_image || !same_extent(old_extent.x(), extent.x()) ||
@@ -50,7 +55,7 @@ void DrrImageView::setImage(const recon::Image2D& image,
     }
     if (follow_fit_) fitToView();
     if (preset_) {
-        applyWindow(window_for_preset(*preset_, image_, automatic_));
+        applyWindow(window_for_preset(*preset_, image_, automatic_, values_));
     } else {
         display_ = windowed_image(image_, window_);
     }
@@ -66,7 +71,8 @@ void DrrImageView::setWindow(double level, double width) {
 
 void DrrImageView::applyWindowPreset(WindowPreset preset) {
     preset_ = preset;
-    if (hasImage()) applyWindow(window_for_preset(preset, image_, automatic_));
+    last_preset_ = preset;
+    if (hasImage()) applyWindow(window_for_preset(preset, image_, automatic_, values_));
 }
 
 void DrrImageView::applyWindow(const recon::Window& window) {

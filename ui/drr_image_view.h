@@ -20,7 +20,9 @@ namespace radon::ui {
 // Mouse: left drag pans; right drag or Ctrl + left drag changes the window (horizontal: width,
 // vertical: level); the wheel zooms about the cursor; a double click fits the image; a right
 // click without dragging offers the window presets. The window follows each new image while a
-// preset is active and stays fixed once set by hand.
+// preset is active and stays fixed once set by hand, until an image of other values arrives
+// (another DRR output or projection): the window then follows the last preset again, since
+// numbers chosen for line integrals mean nothing for counts.
 class DrrImageView : public QWidget {
     Q_OBJECT
 
@@ -28,9 +30,10 @@ class DrrImageView : public QWidget {
     explicit DrrImageView(QWidget* parent = nullptr);
 
     // `automatic` is recon::automatic_window(image) when the caller has it already (the DRR
-    // worker computes it off the UI thread).
+    // worker computes it off the UI thread). `values` says what the pixels are.
     void setImage(const recon::Image2D& image,
-                  const std::optional<recon::Window>& automatic = std::nullopt);
+                  const std::optional<recon::Window>& automatic = std::nullopt,
+                  const DrrValues& values = {});
     const recon::Image2D& image() const { return image_; }
     bool hasImage() const { return image_.pixels.bound(); }
 
@@ -85,6 +88,8 @@ class DrrImageView : public QWidget {
     QImage display_;
     recon::Window window_;
     std::optional<WindowPreset> preset_ = WindowPreset::Automatic;
+    WindowPreset last_preset_ = WindowPreset::Automatic;  // kept while the window is set by hand
+    DrrValues values_;
 
     // The view: the millimetre point (from the image's top-left edge) at the centre of the image
     // area, and the zoom. While `follow_fit_` is set the view refits on every resize.

@@ -126,7 +126,11 @@ void DrrSession::showFrame(const DrrFrame& frame) {
     const std::uint64_t sequence = frame.request.sequence;
     if (sequence <= shown_sequence_) return;
     shown_sequence_ = sequence;
-    if (view_) view_->setImage(frame.image, frame.automatic_window);
+    if (view_) {
+        const DrrParameters& p = frame.request.parameters;
+        view_->setImage(frame.image, frame.automatic_window,
+                        DrrValues{p.settings.reduction, p.output});
+    }
 
     double latency_ms = 0;
     const auto posted = posted_at_ns_.find(sequence);

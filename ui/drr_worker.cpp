@@ -6,8 +6,21 @@
 
 #include "kernels/core/error.h"
 #include "kernels/geometry/projection_geometry.h"
+#include "kernels/physics/drr_output.h"
 
 namespace radon::ui {
+namespace {
+
+// The pose panel's names for the fields, so that a refused request reads in the panel's terms.
+DrrOutputFieldNames output_field_names() {
+    DrrOutputFieldNames names;
+    names.kind = "Output";
+    names.i0 = "I0";
+    names.reduction = "Projection";
+    return names;
+}
+
+}  // namespace
 
 DrrWorker::DrrWorker(QObject* parent) : QObject(parent) {
     qRegisterMetaType<radon::ui::DrrFrame>();
@@ -84,6 +97,7 @@ void DrrWorker::renderPending() {
         p.pose.validate();
         p.detector.validate();
         p.settings.validate(p.detector);
+        validate(p.output, p.settings.reduction, output_field_names());
         if (renderer_->device() != p.device) {
             renderer_ = make_drr_renderer(p.device, grid_, attenuation_);
         }
@@ -96,6 +110,9 @@ void DrrWorker::renderPending() {
         control.cancel = &cancel_;
         const auto start = std::chrono::steady_clock::now();
         renderer_->render(frame.geometry, p.settings, frame.image.pixels.host_data(), control);
+        // Part of the frame's time, as it is of `radon drr`'s: the worker delivers the values
+        // the user asked for, and the view's automatic window below is found on them.
+        apply_drr_output(frame.image.pixels.host_data(), frame.image.pixels.size(), p.output);
         const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
         frame.milliseconds = 1e3 * seconds.count();
         frame.rays_per_second =

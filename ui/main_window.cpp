@@ -355,12 +355,18 @@ void MainWindow::applySettings() {
     findChild<QAction*>("actionShowSlices")->setChecked(s.slices_visible);
     scene_view_->setVolumeVisible(s.volume_visible);
     scene_view_->setSlicesVisible(s.slices_visible);
+    DrrParameters p = panel_->parameters();
+    p.settings.reduction = s.drr_projection;
+    panel_->setParameters(p);
+    panel_->setOutputChoice(s.drr_output);
 }
 
 void MainWindow::saveSettings() {
     settings_state_.window_geometry = saveGeometry();
     settings_state_.window_state = saveState();
     settings_state_.splitter_state = splitter_->saveState();
+    settings_state_.drr_projection = panel_->parameters().settings.reduction;
+    settings_state_.drr_output = panel_->outputChoice();
     settings_state_.save(*settings_);
     recent_.save(*settings_);
     settings_->sync();

@@ -1,5 +1,6 @@
 #include "ui/pose_panel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -55,6 +56,7 @@ PosePanel::PosePanel(QWidget* parent) : QWidget(parent) {
     spacing_x_->setValue(defaults.detector.delx);
     spacing_y_->setValue(defaults.detector.dely);
     step_->setValue(defaults.settings.step_voxels);
+    showOutput(defaults.output, true);
     refreshPatchSizes();
     refreshStepEnabled();
 }
@@ -182,10 +184,38 @@ QWidget* PosePanel::makeRendererGroup() {
     step_->setKeyboardTracking(false);
     step_->setToolTip(tr("Trilinear sampling step, in units of the smallest voxel spacing"));
 
+    projection_ = new QComboBox(group);
+    projection_->setObjectName("projection");
+    projection_->addItem(tr("Sum (line integral)"), static_cast<int>(DrrReduction::Sum));
+    projection_->addItem(tr("Maximum (MIP)"), static_cast<int>(DrrReduction::Max));
+    projection_->setToolTip(
+        tr("Sum: the line integral of attenuation along each ray; maximum: the largest "
+           "attenuation coefficient on it"));
+
     output_ = new QComboBox(group);
     output_->setObjectName("output");
-    output_->addItem(tr("Line integral"), static_cast<int>(DrrReduction::Sum));
-    output_->addItem(tr("Maximum (MIP)"), static_cast<int>(DrrReduction::Max));
+    output_->addItem(tr("Line integral"), static_cast<int>(DrrOutputKind::LineIntegral));
+    output_->addItem(tr("Transmission"), static_cast<int>(DrrOutputKind::Transmission));
+    output_->addItem(tr("Log"), static_cast<int>(DrrOutputKind::Log));
+    output_->setToolTip(
+        tr("Line integral p; transmission I = I0 exp(-p) (Beer-Lambert, counts); log "
+           "ln(I0 / max(I, 1)), which saturates at ln I0. Sum projection only"));
+
+    i0_ = new QDoubleSpinBox(group);
+    i0_->setObjectName("i0");
+    i0_->setRange(1, kMaxI0);
+    i0_->setDecimals(0);
+    i0_->setSuffix(tr(" counts"));
+    i0_->setKeyboardTracking(false);
+    i0_->setToolTip(
+        tr("Incident intensity I0 per pixel (transmission and log); 1 gives I/I0 for "
+           "transmission"));
+
+    invert_ = new QCheckBox(tr("Invert"), group);
+    invert_->setObjectName("invert");
+    invert_->setToolTip(
+        tr("Reflect the values about the top of their range: I0 - I, ln I0 - log, -p "
+           "(swaps bone white and black)"));
 
     device_ = new QComboBox(group);
     device_->setObjectName("device");
@@ -215,14 +245,24 @@ QWidget* PosePanel::makeRendererGroup() {
         changed();
     });
     connect(step_, &QDoubleSpinBox::valueChanged, this, &PosePanel::changed);
-    connect(output_, &QComboBox::currentIndexChanged, this, &PosePanel::changed);
+    for (QComboBox* box : {projection_, output_}) {
+        connect(box, &QComboBox::currentIndexChanged, this, [this] {
+            refreshOutputControls();
+            changed();
+        });
+    }
+    connect(i0_, &QDoubleSpinBox::valueChanged, this, &PosePanel::changed);
+    connect(invert_, &QCheckBox::toggled, this, &PosePanel::changed);
     connect(device_, &QComboBox::currentIndexChanged, this, &PosePanel::changed);
     connect(threads_, &QSpinBox::valueChanged, this, &PosePanel::changed);
     connect(patch_size_, &QComboBox::currentIndexChanged, this, &PosePanel::changed);
 
     form->addRow(tr("Renderer"), algorithm_);
     form->addRow(tr("Step"), step_);
+    form->addRow(tr("Projection"), projection_);
     form->addRow(tr("Output"), output_);
+    form->addRow(tr("I0"), i0_);
+    form->addRow(QString(), invert_);
     form->addRow(tr("Device"), device_);
     form->addRow(tr("Threads"), threads_);
     form->addRow(tr("Patch size"), patch_size_);
@@ -245,11 +285,40 @@ DrrParameters PosePanel::parameters() const {
     p.detector.principal_v = principal_v_;
     p.settings.algorithm = static_cast<DrrAlgorithm>(algorithm_->currentData().toInt());
     p.settings.step_voxels = step_->value();
-    p.settings.reduction = static_cast<DrrReduction>(output_->currentData().toInt());
+    p.settings.reduction = static_cast<DrrReduction>(projection_->currentData().toInt());
+    p.output = outputChoice();
+    if (p.settings.reduction != DrrReduction::Sum) p.output.kind = DrrOutputKind::LineIntegral;
+    // As `radon drr` records a line integral: with the default I0, which it does not use.
+    if (p.output.kind == DrrOutputKind::LineIntegral) p.output.i0 = DrrOutput{}.i0;
     p.settings.threads = threads_->value();
     p.settings.patch_size = patch_size_->currentData().toLongLong();
     p.device = static_cast<DeviceKind>(device_->currentData().toInt());
     return p;
+}
+
+DrrOutput PosePanel::outputChoice() const {
+    DrrOutput o;
+    o.kind = static_cast<DrrOutputKind>(output_->currentData().toInt());
+    o.i0 = static_cast<float>(i0_->value());
+    o.invert = invert_->isChecked() ? 1 : 0;
+    return o;
+}
+
+void PosePanel::setOutputChoice(const DrrOutput& output) {
+    showOutput(output, true);
+    changed();
+}
+
+void PosePanel::showOutput(const DrrOutput& output, bool set_i0) {
+    QuietScope quiet(quiet_);
+    // I0 before the kind, so that a log image given with its I0 keeps it.
+    if (set_i0) {
+        i0_->setMinimum(1);
+        i0_->setValue(output.i0);
+    }
+    select_data(output_, static_cast<int>(output.kind));
+    invert_->setChecked(output.invert != 0);
+    refreshOutputControls();
 }
 
 bool PosePanel::isSliderHeld() const {
@@ -282,6 +351,22 @@ void PosePanel::refreshPatchSizes() {
 void PosePanel::refreshStepEnabled() {
     step_->setEnabled(algorithm_->currentData().toInt() ==
                       static_cast<int>(DrrAlgorithm::Trilinear));
+}
+
+void PosePanel::refreshOutputControls() {
+    const bool sum = projection_->currentData().toInt() == static_cast<int>(DrrReduction::Sum);
+    const auto kind = static_cast<DrrOutputKind>(output_->currentData().toInt());
+    output_->setEnabled(sum);
+    i0_->setEnabled(sum && kind != DrrOutputKind::LineIntegral);
+    // The log image ln(I0 / max(I, 1)) needs more than one count: at I0 <= 1 it would be all
+    // zero, and the worker refuses it.
+    QuietScope quiet(quiet_);
+    if (kind == DrrOutputKind::Log) {
+        if (i0_->value() <= 1) i0_->setValue(kDefaultLogI0);
+        i0_->setMinimum(2);
+    } else {
+        i0_->setMinimum(1);
+    }
 }
 
 void PosePanel::keepDetectorBeyondIsocenter(bool sad_moved) {
@@ -323,7 +408,9 @@ void PosePanel::setParameters(const DrrParameters& p) {
         principal_v_ = p.detector.principal_v;
         select_data(algorithm_, static_cast<int>(p.settings.algorithm));
         step_->setValue(p.settings.step_voxels);
-        select_data(output_, static_cast<int>(p.settings.reduction));
+        select_data(projection_, static_cast<int>(p.settings.reduction));
+        // A line integral does not use I0: the field keeps what the user last gave it.
+        showOutput(p.output, p.output.kind != DrrOutputKind::LineIntegral);
         select_data(device_, static_cast<int>(p.device));
         threads_->setValue(p.settings.threads);
         refreshPatchSizes();

@@ -9,6 +9,7 @@
 #include "kernels/geometry/carm_pose.h"
 #include "ui/drr_parameters.h"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QSpinBox;
@@ -19,14 +20,18 @@ class SliderSpinBox;
 
 // Edits everything a DRR depends on: the C-arm pose (primary and secondary angle, roll,
 // isocenter offset, SAD, SDD) with sliders and numeric fields, presets AP/PA/LAT-L/LAT-R and a
-// reset; the detector (pixels, spacing); and the renderer (Siddon or trilinear with its step,
-// line integral or MIP, device, threads, patch size).
+// reset; the detector (pixels, spacing); the renderer (Siddon or trilinear with its step, sum or
+// MIP projection, device, threads, patch size); and the output the line integrals are turned
+// into, as `radon drr` offers it (line integral, transmission or log, I0, invert).
 //
 // Every change is reported by one poseChanged signal carrying the whole state and whether a
 // slider handle is held: the session renders previews while it is held and the full image when
 // it is released (releasing emits poseChanged with sliderHeld false even if nothing moved).
 // SDD is kept above SAD: moving one past the other pushes the other along. Only patch sizes that
-// tile the detector are offered. Controls carry object names ("primary", "sad", "patchSize", ...).
+// tile the detector are offered. No state the worker would refuse is emitted: a MIP is no line
+// integral, so under it the output is the line integral (the Output choice waits, disabled), and
+// the log image needs I0 > 1 counts. Controls carry object names ("primary", "sad", "patchSize",
+// "projection", "output", "i0", "invert", ...).
 class PosePanel : public QWidget {
     Q_OBJECT
 
@@ -39,7 +44,17 @@ class PosePanel : public QWidget {
     // height from kMinPatchSize on.
     std::vector<int64_t> patchSizeChoices() const;
 
+    // The output controls as they stand, with the choices that do not apply at the moment (the
+    // output kind under a MIP, the I0 of a line integral), so that the app can remember them.
+    DrrOutput outputChoice() const;
+    // Sets the three output controls as given (I0 clamped to its field) and emits poseChanged
+    // once.
+    void setOutputChoice(const radon::DrrOutput& output);
+
     static constexpr int64_t kMinPatchSize = 16;
+    static constexpr double kMaxI0 = 1e9;  // counts per pixel
+    // What I0 becomes when the log image is chosen with an I0 it cannot use (<= 1 count).
+    static constexpr double kDefaultLogI0 = 1e5;
     static constexpr double kMinSourceToDetectorGap = 1.0;  // mm between SAD and SDD
 
   public slots:
@@ -63,6 +78,8 @@ class PosePanel : public QWidget {
     void keepDetectorBeyondIsocenter(bool sad_moved);
     void refreshPatchSizes();
     void refreshStepEnabled();
+    void refreshOutputControls();
+    void showOutput(const DrrOutput& output, bool set_i0);
     void changed();
 
     SliderSpinBox* primary_ = nullptr;
@@ -78,7 +95,10 @@ class PosePanel : public QWidget {
     QDoubleSpinBox* spacing_y_ = nullptr;
     QComboBox* algorithm_ = nullptr;
     QDoubleSpinBox* step_ = nullptr;
+    QComboBox* projection_ = nullptr;
     QComboBox* output_ = nullptr;
+    QDoubleSpinBox* i0_ = nullptr;
+    QCheckBox* invert_ = nullptr;
     QComboBox* device_ = nullptr;
     QSpinBox* threads_ = nullptr;
     QComboBox* patch_size_ = nullptr;

@@ -2,6 +2,7 @@
 
 #include <QSettings>
 
+#include <cmath>
 #include <exception>
 
 namespace radon::ui {
@@ -24,6 +25,19 @@ void StudioSettings::load(QSettings& s) {
         // A name from another version: keep the default.
     }
     if (const auto w = parse_window_preset(s.value("view/drrWindow").toString())) drr_window = *w;
+    try {
+        if (s.contains("drr/projection"))
+            drr_projection =
+                parse_drr_reduction(s.value("drr/projection").toString().toStdString());
+        if (s.contains("drr/output"))
+            drr_output.kind = parse_drr_output_kind(s.value("drr/output").toString().toStdString());
+    } catch (const std::exception&) {
+        // A name from another version: keep the default.
+    }
+    bool number = false;
+    const double i0 = s.value("drr/i0").toDouble(&number);
+    if (number && std::isfinite(i0) && i0 > 0) drr_output.i0 = static_cast<float>(i0);
+    drr_output.invert = s.value("drr/invert", drr_output.invert != 0).toBool() ? 1 : 0;
     volume_visible = s.value("view/volumeVisible", volume_visible).toBool();
     slices_visible = s.value("view/slicesVisible", slices_visible).toBool();
     last_folder = s.value("files/lastFolder", last_folder).toString();
@@ -36,6 +50,10 @@ void StudioSettings::save(QSettings& s) const {
     s.setValue("view/palette", to_string(palette));
     s.setValue("view/volumePreset", render::to_string(volume_preset));
     s.setValue("view/drrWindow", to_string(drr_window));
+    s.setValue("drr/projection", to_string(drr_projection));
+    s.setValue("drr/output", to_string(drr_output.kind));
+    s.setValue("drr/i0", static_cast<double>(drr_output.i0));
+    s.setValue("drr/invert", drr_output.invert != 0);
     s.setValue("view/volumeVisible", volume_visible);
     s.setValue("view/slicesVisible", slices_visible);
     s.setValue("files/lastFolder", last_folder);

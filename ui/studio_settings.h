@@ -5,6 +5,8 @@
 
 #include <optional>
 
+#include "kernels/drr/drr_settings.h"
+#include "kernels/physics/drr_output.h"
 #include "render/ct_volume_preset.h"
 #include "ui/studio_palette.h"
 #include "ui/window_preset.h"
@@ -21,6 +23,9 @@ struct StudioSettings {
     WindowPreset drr_window = WindowPreset::Automatic;
     bool volume_visible = true;
     bool slices_visible = true;
+    // The pose panel's projection and output controls (PosePanel::outputChoice).
+    DrrReduction drr_projection = DrrReduction::Sum;
+    DrrOutput drr_output;
     QString last_folder;  // where the file dialogs open
     // QMainWindow::saveGeometry/saveState and the views' splitter, as Qt encodes them.
     QByteArray window_geometry;

@@ -1,7 +1,8 @@
 // The desktop app's main window as a user drives it: it starts with a DRR of the thorax phantom
 // at AP, opens volumes by drag-and-drop, by the Open dialog and from DICOM folders (asking which
 // series), shows errors without stopping, exports the DRR exactly as `radon drr` writes it,
-// remembers its settings, answers its shortcuts and puts each new DRR into the 3D view.
+// remembers its settings, answers its shortcuts, puts each new DRR into the 3D view and looks at
+// each preset with the orientation marker's labels apart.
 
 #include <QAction>
 #include <QApplication>
@@ -29,7 +30,10 @@
 #include <cmath>
 #include <memory>
 
+#include <vtkCamera.h>
 #include <vtkImageSlice.h>
+#include <vtkMatrix4x4.h>
+#include <vtkRenderer.h>
 
 #include "recon/io/image_io.h"
 #include "recon/io/volume_io.h"
@@ -410,77 +414,101 @@ class TestMainWindow : public QObject {
         Studio studio(dir);
         QVERIFY(studio.ready());
         MainWindow& w = *studio.window;
-        DrrParameters p = w.posePanel()->parameters();
-        p.pose.primary_deg = 30;
-        p.pose.secondary_deg = 20;
-        p.pose.roll_deg = 5;
-        p.pose.isocenter_offset = {10, -5, 20};
-        p.detector.width = 50;
-        p.detector.height = 40;
-        p.detector.delx = 3;
-        p.detector.dely = 2.5;
-        w.posePanel()->setParameters(p);
-        QVERIFY(studio.settle());
+        // The line integral, then transmission with I0 = 1000 counts, inverted (I0 - I).
+        for (const bool transmission : {false, true}) {
+            DrrParameters p = w.posePanel()->parameters();
+            p.pose.primary_deg = 30;
+            p.pose.secondary_deg = 20;
+            p.pose.roll_deg = 5;
+            p.pose.isocenter_offset = {10, -5, 20};
+            p.detector.width = 50;
+            p.detector.height = 40;
+            p.detector.delx = 3;
+            p.detector.dely = 2.5;
+            if (transmission) {
+                p.output.kind = radon::DrrOutputKind::Transmission;
+                p.output.i0 = 1000;
+                p.output.invert = 1;
+            }
+            w.posePanel()->setParameters(p);
+            QVERIFY(studio.settle());
+            QCOMPARE(studio.last_frame().request.parameters.output.invert, transmission ? 1 : 0);
 
-        const QString gui = dir.filePath("gui.nrrd");
-        QVERIFY(w.exportDrr(gui));
-        QVERIFY(w.exportDrr(dir.filePath("gui.png")));
-        QVERIFY(w.exportDrr(dir.filePath("gui.tif")));
+            const QString name = transmission ? "transmission_" : "line_";
+            const QString gui = dir.filePath(name + "gui.nrrd");
+            QVERIFY(w.exportDrr(gui));
+            QVERIFY(w.exportDrr(dir.filePath(name + "gui.png")));
+            QVERIFY(w.exportDrr(dir.filePath(name + "gui.tif")));
 
-        const QString cli = dir.filePath("cli.nrrd");
-        QProcess radon;
-        radon.start(RADON_CLI_PATH, {"drr",
-                                     "--phantom",
-                                     "thorax",
-                                     "--phantom-size",
-                                     "64,64,38",
-                                     "--phantom-spacing",
-                                     "5.625,5.625,8.75",
-                                     "--primary",
-                                     "30",
-                                     "--secondary",
-                                     "20",
-                                     "--roll",
-                                     "5",
-                                     "--isocenter-offset",
-                                     "10,-5,20",
-                                     "--width",
-                                     "50",
-                                     "--height",
-                                     "40",
-                                     "--delx",
-                                     "3",
-                                     "--dely",
-                                     "2.5",
-                                     "-o",
-                                     cli,
-                                     "-o",
-                                     dir.filePath("cli.png"),
-                                     "--quiet"});
-        QVERIFY(radon.waitForFinished(120000));
-        QVERIFY2(radon.exitCode() == 0, radon.readAllStandardError().constData());
+            const QString cli = dir.filePath(name + "cli.nrrd");
+            QStringList args{"drr",
+                             "--phantom",
+                             "thorax",
+                             "--phantom-size",
+                             "64,64,38",
+                             "--phantom-spacing",
+                             "5.625,5.625,8.75",
+                             "--primary",
+                             "30",
+                             "--secondary",
+                             "20",
+                             "--roll",
+                             "5",
+                             "--isocenter-offset",
+                             "10,-5,20",
+                             "--width",
+                             "50",
+                             "--height",
+                             "40",
+                             "--delx",
+                             "3",
+                             "--dely",
+                             "2.5",
+                             "-o",
+                             cli,
+                             "-o",
+                             dir.filePath(name + "cli.png"),
+                             "--quiet"};
+            if (transmission)
+                args << "--output-kind"
+                     << "transmission"
+                     << "--i0"
+                     << "1000"
+                     << "--invert";
+            QProcess radon;
+            radon.start(RADON_CLI_PATH, args);
+            QVERIFY(radon.waitForFinished(120000));
+            QVERIFY2(radon.exitCode() == 0, radon.readAllStandardError().constData());
 
-        const Image2D from_cli = radon::recon::read_image(cli.toStdString());
-        const Image2D from_gui = radon::recon::read_image(gui.toStdString());
-        QVERIFY2(same_pixels(from_gui, from_cli), "the exported DRR differs from radon drr's");
-        QVERIFY(same_pixels(from_gui, studio.last_frame().image));
-        QCOMPARE(from_gui.spacing[0], 3.0);
-        QCOMPARE(from_gui.spacing[1], 2.5);
-        QVERIFY(
-            same_pixels(radon::recon::read_image(dir.filePath("gui.tif").toStdString()), from_cli));
-        // PNG: both windowed with the automatic window of the same image.
-        QVERIFY(same_pixels(radon::recon::read_image(dir.filePath("gui.png").toStdString()),
-                            radon::recon::read_image(dir.filePath("cli.png").toStdString())));
-        // The geometry record is the one radon drr writes, field for field.
-        const QJsonDocument gui_json = read_json(dir.filePath("gui.json"));
-        const QJsonDocument cli_json = read_json(dir.filePath("cli.json"));
-        QVERIFY(!gui_json.isNull());
-        QVERIFY2(gui_json == cli_json, qPrintable(differing_keys(gui_json, cli_json)));
-        // And the NRRD headers carry the same record as key/values.
-        const QStringList gui_keys = nrrd_radon_fields(gui), cli_keys = nrrd_radon_fields(cli);
-        QVERIFY(gui_keys.size() >= 5);
-        QVERIFY(gui_keys.filter("radon_projection_matrix:=").size() == 1);
-        QCOMPARE(gui_keys, cli_keys);
+            const Image2D from_cli = radon::recon::read_image(cli.toStdString());
+            const Image2D from_gui = radon::recon::read_image(gui.toStdString());
+            QVERIFY2(same_pixels(from_gui, from_cli), "the exported DRR differs from radon drr's");
+            QVERIFY(same_pixels(from_gui, studio.last_frame().image));
+            QCOMPARE(from_gui.spacing[0], 3.0);
+            QCOMPARE(from_gui.spacing[1], 2.5);
+            QVERIFY(same_pixels(
+                radon::recon::read_image(dir.filePath(name + "gui.tif").toStdString()), from_cli));
+            // PNG: both windowed with the automatic window of the same image.
+            QVERIFY(same_pixels(
+                radon::recon::read_image(dir.filePath(name + "gui.png").toStdString()),
+                radon::recon::read_image(dir.filePath(name + "cli.png").toStdString())));
+            // The geometry record is the one radon drr writes, field for field, the output
+            // included.
+            const QJsonDocument gui_json = read_json(dir.filePath(name + "gui.json"));
+            const QJsonDocument cli_json = read_json(dir.filePath(name + "cli.json"));
+            QVERIFY(!gui_json.isNull());
+            QVERIFY2(gui_json == cli_json, qPrintable(differing_keys(gui_json, cli_json)));
+            // And the NRRD headers carry the same record as key/values.
+            const QStringList gui_keys = nrrd_radon_fields(gui), cli_keys = nrrd_radon_fields(cli);
+            QVERIFY(gui_keys.size() >= 5);
+            QVERIFY(gui_keys.filter("radon_projection_matrix:=").size() == 1);
+            QCOMPARE(gui_keys, cli_keys);
+            if (transmission) {
+                QVERIFY2(
+                    QString::fromUtf8(QJsonDocument(gui_json).toJson()).contains("transmission"),
+                    "the record should say the values are transmission");
+            }
+        }
     }
 
     void settings_round_trip() {
@@ -495,6 +523,11 @@ class TestMainWindow : public QObject {
             w.setVolumePreset(radon::render::CtVolumePreset::Lung);
             w.setDrrWindowPreset(radon::ui::WindowPreset::Bone);
             w.findChild<QAction*>("actionShowSlices")->setChecked(false);
+            radon::DrrOutput output;
+            output.kind = radon::DrrOutputKind::Log;
+            output.i0 = 2e4f;
+            output.invert = 1;
+            w.posePanel()->setOutputChoice(output);
             w.resize(1100, 720);
             QTest::qWait(50);
             w.close();  // saves
@@ -511,6 +544,10 @@ class TestMainWindow : public QObject {
         QCOMPARE(w.drrView()->windowPreset(), std::optional(radon::ui::WindowPreset::Bone));
         QVERIFY(!w.findChild<QAction*>("actionShowSlices")->isChecked());
         QVERIFY(!w.sceneView()->volumeScene().slice(0)->GetVisibility());
+        const DrrParameters remembered = w.posePanel()->parameters();
+        QVERIFY(remembered.output.kind == radon::DrrOutputKind::Log);
+        QCOMPARE(remembered.output.i0, 2e4f);
+        QCOMPARE(remembered.output.invert, 1);
         QCOMPARE(w.size(), QSize(1100, 720));
         QCOMPARE(w.recentFiles().entries().size(), qsizetype(1));
         QCOMPARE(w.recentFiles().entries().first().path, volume);
@@ -550,6 +587,44 @@ class TestMainWindow : public QObject {
         QCOMPARE(studio.last_frame().request.parameters.pose.secondary_deg, 0.0);
         QTest::keyClick(&w, Qt::Key_3, Qt::AltModifier);  // lung rendering
         QCOMPARE(w.sceneView()->volumePreset(), radon::render::CtVolumePreset::Lung);
+    }
+
+    void the_orientation_marker_labels_stay_apart_at_every_preset() {
+        QTemporaryDir dir;
+        Studio studio(dir);
+        QVERIFY(studio.ready());
+        MainWindow& w = *studio.window;
+        for (const radon::CArmPreset preset :
+             {radon::CArmPreset::AP, radon::CArmPreset::PA, radon::CArmPreset::LatLeft,
+              radon::CArmPreset::LatRight}) {
+            w.posePanel()->applyPreset(preset);
+            QVERIFY(studio.settle());
+            // The 3D view takes the new C-arm after the DRR view has shown its frame.
+            const radon::Vec3 source = studio.last_frame().geometry.source;
+            QTRY_VERIFY(radon::norm(w.sceneView()->carmScene().geometry().source - source) < 1e-6);
+            w.sceneView()->resetCamera();
+            // The marker turns with this camera and labels each axis at its tip: where the tips
+            // fall on the screen, in axis lengths (x right, y up).
+            vtkMatrix4x4* view =
+                w.sceneView()->renderer()->GetActiveCamera()->GetViewTransformMatrix();
+            QPointF tips[3];
+            for (int axis = 0; axis < 3; ++axis)
+                tips[axis] = QPointF(view->GetElement(0, axis), view->GetElement(1, axis));
+            const char* names = "LPS";
+            for (int a = 0; a < 3; ++a) {
+                for (int b = a + 1; b < 3; ++b) {
+                    const QPointF d = tips[a] - tips[b];
+                    const double apart = std::hypot(d.x(), d.y());
+                    QVERIFY2(
+                        apart > 0.4,
+                        qPrintable(QString("%1: the %2 and %3 labels are %4 axis lengths apart")
+                                       .arg(radon::to_string(preset))
+                                       .arg(names[a])
+                                       .arg(names[b])
+                                       .arg(apart)));
+                }
+            }
+        }
     }
 
     void screenshots_of_each_view_are_written() {

@@ -1,8 +1,13 @@
 // The DRR session as a window uses it: pose panel -> worker -> view. A slider move renders, a
 // held slider gives previews smaller than the final image, bursts coalesce and end on the last
 // pose, the UI thread stays responsive during long renders and loads, the DRR equals the CLI's,
-// and a bad file gives a message while the session keeps rendering.
+// the panel's output choice turns every frame (preview and full) into transmission, log or an
+// inverted image with the view's window following, and a bad file gives a message while the
+// session keeps rendering.
 
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QProcess>
 #include <QSignalSpy>
@@ -10,8 +15,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 
+#include "kernels/physics/drr_output.h"
 #include "recon/io/image_io.h"
 #include "tests/common/test_registry.h"
 #include "tests/ui/ui_test_support.h"
@@ -26,6 +34,7 @@ using radon::ui::DrrFrame;
 using radon::ui::DrrImageView;
 using radon::ui::DrrParameters;
 using radon::ui::DrrSession;
+using radon::ui::LoadedVolume;
 using radon::ui::PosePanel;
 using radon::ui::SliderSpinBox;
 
@@ -33,6 +42,48 @@ namespace {
 
 DrrFrame frame_at(const QSignalSpy& spy, qsizetype i) {
     return spy.at(i).at(0).value<DrrFrame>();
+}
+
+// The largest difference between two images of the same size, relative to `scale`, or infinity
+// when the sizes differ.
+double largest_difference(const radon::recon::Image2D& a, const radon::recon::Image2D& b,
+                          double scale) {
+    if (a.pixels.extents() != b.pixels.extents()) return INFINITY;
+    double worst = 0;
+    for (int64_t i = 0; i < a.pixels.size(); ++i)
+        worst = std::max(worst, std::fabs(double(a.pixels[i]) - double(b.pixels[i])) / scale);
+    return worst;
+}
+
+radon::recon::Image2D copy_of(const radon::recon::Image2D& image) {
+    radon::recon::Image2D copy = radon::recon::Image2D::allocate(
+        image.width(), image.height(), image.spacing[0], image.spacing[1]);
+    std::copy(image.pixels.host_data(), image.pixels.host_data() + image.pixels.size(),
+              copy.pixels.host_data());
+    return copy;
+}
+
+// `line_integrals` with every pixel turned into `output` by the formulas of docs/PHYSICS.md,
+// written out here in double precision.
+radon::recon::Image2D expected_output(const radon::recon::Image2D& line_integrals,
+                                      const radon::DrrOutput& output) {
+    radon::recon::Image2D out =
+        radon::recon::Image2D::allocate(line_integrals.width(), line_integrals.height(),
+                                        line_integrals.spacing[0], line_integrals.spacing[1]);
+    const double i0 = output.i0;
+    for (int64_t i = 0; i < out.pixels.size(); ++i) {
+        const double p = line_integrals.pixels[i];
+        double v = p, top = 0;
+        if (output.kind == radon::DrrOutputKind::Transmission) {
+            v = i0 * std::exp(-p);
+            top = i0;
+        } else if (output.kind == radon::DrrOutputKind::Log) {
+            v = std::min(p, std::log(i0));
+            top = std::log(i0);
+        }
+        out.pixels[i] = static_cast<float>(output.invert ? top - v : v);
+    }
+    return out;
 }
 
 // A panel, a view and a session on a phantom volume, with its first frame shown.
@@ -243,6 +294,126 @@ class TestDrrSession : public QObject {
             QCOMPARE(cli.spacing[0], frame.image.spacing[0]);
             QCOMPARE(cli.spacing[1], frame.image.spacing[1]);
         }
+    }
+
+    void choosing_transmission_gives_beer_lambert_of_the_line_integral_and_invert_reflects_it() {
+        Rig rig;
+        QVERIFY(rig.load(radon::test::kSmallThoraxSize, radon::test::kSmallThoraxSpacing));
+        QSignalSpy shown(&rig.session, &DrrSession::frameShown);
+        DrrParameters p = rig.panel.parameters();
+        p.pose.primary_deg = 25;
+        p.pose.secondary_deg = -15;
+        p.detector.width = 60;
+        p.detector.height = 48;
+        p.detector.delx = p.detector.dely = 6;
+        rig.panel.setParameters(p);
+        QVERIFY(rig.settle(shown));
+        const DrrFrame line = frame_at(shown, shown.count() - 1);
+        QVERIFY(line.request.parameters.output.kind == radon::DrrOutputKind::LineIntegral);
+        const double top_p = line.automatic_window.level + 0.5 * line.automatic_window.width;
+        QVERIFY2(top_p > 1.0, "the thorax should attenuate more than e^-1 somewhere");
+
+        // Chosen as a user does: the Output combo, then the I0 field it enables.
+        auto* output = rig.panel.findChild<QComboBox*>("output");
+        auto* i0 = rig.panel.findChild<QDoubleSpinBox*>("i0");
+        auto* invert = rig.panel.findChild<QCheckBox*>("invert");
+        QVERIFY(output && i0 && invert);
+        QVERIFY(!i0->isEnabled());
+        output->setCurrentIndex(output->findData(int(radon::DrrOutputKind::Transmission)));
+        QVERIFY(i0->isEnabled());
+        i0->setValue(1000);
+        QVERIFY(rig.settle(shown));
+        const DrrFrame transmission = frame_at(shown, shown.count() - 1);
+        const radon::DrrOutput chosen = transmission.request.parameters.output;
+        QVERIFY(chosen.kind == radon::DrrOutputKind::Transmission);
+        QCOMPARE(chosen.i0, 1000.0f);
+        QCOMPARE(chosen.invert, 0);
+        // I = I0 exp(-p) of the line-integral frame of the same pose: in double precision here,
+        // and bit for bit what the kernels' own function gives.
+        QVERIFY2(largest_difference(transmission.image, expected_output(line.image, chosen),
+                                    1000.0) < 1e-6,
+                 "the transmission frame is not I0 exp(-p) of the line integrals");
+        radon::recon::Image2D by_kernels = copy_of(line.image);
+        for (int64_t k = 0; k < by_kernels.pixels.size(); ++k)
+            by_kernels.pixels[k] = radon::drr_output_value(line.image.pixels[k], chosen);
+        QVERIFY(same_bits(transmission.image, by_kernels));
+        // The view's window fits counts now, not line integrals.
+        const radon::recon::Window w = rig.view.window();
+        QCOMPARE(w.level, transmission.automatic_window.level);
+        QVERIFY(w.level - 0.5 * w.width >= 0.0);
+        QVERIFY(w.level + 0.5 * w.width <= 1000.0);
+        QVERIFY2(w.level - 0.5 * w.width < 1000.0 * std::exp(-0.5 * top_p),
+                 "the window should take in the dense parts, far below I0");
+
+        // Invert reflects about the top of the range: I0 - I.
+        invert->setChecked(true);
+        QVERIFY(rig.settle(shown));
+        const DrrFrame inverted = frame_at(shown, shown.count() - 1);
+        QCOMPARE(inverted.request.parameters.output.invert, 1);
+        radon::recon::Image2D reflected = copy_of(transmission.image);
+        for (int64_t k = 0; k < reflected.pixels.size(); ++k)
+            reflected.pixels[k] = 1000.0f - transmission.image.pixels[k];
+        QVERIFY2(largest_difference(inverted.image, reflected, 1000.0) < 1e-6,
+                 "invert is not I0 - I");
+        QVERIFY(largest_difference(inverted.image,
+                                   expected_output(line.image, inverted.request.parameters.output),
+                                   1000.0) < 1e-6);
+
+        // Previews carry the output too: a held slider renders I0 - I of the preview's rays.
+        QSlider* primary = rig.slider("primary")->slider();
+        primary->setSliderDown(true);
+        primary->setValue(400);
+        QVERIFY(rig.settle(shown));
+        const DrrFrame preview = frame_at(shown, shown.count() - 1);
+        primary->setSliderDown(false);
+        QVERIFY(preview.request.preview);
+        const LoadedVolume& volume = *rig.session.volume();
+        DrrParameters line_preview = preview.request.parameters;
+        line_preview.output = {};
+        const radon::recon::Image2D preview_p =
+            direct_render(volume.hu.grid, volume.attenuation, line_preview);
+        QVERIFY(largest_difference(preview.image,
+                                   expected_output(preview_p, preview.request.parameters.output),
+                                   1000.0) < 1e-6);
+        QVERIFY(rig.settle(shown));
+
+        // Back to the line integral: I0 no longer applies, and the window fits line integrals.
+        output->setCurrentIndex(output->findData(int(radon::DrrOutputKind::LineIntegral)));
+        invert->setChecked(false);
+        QVERIFY(!i0->isEnabled());
+        QVERIFY(rig.settle(shown));
+        const DrrFrame back = frame_at(shown, shown.count() - 1);
+        QVERIFY(back.request.parameters.output.kind == radon::DrrOutputKind::LineIntegral);
+        QCOMPARE(back.request.parameters.output.i0, radon::DrrOutput{}.i0);
+        QCOMPARE(rig.view.window().level, back.automatic_window.level);
+        QCOMPARE(rig.view.window().width, back.automatic_window.width);
+    }
+
+    void a_window_set_by_hand_gives_way_when_the_output_changes() {
+        Rig rig;
+        QVERIFY(rig.load(radon::test::kSmallThoraxSize, radon::test::kSmallThoraxSpacing));
+        QSignalSpy shown(&rig.session, &DrrSession::frameShown);
+        rig.set_detector(64, 6);
+        QVERIFY(rig.settle(shown));
+        rig.view.applyWindowPreset(radon::ui::WindowPreset::Bone);
+        rig.view.setWindow(2.0, 1.0);  // line integrals 1.5 to 2.5
+        rig.slider("roll")->setValue(10);
+        QVERIFY(rig.settle(shown));
+        QVERIFY(!rig.view.windowPreset());
+        QCOMPARE(rig.view.window().level, 2.0);  // same values: the hand-set window stays
+
+        DrrParameters p = rig.panel.parameters();
+        p.output.kind = radon::DrrOutputKind::Transmission;
+        p.output.i0 = 1e4f;
+        rig.panel.setParameters(p);
+        QVERIFY(rig.settle(shown));
+        const DrrFrame frame = frame_at(shown, shown.count() - 1);
+        // Back on the preset the window followed before it was set by hand. Bone is where the
+        // counts are fewest now: the lower half of the automatic range.
+        QCOMPARE(rig.view.windowPreset(), std::optional(radon::ui::WindowPreset::Bone));
+        const radon::recon::Window automatic = frame.automatic_window;
+        QCOMPARE(rig.view.window().width, 0.5 * automatic.width);
+        QCOMPARE(rig.view.window().level, automatic.level - 0.25 * automatic.width);
     }
 
     void a_bad_volume_file_gives_a_message_and_the_session_keeps_rendering() {

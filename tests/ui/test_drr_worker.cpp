@@ -6,6 +6,8 @@
 #include <QThread>
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include "tests/common/test_registry.h"
@@ -178,6 +180,37 @@ class TestDrrWorker : public QObject {
         worker_->post(request(2, 64, 0.0));
         QVERIFY(rendered.wait(30000));
         QCOMPARE(frame_at(rendered, 0).request.sequence, std::uint64_t(2));
+
+        // An output the CLI refuses is refused here too, in the pose panel's words.
+        DrrRequest mip_transmission = request(3, 64, 0.0);
+        mip_transmission.parameters.settings.reduction = radon::DrrReduction::Max;
+        mip_transmission.parameters.output.kind = radon::DrrOutputKind::Transmission;
+        worker_->post(mip_transmission);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, 30000);
+        QVERIFY2(failed.at(1).at(1).toString().contains("Projection"),
+                 qPrintable(failed.at(1).at(1).toString()));
+    }
+
+    void the_output_is_applied_to_the_rendered_line_integrals() {
+        QSignalSpy rendered(signals_.get(), &WorkerSignals::rendered);
+        DrrRequest r = request(1, 80, -20.0);
+        r.parameters.output.kind = radon::DrrOutputKind::Log;
+        r.parameters.output.i0 = 50;  // a starved detector: the log image saturates at ln 50
+        worker_->post(r);
+        QVERIFY(rendered.wait(30000));
+        const DrrFrame frame = frame_at(rendered, 0);
+        DrrParameters line = r.parameters;
+        line.output = {};
+        const radon::recon::Image2D p = direct_render(volume_.grid, volume_.attenuation, line);
+        bool saturated = false;
+        for (int64_t i = 0; i < p.pixels.size(); ++i) {
+            const float expected = std::min(p.pixels[i], std::log(50.0f));
+            QCOMPARE(frame.image.pixels[i], expected);
+            saturated = saturated || p.pixels[i] > std::log(50.0f);
+        }
+        QVERIFY2(saturated, "some rays should see more than ln 50 of attenuation");
+        const radon::recon::Window automatic = radon::recon::automatic_window(frame.image);
+        QCOMPARE(frame.automatic_window.level, automatic.level);
     }
 
     void a_new_volume_is_rendered_from_then_on() {

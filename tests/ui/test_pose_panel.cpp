@@ -1,6 +1,8 @@
 // The pose panel: one signal per edit with the whole state, slider hold and release, SDD kept
-// beyond SAD, presets, and only patch sizes that tile the detector.
+// beyond SAD, presets, only patch sizes that tile the detector, and projection and output
+// controls that never emit a state the worker refuses.
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QPushButton>
@@ -10,6 +12,7 @@
 #include <QtTest>
 
 #include "kernels/backend/devices.h"
+#include "kernels/physics/drr_output.h"
 #include "tests/common/test_registry.h"
 #include "ui/pose_panel.h"
 #include "ui/slider_spin_box.h"
@@ -152,6 +155,75 @@ class TestPosePanel : public QObject {
         QCOMPARE(device->itemData(0).toInt(), int(radon::DeviceKind::Cpu));
     }
 
+    void projection_and_output_are_separate_choices() {
+        PosePanel panel;
+        auto* projection = panel.findChild<QComboBox*>("projection");
+        auto* output = panel.findChild<QComboBox*>("output");
+        auto* i0 = panel.findChild<QDoubleSpinBox*>("i0");
+        auto* invert = panel.findChild<QCheckBox*>("invert");
+        QVERIFY(projection && output && i0 && invert);
+        QCOMPARE(projection->count(), 2);
+        QCOMPARE(output->count(), 3);
+        // The defaults are those of `radon drr`: a sum, the line integral, I0 unused.
+        DrrParameters p = panel.parameters();
+        QVERIFY(p.settings.reduction == radon::DrrReduction::Sum);
+        QVERIFY(p.output.kind == radon::DrrOutputKind::LineIntegral);
+        QCOMPARE(p.output.invert, 0);
+        QVERIFY(output->isEnabled());
+        QVERIFY2(!i0->isEnabled(), "I0 means nothing for the line integral");
+
+        QSignalSpy spy(&panel, &PosePanel::poseChanged);
+        output->setCurrentIndex(output->findData(int(radon::DrrOutputKind::Transmission)));
+        QCOMPARE(spy.count(), 1);
+        QVERIFY(i0->isEnabled());
+        i0->setValue(2500);
+        invert->setChecked(true);
+        QCOMPARE(spy.count(), 3);
+        p = emitted(spy, 2);
+        QVERIFY(p.output.kind == radon::DrrOutputKind::Transmission);
+        QCOMPARE(p.output.i0, 2500.0f);
+        QCOMPARE(p.output.invert, 1);
+
+        // A MIP is no line integral: the output waits, disabled, and the line integral (inverted
+        // if asked) is what the panel reports.
+        projection->setCurrentIndex(projection->findData(int(radon::DrrReduction::Max)));
+        p = emitted(spy, spy.count() - 1);
+        QVERIFY(p.settings.reduction == radon::DrrReduction::Max);
+        QVERIFY(p.output.kind == radon::DrrOutputKind::LineIntegral);
+        QCOMPARE(p.output.invert, 1);
+        QVERIFY(!output->isEnabled());
+        QVERIFY(!i0->isEnabled());
+        QVERIFY(panel.outputChoice().kind == radon::DrrOutputKind::Transmission);
+        projection->setCurrentIndex(projection->findData(int(radon::DrrReduction::Sum)));
+        p = emitted(spy, spy.count() - 1);
+        QVERIFY(p.output.kind == radon::DrrOutputKind::Transmission);
+        QCOMPARE(p.output.i0, 2500.0f);
+
+        // The log image needs I0 > 1 count: chosen with I0 = 1 it gets a usable one.
+        i0->setValue(1);
+        output->setCurrentIndex(output->findData(int(radon::DrrOutputKind::Log)));
+        p = emitted(spy, spy.count() - 1);
+        QVERIFY(p.output.kind == radon::DrrOutputKind::Log);
+        QCOMPARE(double(p.output.i0), PosePanel::kDefaultLogI0);
+        i0->setValue(1);  // clamped to the field's minimum for the log image
+        QVERIFY(i0->value() > 1);
+
+        // Whatever is chosen, the worker would accept it.
+        for (int r = 0; r < projection->count(); ++r) {
+            projection->setCurrentIndex(r);
+            for (int k = 0; k < output->count(); ++k) {
+                output->setCurrentIndex(k);
+                for (const bool inverted : {false, true}) {
+                    invert->setChecked(inverted);
+                    const DrrParameters q = panel.parameters();
+                    radon::validate(q.output, q.settings.reduction);
+                    if (q.output.kind == radon::DrrOutputKind::LineIntegral)
+                        QCOMPARE(q.output.i0, radon::DrrOutput{}.i0);
+                }
+            }
+        }
+    }
+
     void parameters_round_trip_with_one_signal() {
         PosePanel panel;
         DrrParameters p;
@@ -191,6 +263,22 @@ class TestPosePanel : public QObject {
         QCOMPARE(q.settings.patch_size, p.settings.patch_size);
         QCOMPARE(q.settings.threads, p.settings.threads);
         QVERIFY(panel.findChild<QDoubleSpinBox*>("step")->isEnabled());
+
+        for (const auto kind : {radon::DrrOutputKind::Transmission, radon::DrrOutputKind::Log}) {
+            p.settings.reduction = radon::DrrReduction::Sum;
+            p.output.kind = kind;
+            p.output.i0 = 1234;
+            p.output.invert = 1;
+            spy.clear();
+            panel.setParameters(p);
+            QCOMPARE(spy.count(), 1);
+            const DrrParameters r = panel.parameters();
+            QVERIFY(r.settings.reduction == radon::DrrReduction::Sum);
+            QVERIFY(r.output.kind == kind);
+            QCOMPARE(r.output.i0, 1234.0f);
+            QCOMPARE(r.output.invert, 1);
+            QVERIFY(panel.findChild<QDoubleSpinBox*>("i0")->isEnabled());
+        }
     }
 };
 
