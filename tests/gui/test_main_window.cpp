@@ -15,7 +15,6 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QProcess>
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QSettings>
@@ -44,6 +43,7 @@
 #include "tests/common/dicom_fixtures.h"
 #include "tests/common/test_registry.h"
 #include "tests/gui/gui_test_support.h"
+#include "tests/ui/ui_test_support.h"
 #include "ui/carm_scene_view.h"
 #include "ui/drr_image_view.h"
 #include "ui/main_window.h"
@@ -441,44 +441,10 @@ class TestMainWindow : public QObject {
             QVERIFY(w.exportDrr(dir.filePath(name + "gui.tif")));
 
             const QString cli = dir.filePath(name + "cli.nrrd");
-            QStringList args{"drr",
-                             "--phantom",
-                             "thorax",
-                             "--phantom-size",
-                             "64,64,38",
-                             "--phantom-spacing",
-                             "5.625,5.625,8.75",
-                             "--primary",
-                             "30",
-                             "--secondary",
-                             "20",
-                             "--roll",
-                             "5",
-                             "--isocenter-offset",
-                             "10,-5,20",
-                             "--width",
-                             "50",
-                             "--height",
-                             "40",
-                             "--delx",
-                             "3",
-                             "--dely",
-                             "2.5",
-                             "-o",
-                             cli,
-                             "-o",
-                             dir.filePath(name + "cli.png"),
-                             "--quiet"};
-            if (transmission)
-                args << "--output-kind"
-                     << "transmission"
-                     << "--i0"
-                     << "1000"
-                     << "--invert";
-            QProcess radon;
-            radon.start(RADON_CLI_PATH, args);
-            QVERIFY(radon.waitForFinished(120000));
-            QVERIFY2(radon.exitCode() == 0, radon.readAllStandardError().constData());
+            QStringList args = radon::test::cli_drr_arguments(p);
+            args << "-o" << cli << "-o" << dir.filePath(name + "cli.png");
+            const QString failed = radon::test::run_radon(RADON_CLI_PATH, args);
+            QVERIFY2(failed.isEmpty(), qPrintable(failed));
 
             const Image2D from_cli = radon::recon::read_image(cli.toStdString());
             const Image2D from_gui = radon::recon::read_image(gui.toStdString());

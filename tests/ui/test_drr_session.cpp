@@ -9,7 +9,6 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
@@ -249,45 +248,10 @@ class TestDrrSession : public QObject {
             const DrrFrame frame = frame_at(shown, shown.count() - 1);
 
             const QString out = dir.filePath(trilinear ? "trilinear.nrrd" : "siddon.nrrd");
-            QStringList args{"drr",
-                             "--phantom",
-                             "thorax",
-                             "--phantom-size",
-                             "64,64,38",
-                             "--phantom-spacing",
-                             "5.625,5.625,8.75",
-                             "--primary",
-                             "30",
-                             "--secondary",
-                             "-10",
-                             "--roll",
-                             "5",
-                             "--isocenter-offset",
-                             "10,-5,20",
-                             "--sad",
-                             "800",
-                             "--sdd",
-                             "1100",
-                             "--width",
-                             "50",
-                             "--height",
-                             "40",
-                             "--delx",
-                             "3",
-                             "--dely",
-                             "2.5",
-                             "-o",
-                             out,
-                             "--quiet"};
-            if (trilinear)
-                args << "--renderer"
-                     << "trilinear"
-                     << "--step"
-                     << "0.5";
-            QProcess radon;
-            radon.start(RADON_CLI_PATH, args);
-            QVERIFY(radon.waitForFinished(120000));
-            QVERIFY2(radon.exitCode() == 0, radon.readAllStandardError().constData());
+            QStringList args = radon::test::cli_drr_arguments(p);
+            args << "-o" << out;
+            const QString failed = radon::test::run_radon(RADON_CLI_PATH, args);
+            QVERIFY2(failed.isEmpty(), qPrintable(failed));
             const radon::recon::Image2D cli = radon::recon::read_image(out.toStdString());
             QVERIFY2(same_bits(frame.image, cli), trilinear ? "trilinear DRR differs from radon drr"
                                                             : "Siddon DRR differs from radon drr");

@@ -2,6 +2,8 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QProcess>
+#include <QStringList>
 #include <QTimer>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include "kernels/drr/drr_renderer.h"
 #include "kernels/geometry/projection_geometry.h"
 #include "kernels/physics/attenuation.h"
+#include "kernels/physics/drr_output.h"
 #include "recon/attenuation_volume.h"
 #include "recon/image2d.h"
 #include "recon/phantom/ellipsoid_phantom.h"
@@ -44,6 +47,67 @@ inline recon::Image2D direct_render(const VolumeGrid& grid, const Array<float>& 
     renderer->render(carm_projection(p.pose, p.detector, grid.center()), p.settings,
                      image.pixels.host_data());
     return image;
+}
+
+// `radon drr` arguments that render what the app renders for `p` on the small thorax phantom:
+// the pose, detector, renderer and output, written in full precision. Callers add the outputs.
+inline QStringList cli_drr_arguments(const ui::DrrParameters& p) {
+    const auto number = [](double v) { return QString::number(v, 'g', 17); };
+    const auto triple = [&](auto a, auto b, auto c) {
+        return number(a) + "," + number(b) + "," + number(c);
+    };
+    const std::array<int64_t, 3> n = kSmallThoraxSize;
+    const Vec3 s = kSmallThoraxSpacing;
+    QStringList args{
+        "drr",
+        "--phantom",
+        "thorax",
+        "--phantom-size",
+        triple(n[0], n[1], n[2]),
+        "--phantom-spacing",
+        triple(s[0], s[1], s[2]),
+        "--primary",
+        number(p.pose.primary_deg),
+        "--secondary",
+        number(p.pose.secondary_deg),
+        "--roll",
+        number(p.pose.roll_deg),
+        "--isocenter-offset",
+        triple(p.pose.isocenter_offset[0], p.pose.isocenter_offset[1], p.pose.isocenter_offset[2]),
+        "--sad",
+        number(p.pose.sad),
+        "--sdd",
+        number(p.pose.sdd),
+        "--width",
+        QString::number(p.detector.width),
+        "--height",
+        QString::number(p.detector.height),
+        "--delx",
+        number(p.detector.delx),
+        "--dely",
+        number(p.detector.dely),
+        "--renderer",
+        to_string(p.settings.algorithm),
+        "--quiet"};
+    if (p.settings.algorithm == DrrAlgorithm::Trilinear)
+        args << "--step" << number(p.settings.step_voxels);
+    if (p.output.kind != DrrOutputKind::LineIntegral) {
+        args << "--output-kind" << to_string(p.output.kind) << "--i0" << number(p.output.i0);
+    }
+    if (p.output.invert) args << "--invert";
+    return args;
+}
+
+// Runs the radon CLI at `cli_path`; its standard error when it fails, empty when it succeeds.
+inline QString run_radon(const char* cli_path, const QStringList& args) {
+    QProcess radon;
+    radon.start(cli_path, args);
+    if (!radon.waitForFinished(120000)) return "radon did not finish within 2 minutes";
+    if (radon.exitStatus() != QProcess::NormalExit || radon.exitCode() != 0) {
+        const QString err = QString::fromLocal8Bit(radon.readAllStandardError());
+        return err.isEmpty() ? "radon failed without a message" : err;
+    }
+    return {};
 }
 
 inline bool same_bits(const recon::Image2D& a, const recon::Image2D& b) {
