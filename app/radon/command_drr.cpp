@@ -89,8 +89,8 @@ void check_outputs(const std::vector<std::string>& outputs) {
     for (const auto& path : outputs) {
         const std::string ext = recon::file_extension(path);
         if (!recon::is_image_extension(ext)) {
-            throw InvalidArgument(path + ": unknown output format '" + ext +
-                                  "': expected .png, .nrrd, .mha, .nii, .nii.gz, .tif or .tiff");
+            throw InvalidArgument(path + ": unknown output format '" + ext + "': expected " +
+                                  recon::image_extensions());
         }
         const auto parent = std::filesystem::path(path).parent_path();
         if (!parent.empty() && !std::filesystem::is_directory(parent)) {

@@ -234,4 +234,8 @@ bool is_image_extension(const std::string& extension) {
     return detail::contains(kWritableImages, extension);
 }
 
+std::string image_extensions() {
+    return detail::join_extensions(kWritableImages);
+}
+
 }  // namespace radon::recon

@@ -49,5 +49,7 @@ Image2D read_image_stack(const std::string& path);
 
 // True for the extensions write_image accepts.
 bool is_image_extension(const std::string& extension);
+// Those extensions, for messages (".nrrd, .mha, ...").
+std::string image_extensions();
 
 }  // namespace radon::recon

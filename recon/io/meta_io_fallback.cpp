@@ -16,6 +16,7 @@
 
 #include "kernels/core/error.h"
 #include "recon/io/atomic_file.h"
+#include "recon/io/dicom_series.h"
 #include "recon/io/image_io.h"
 #include "recon/io/volume_io.h"
 
@@ -223,6 +224,10 @@ void require_mha(const std::string& path, const std::string& what) {
 
 }  // namespace
 
+std::vector<DicomSeriesSummary> list_dicom_series(const std::string& folder) {
+    throw InvalidArgument(folder + ": DICOM series need ITK; " + kNoItk);
+}
+
 Volume read_volume(const std::string& path, const std::string& series) {
     if (!series.empty()) {
         throw InvalidArgument(path + ": DICOM series need ITK; " + kNoItk);
@@ -271,12 +276,14 @@ Window automatic_window(const Image2D& image) {
     return window;
 }
 
-void write_image(const Image2D& image, const std::string& path, const Window&) {
+void write_image(const Image2D& image, const std::string& path, const Window&, int) {
     require_mha(path, "image");
+    // A stack of channels is a 3D image, as the ITK build writes it.
+    const unsigned dims = image.channels() > 1 ? 3 : 2;
     VolumeGrid grid;
-    grid.size = {image.width(), image.height(), 1};
+    grid.size = {image.width(), image.height(), image.channels()};
     grid.spacing = {image.spacing[0], image.spacing[1], 1.0};
-    write_meta(path, 2, grid, image.pixels.host_data());
+    write_meta(path, dims, grid, image.pixels.host_data());
 }
 
 Image2D read_image(const std::string& path) {
@@ -289,6 +296,10 @@ Image2D read_image(const std::string& path) {
 
 bool is_image_extension(const std::string& extension) {
     return extension == ".mha";
+}
+
+std::string image_extensions() {
+    return std::string(".mha (") + kNoItk + ")";
 }
 
 }  // namespace radon::recon
