@@ -1,5 +1,6 @@
 #include "render/vtk_event_forwarding.h"
 
+#include <QEnterEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QWheelEvent>
@@ -107,6 +108,42 @@ bool forward_key_event(vtkRenderWindowInteractor* interactor, const QKeyEvent& e
         interactor->KeyReleaseEvent();
     }
     return true;
+}
+
+bool forward_event(vtkRenderWindowInteractor* interactor, QEvent& event, double device_pixel_ratio,
+                   QPoint& pending_wheel) {
+    switch (event.type()) {
+        case QEvent::MouseButtonPress:
+        case QEvent::MouseButtonRelease:
+        case QEvent::MouseButtonDblClick:
+            return forward_mouse_event(interactor, static_cast<QMouseEvent&>(event),
+                                       device_pixel_ratio);
+        case QEvent::MouseMove: {
+            // Hover moves (an embedded window gets them without mouse tracking) mean nothing to
+            // the trackball style and would only cost event handling.
+            const auto& move = static_cast<QMouseEvent&>(event);
+            if (move.buttons() == Qt::NoButton) return false;
+            return forward_mouse_event(interactor, move, device_pixel_ratio);
+        }
+        case QEvent::Wheel:
+            forward_wheel_event(interactor, static_cast<QWheelEvent&>(event), device_pixel_ratio,
+                                pending_wheel);
+            return true;
+        case QEvent::KeyPress:
+        case QEvent::KeyRelease:
+            return forward_key_event(interactor, static_cast<QKeyEvent&>(event));
+        case QEvent::Enter: {
+            const auto& enter = static_cast<QEnterEvent&>(event);
+            set_event_position(interactor, enter.position(), enter.modifiers(), device_pixel_ratio);
+            interactor->EnterEvent();
+            return true;
+        }
+        case QEvent::Leave:
+            interactor->LeaveEvent();
+            return true;
+        default:
+            return false;
+    }
 }
 
 }  // namespace radon::render

@@ -3,6 +3,7 @@
 #include <QtCore/qnamespace.h>
 #include <QPoint>
 
+class QEvent;
 class QKeyEvent;
 class QMouseEvent;
 class QPointF;
@@ -35,6 +36,11 @@ int forward_wheel_event(vtkRenderWindowInteractor* interactor, const QWheelEvent
 // surface (w, s), pick (p), fly to a point (f), start animation (m), switch the interaction style
 // (j, t, c, a) or toggle widgets (i); none of them reach VTK. Returns true when forwarded.
 bool forward_key_event(vtkRenderWindowInteractor* interactor, const QKeyEvent& event);
+
+// Any of the above, and enter and leave, by the event's type: the one entry for every source of
+// input events. Returns whether the event was forwarded.
+bool forward_event(vtkRenderWindowInteractor* interactor, QEvent& event, double device_pixel_ratio,
+                   QPoint& pending_wheel);
 
 // True for the keys forward_key_event lets through.
 bool is_forwarded_key(const QKeyEvent& event);

@@ -1,11 +1,10 @@
 #include "render/vtk_view.h"
 
-#include <QElapsedTimer>
 #include <QKeyEvent>
 #include <QMouseEvent>
-#include <QOpenGLContext>
-#include <QSurfaceFormat>
+#include <QPointer>
 #include <QTimer>
+#include <QVBoxLayout>
 #include <QWheelEvent>
 
 #include <type_traits>
@@ -18,10 +17,10 @@
 #include <vtkGenericRenderWindowInteractor.h>
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkNew.h>
-#include <vtkOpenGLState.h>
 #include <vtkRenderer.h>
 
 #include "render/vtk_event_forwarding.h"
+#include "render/vtk_gl_window.h"
 
 namespace radon::render {
 
@@ -33,10 +32,6 @@ enum InteractionSource : int {
     kSettling = 2,   // an Interactive request or a wheel turn came less than kSettleMs ago
     kHeld = 4,       // hold_interactive(true)
 };
-
-QSize device_size(const QWidget& widget) {
-    return widget.size() * widget.devicePixelRatio();
-}
 
 }  // namespace
 
@@ -53,30 +48,16 @@ struct VtkView::Impl {
     // still holding the renderer or interactor) and must not call back into it.
     std::vector<std::pair<vtkObject*, unsigned long>> observers;
 
-    QMetaObject::Connection context_destruction;
-    bool gl_ready = false;
+    // Created in the constructor and owned by `container`; deleted first in ~VtkView, while
+    // the VTK objects it renders still exist.
+    VtkGlWindow* gl = nullptr;
+    QPointer<QWidget> container;
     QTimer settle_timer;
     int interaction_sources = 0;
     QPoint pending_wheel;
-    double last_render_seconds = 0;
 
     template <class F>
     void observe(vtkObject* object, unsigned long event, F&& on_event);
-
-    // VTK asks for its context to be current (at the start of every Render, and when releasing
-    // resources). Inside paintGL it already is, with the widget's surface; rebinding through
-    // QOpenGLWidget::makeCurrent() would also rebind Qt's framebuffer behind VTK's state cache
-    // and give a black image, so the context is made current on its own surface.
-    void make_current() {
-        QOpenGLContext* context = view.context();
-        if (!context) return;
-        if (context->surface()) {
-            context->makeCurrent(context->surface());
-        } else {
-            // Outside painting (releasing resources): no VTK state to disturb.
-            view.makeCurrent();
-        }
-    }
 };
 
 template <class F>
@@ -102,13 +83,12 @@ void VtkView::set_default_surface_format() {
     QSurfaceFormat::setDefaultFormat(format);
 }
 
-VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent), impl_(std::make_unique<Impl>(*this)) {
+VtkView::VtkView(QWidget* parent) : QWidget(parent), impl_(std::make_unique<Impl>(*this)) {
     Impl& d = *impl_;
-    setFocusPolicy(Qt::StrongFocus);
     setMinimumSize(64, 64);
 
-    // No context exists before initializeGL: a Render() before then would draw into whatever
-    // context happens to be current.
+    // No context exists before the embedded window is first exposed: a Render() before then
+    // would draw into whatever context happens to be current.
     d.window->SetReadyForRendering(false);
     d.window->SetOwnContext(0);
     d.window->SetFrameBlitModeToNoBlit();
@@ -119,22 +99,35 @@ VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent), impl_(std::make_uniqu
     d.window->AddRenderer(d.renderer);
     d.renderer->SetBackground(0.08, 0.09, 0.11);
 
-    d.observe(d.window, vtkCommand::WindowMakeCurrentEvent, [&d](void*) { d.make_current(); });
-    d.observe(d.window, vtkCommand::WindowIsCurrentEvent, [&d](void* call_data) {
-        *static_cast<bool*>(call_data) =
-            d.view.context() && QOpenGLContext::currentContext() == d.view.context();
-    });
-
     d.interactor->SetRenderWindow(d.window);
     d.interactor->SetInteractorStyle(d.style);
-    // Rendering happens only in paintGL; the interactor asks for it through RenderEvent.
+    // Rendering happens only when the embedded window paints; the interactor asks for it
+    // through RenderEvent.
     d.interactor->EnableRenderOff();
-    d.observe(d.interactor, vtkCommand::RenderEvent, [this](void*) { update(); });
+    d.observe(d.interactor, vtkCommand::RenderEvent, [&d](void*) {
+        if (d.gl) d.gl->request_frame();
+    });
     d.observe(d.style, vtkCommand::StartInteractionEvent,
               [this](void*) { set_interacting_source(kMouseDrag, true); });
     d.observe(d.style, vtkCommand::EndInteractionEvent,
               [this](void*) { set_interacting_source(kMouseDrag, false); });
     d.interactor->Initialize();
+
+    d.gl = new VtkGlWindow(d.window, d.interactor);
+    d.gl->input_handler = [this](QEvent* event) {
+        // A click in the embedded window gives the view keyboard focus, as in a widget.
+        if (event->type() == QEvent::MouseButtonPress && impl_->container &&
+            !impl_->container->hasFocus())
+            impl_->container->setFocus(Qt::MouseFocusReason);
+        return forward_input(event, impl_->gl->devicePixelRatio());
+    };
+    connect(d.gl, &VtkGlWindow::frame_rendered, this, &VtkView::frame_rendered);
+    d.container = QWidget::createWindowContainer(d.gl, this);
+    d.container->setFocusPolicy(Qt::StrongFocus);
+    setFocusProxy(d.container);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(d.container);
 
     d.settle_timer.setSingleShot(true);
     d.settle_timer.setInterval(kSettleMs);
@@ -144,10 +137,9 @@ VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent), impl_(std::make_uniqu
 
 VtkView::~VtkView() {
     Impl& d = *impl_;
-    // ~QOpenGLWidget destroys the context after this subclass is gone; its aboutToBeDestroyed
-    // must not reach release_graphics then, so the resources go now.
-    disconnect(d.context_destruction);
-    release_graphics();
+    // The window releases VTK's GL objects as it goes, which needs the render window alive.
+    delete d.container;
+    d.gl = nullptr;
     for (const auto& [object, tag] : d.observers)
         object->RemoveObserver(tag);
 }
@@ -162,12 +154,29 @@ vtkRenderWindowInteractor* VtkView::interactor() const {
     return impl_->interactor;
 }
 
+QSurfaceFormat VtkView::format() const {
+    return impl_->gl ? impl_->gl->format() : QSurfaceFormat::defaultFormat();
+}
+void VtkView::setFormat(const QSurfaceFormat& format) {
+    if (impl_->gl) impl_->gl->setFormat(format);
+}
+
+QOpenGLContext* VtkView::context() const {
+    return impl_->gl ? impl_->gl->context() : nullptr;
+}
+void VtkView::makeCurrent() {
+    if (impl_->gl) impl_->gl->makeCurrent();
+}
+void VtkView::doneCurrent() {
+    if (impl_->gl) impl_->gl->doneCurrent();
+}
+
 void VtkView::request_render(RenderQuality quality) {
     if (quality == RenderQuality::Interactive) {
         impl_->settle_timer.start();
         set_interacting_source(kSettling, true);
     }
-    update();
+    if (impl_->gl) impl_->gl->request_frame();
 }
 
 void VtkView::hold_interactive(bool held) {
@@ -183,11 +192,11 @@ bool VtkView::interacting() const {
 }
 
 QImage VtkView::screenshot() {
-    return grabFramebuffer();
+    return impl_->gl ? impl_->gl->grab_frame() : QImage();
 }
 
 double VtkView::last_render_seconds() const {
-    return impl_->last_render_seconds;
+    return impl_->gl ? impl_->gl->last_render_seconds() : 0.0;
 }
 
 void VtkView::set_interacting_source(int source, bool active) {
@@ -199,129 +208,47 @@ void VtkView::set_interacting_source(int source, bool active) {
     if (is_interacting && !was_interacting) emit interaction_started();
     if (was_interacting && !is_interacting) {
         emit interaction_ended();
-        update();
+        if (d.gl) d.gl->request_frame();
     }
 }
 
-void VtkView::initializeGL() {
+bool VtkView::forward_input(QEvent* event, double device_pixel_ratio) {
     Impl& d = *impl_;
-    // Each new context (first show, or a move into another top-level window such as a floating
-    // dock) starts empty: VTK must drop its GL objects before the old context goes away.
-    disconnect(d.context_destruction);
-    d.context_destruction = connect(
-        context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] { release_graphics(); },
-        Qt::DirectConnection);
-
-    const QSize size = device_size(*this);
-    d.window->SetSize(size.width(), size.height());
-    d.window->SetReadyForRendering(true);
-    d.window->SetMapped(1);
-    d.window->InitializeFromCurrentContext();
-    d.interactor->UpdateSize(size.width(), size.height());
-    d.gl_ready = true;
-}
-
-void VtkView::resizeGL(int, int) {
-    Impl& d = *impl_;
-    const QSize size = device_size(*this);
-    d.window->SetSize(size.width(), size.height());
-    d.interactor->UpdateSize(size.width(), size.height());
-    // VTK sizes text in points at its DPI; 72 makes one point one device pixel at ratio 1.
-    d.window->SetDPI(static_cast<int>(72 * devicePixelRatio() + 0.5));
-}
-
-void VtkView::paintGL() {
-    Impl& d = *impl_;
-    if (!d.gl_ready) return;
-    const QSize size = device_size(*this);
-    if (size.isEmpty()) return;
-    int* window_size = d.window->GetSize();
-    if (window_size[0] != size.width() || window_size[1] != size.height()) {
-        d.window->SetSize(size.width(), size.height());
-        d.interactor->UpdateSize(size.width(), size.height());
-    }
-
-    // Qt and VTK share the context: VTK's state cache must start from what Qt left, VTK expects
-    // LEQUAL where Qt leaves LESS, and Qt gets its own state back afterwards.
-    vtkOpenGLState* state = d.window->GetState();
-    state->Reset();
-    state->Push();
-    state->vtkglDepthFunc(GL_LEQUAL);
-
-    QElapsedTimer timer;
-    timer.start();
-    d.window->Render();
-    d.last_render_seconds = static_cast<double>(timer.nsecsElapsed()) * 1e-9;
-
-    // VTK rendered into its own framebuffer (NoBlit): copy it into the widget's.
-    state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
-    unsigned int draw_buffer = GL_COLOR_ATTACHMENT0;
-    state->vtkglDrawBuffers(1, &draw_buffer);
-    d.window->BlitDisplayFramebuffer(0, 0, 0, size.width(), size.height(), 0, 0, size.width(),
-                                     size.height(), GL_COLOR_BUFFER_BIT, GL_NEAREST);
-    // Qt blends the widget's framebuffer into the window by its alpha, which VTK leaves below 1
-    // where translucent props (the volume) were drawn: make the frame opaque.
-    state->vtkglColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
-    state->vtkglClearColor(0, 0, 0, 1);
-    state->vtkglClear(GL_COLOR_BUFFER_BIT);
-    state->Pop();
-    emit frame_rendered(d.last_render_seconds);
-}
-
-void VtkView::release_graphics() {
-    Impl& d = *impl_;
-    if (!d.gl_ready) return;
-    d.gl_ready = false;
-    makeCurrent();
-    d.window->Finalize();
-    d.window->SetReadyForRendering(false);
-    doneCurrent();
+    // A wheel turn has no end event: it counts as interacting until it has settled.
+    if (event->type() == QEvent::Wheel) request_render(RenderQuality::Interactive);
+    return forward_event(d.interactor, *event, device_pixel_ratio, d.pending_wheel);
 }
 
 void VtkView::mousePressEvent(QMouseEvent* event) {
-    if (forward_mouse_event(impl_->interactor, *event, devicePixelRatio())) event->accept();
+    if (forward_input(event, devicePixelRatio())) event->accept();
 }
 void VtkView::mouseReleaseEvent(QMouseEvent* event) {
-    if (forward_mouse_event(impl_->interactor, *event, devicePixelRatio())) event->accept();
+    if (forward_input(event, devicePixelRatio())) event->accept();
 }
 void VtkView::mouseDoubleClickEvent(QMouseEvent* event) {
-    if (forward_mouse_event(impl_->interactor, *event, devicePixelRatio())) event->accept();
+    if (forward_input(event, devicePixelRatio())) event->accept();
 }
 void VtkView::mouseMoveEvent(QMouseEvent* event) {
-    if (forward_mouse_event(impl_->interactor, *event, devicePixelRatio())) event->accept();
+    if (forward_input(event, devicePixelRatio())) event->accept();
 }
-
 void VtkView::wheelEvent(QWheelEvent* event) {
-    // A wheel turn has no end event: it counts as interacting until it has settled.
-    request_render(RenderQuality::Interactive);
-    forward_wheel_event(impl_->interactor, *event, devicePixelRatio(), impl_->pending_wheel);
+    forward_input(event, devicePixelRatio());
     event->accept();
 }
 
 void VtkView::keyPressEvent(QKeyEvent* event) {
-    if (forward_key_event(impl_->interactor, *event)) {
+    if (forward_input(event, devicePixelRatio())) {
         event->accept();
     } else {
-        QOpenGLWidget::keyPressEvent(event);
+        QWidget::keyPressEvent(event);
     }
 }
 void VtkView::keyReleaseEvent(QKeyEvent* event) {
-    if (forward_key_event(impl_->interactor, *event)) {
+    if (forward_input(event, devicePixelRatio())) {
         event->accept();
     } else {
-        QOpenGLWidget::keyReleaseEvent(event);
+        QWidget::keyReleaseEvent(event);
     }
-}
-
-void VtkView::enterEvent(QEnterEvent* event) {
-    set_event_position(impl_->interactor, event->position(), event->modifiers(),
-                       devicePixelRatio());
-    impl_->interactor->EnterEvent();
-    QOpenGLWidget::enterEvent(event);
-}
-void VtkView::leaveEvent(QEvent* event) {
-    impl_->interactor->LeaveEvent();
-    QOpenGLWidget::leaveEvent(event);
 }
 
 }  // namespace radon::render

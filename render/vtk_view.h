@@ -1,10 +1,12 @@
 #pragma once
 
 #include <QImage>
-#include <QOpenGLWidget>
+#include <QSurfaceFormat>
+#include <QWidget>
 
 #include <memory>
 
+class QOpenGLContext;
 class vtkGenericOpenGLRenderWindow;
 class vtkRenderer;
 class vtkRenderWindowInteractor;
@@ -15,22 +17,33 @@ namespace radon::render {
 // rendered with coarse samples), Still frames show everything at full quality.
 enum class RenderQuality { Interactive, Still };
 
-// A Qt 6 widget hosting a VTK 9 scene: a vtkGenericOpenGLRenderWindow rendering inside this
-// QOpenGLWidget's context, with a trackball-camera interactor fed from Qt's mouse, wheel and key
-// events (rotate with the left button, pan with the middle or Shift+left, zoom with the right
-// button or the wheel, 'r' resets the camera). VTK's other key bindings (quit, stereo,
-// wireframe, pick, fly-to, style switches) are not forwarded.
+// A Qt 6 widget hosting a VTK 9 scene: a vtkGenericOpenGLRenderWindow rendering into a native
+// OpenGL window embedded in this widget (see VtkGlWindow for why not a QOpenGLWidget), with a
+// trackball-camera interactor fed from Qt's mouse, wheel and key events, those of the embedded
+// window and those sent to this widget alike (rotate with the left button, pan with the middle or
+// Shift+left, zoom with the right button or the wheel, 'r' resets the camera). VTK's other key
+// bindings (quit, stereo, wireframe, pick, fly-to, style switches) are not forwarded.
 //
 // Call set_default_surface_format() before constructing the QApplication.
-class VtkView : public QOpenGLWidget {
+class VtkView : public QWidget {
     Q_OBJECT
 
   public:
     explicit VtkView(QWidget* parent = nullptr);
     ~VtkView() override;
 
-    // Requests the OpenGL 3.2 core profile VTK needs for every QOpenGLWidget of the process.
+    // Requests the OpenGL 3.2 core profile VTK needs for every OpenGL surface of the process.
     static void set_default_surface_format();
+
+    // The embedded window's surface format; set it before the view is first shown.
+    QSurfaceFormat format() const;
+    void setFormat(const QSurfaceFormat& format);
+
+    // The embedded window's context (null before the view is first shown) and making it
+    // current outside rendering, for code that queries OpenGL itself.
+    QOpenGLContext* context() const;
+    void makeCurrent();
+    void doneCurrent();
 
     vtkRenderer* renderer() const;
     vtkGenericOpenGLRenderWindow* render_window() const;
@@ -49,7 +62,7 @@ class VtkView : public QOpenGLWidget {
     // pose slider is held). Releasing lets it settle as an Interactive request does.
     void hold_interactive(bool held);
 
-    // Renders the scene now and returns the frame (QOpenGLWidget::grabFramebuffer).
+    // Renders the scene now and returns the frame; null before the view was first shown.
     QImage screenshot();
 
     // Time spent in VTK's Render() for the last frame, in seconds (the GPU may still be busy).
@@ -63,15 +76,11 @@ class VtkView : public QOpenGLWidget {
     // between; interaction_ended is followed by a full-quality frame.
     void interaction_started();
     void interaction_ended();
-    // After each frame VTK rendered (not when Qt merely recomposes the window), with the time
-    // Render() took: what a status display or a scheduler of 3D updates should go by.
+    // After each frame VTK rendered (not when an exposure only shows the last one again), with the
+    // time Render() took: what a status display or a scheduler of 3D updates should go by.
     void frame_rendered(double seconds);
 
   protected:
-    void initializeGL() override;
-    void resizeGL(int width, int height) override;
-    void paintGL() override;
-
     void mousePressEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
@@ -79,11 +88,10 @@ class VtkView : public QOpenGLWidget {
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void keyReleaseEvent(QKeyEvent* event) override;
-    void enterEvent(QEnterEvent* event) override;
-    void leaveEvent(QEvent* event) override;
 
   private:
-    void release_graphics();
+    // The one path of every input event to VTK, from this widget or the embedded window.
+    bool forward_input(QEvent* event, double device_pixel_ratio);
     void set_interacting_source(int source, bool active);
 
     struct Impl;

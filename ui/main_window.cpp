@@ -14,6 +14,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPainter>
 #include <QProgressDialog>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -570,8 +571,17 @@ QImage MainWindow::grabView(StudioView view) {
             return scene_view_->screenshot();
         case StudioView::Drr:
             return drr_view_->grab().toImage();
-        case StudioView::Window:
-            return grab().toImage();
+        case StudioView::Window: {
+            QPixmap pixmap = grab();
+            // The 3D view draws into a native window of its own, which QWidget::grab leaves out.
+            if (scene_view_->isVisible() && scene_view_->window() == this) {
+                QPainter painter(&pixmap);
+                painter.drawImage(
+                    QRect(scene_view_->mapTo(this, QPoint(0, 0)), scene_view_->size()),
+                    scene_view_->screenshot());
+            }
+            return pixmap.toImage();
+        }
     }
     return {};
 }

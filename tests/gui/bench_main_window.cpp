@@ -283,7 +283,7 @@ int main(int argc, char** argv) {
     }
 
     // What a 1500 x 1500 frame costs the UI thread besides the 3D frame: the DRR view's
-    // repaint (the window is composed with the 3D view through OpenGL) and the detector texture.
+    // repaint with the flush of the window's backing store, and the detector texture.
     std::vector<double> repaint_ms, texture_ms, paint_ms;
     for (int i = 0; i < 5; ++i) {
         QElapsedTimer t;
