@@ -67,8 +67,12 @@ class ScreenshotOnSettle : public QObject {
                         full_frame_seen_ = true;
                 });
         // Every new DRR asks the 3D view for coarse frames; the full-quality one follows the end.
+        // A DRR that arrives meanwhile starts coarse frames again: then the next end counts.
         connect(window.sceneView(), &radon::render::VtkView::interaction_ended, this, [this] {
-            if (full_frame_seen_) QTimer::singleShot(300, this, [this] { save(); });
+            if (!full_frame_seen_) return;
+            QTimer::singleShot(300, this, [this] {
+                if (!window_.sceneView()->interacting()) save();
+            });
         });
         connect(&window, &MainWindow::errorShown, this, [](const QString& message) {
             std::fprintf(stderr, "radonstudio: %s\n", qPrintable(message));
