@@ -417,14 +417,7 @@ class TestMainWindow : public QObject {
         // The line integral, then transmission with I0 = 1000 counts, inverted (I0 - I).
         for (const bool transmission : {false, true}) {
             DrrParameters p = w.posePanel()->parameters();
-            p.pose.primary_deg = 30;
-            p.pose.secondary_deg = 20;
-            p.pose.roll_deg = 5;
-            p.pose.isocenter_offset = {10, -5, 20};
-            p.detector.width = 50;
-            p.detector.height = 40;
-            p.detector.delx = 3;
-            p.detector.dely = 2.5;
+            radon::test::set_oblique_parity_view(p);
             if (transmission) {
                 p.output.kind = radon::DrrOutputKind::Transmission;
                 p.output.i0 = 1000;

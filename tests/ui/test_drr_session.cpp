@@ -229,16 +229,7 @@ class TestDrrSession : public QObject {
         QTemporaryDir dir;
         for (const bool trilinear : {false, true}) {
             DrrParameters p = rig.panel.parameters();
-            p.pose.primary_deg = 30;
-            p.pose.secondary_deg = -10;
-            p.pose.roll_deg = 5;
-            p.pose.isocenter_offset = {10, -5, 20};
-            p.pose.sad = 800;
-            p.pose.sdd = 1100;
-            p.detector.width = 50;
-            p.detector.height = 40;
-            p.detector.delx = 3;
-            p.detector.dely = 2.5;
+            radon::test::set_oblique_parity_view(p);
             p.settings.algorithm =
                 trilinear ? radon::DrrAlgorithm::Trilinear : radon::DrrAlgorithm::Siddon;
             p.settings.step_voxels = 0.5;

@@ -49,6 +49,22 @@ inline recon::Image2D direct_render(const VolumeGrid& grid, const Array<float>& 
     return image;
 }
 
+// An oblique view on a small, non-square panel with unequal pixel steps and an offset
+// isocenter: the view the app-against-CLI parity tests render, where a swapped axis or sign
+// would show.
+inline void set_oblique_parity_view(ui::DrrParameters& p) {
+    p.pose.primary_deg = 30;
+    p.pose.secondary_deg = -10;
+    p.pose.roll_deg = 5;
+    p.pose.isocenter_offset = {10, -5, 20};
+    p.pose.sad = 800;
+    p.pose.sdd = 1100;
+    p.detector.width = 50;
+    p.detector.height = 40;
+    p.detector.delx = 3;
+    p.detector.dely = 2.5;
+}
+
 // `radon drr` arguments that render what the app renders for `p` on the small thorax phantom:
 // the pose, detector, renderer and output, written in full precision. Callers add the outputs.
 inline QStringList cli_drr_arguments(const ui::DrrParameters& p) {
