@@ -17,6 +17,7 @@
 #include "app/radon/volume_source.h"
 #include "kernels/backend/devices.h"
 #include "kernels/core/error.h"
+#include "kernels/core/sample_summary.h"
 #include "kernels/drr/drr_renderer.h"
 #include "recon/io/atomic_file.h"
 
@@ -72,12 +73,6 @@ std::vector<int64_t> integer_list(const std::string& text, const std::string& wh
     }
     if (out.empty()) throw InvalidArgument(what + ": empty list");
     return out;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 }  // namespace
@@ -179,9 +174,10 @@ int run_bench(const std::vector<std::string>& raw) {
                 row.height = h;
                 row.patch = p;
                 row.delx = detector.delx;
-                row.median_ms = median(times);
-                row.min_ms = *std::min_element(times.begin(), times.end());
-                row.max_ms = *std::max_element(times.begin(), times.end());
+                const SampleSummary ms = summarize(times);
+                row.median_ms = ms.median;
+                row.min_ms = ms.min;
+                row.max_ms = ms.max;
                 row.rays_per_second = static_cast<double>(h * h) / (row.median_ms * 1e-3);
                 row.peak_rss_mb = peak_memory_mb();
                 row.peak_device_mb = static_cast<double>(renderer->peak_device_bytes()) / 1048576.0;

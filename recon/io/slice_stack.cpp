@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/core/sample_summary.h"
+
 namespace radon::recon {
 namespace {
 
@@ -28,12 +30,6 @@ std::string mm(double value) {
     std::ostringstream s;
     s << std::setprecision(5) << value;
     return s.str();
-}
-
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const std::size_t n = values.size();
-    return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
 std::string orientation_problem(const SlicePlanes& planes) {
@@ -131,7 +127,7 @@ SliceArrangement arrange_slices(const SlicePlanes& planes) {
         return out;
     }
 
-    const double typical = median(gaps);
+    const double typical = summarize(gaps).median;
     double largest_off_grid = 0;
     for (std::size_t k = 0; k < n; ++k) {
         largest_off_grid =

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "kernels/backend/devices.h"
+#include "kernels/core/sample_summary.h"
 #include "render/volume_scene.h"
 #include "render/vtk_view.h"
 #include "tests/ui/ui_test_support.h"
@@ -42,18 +43,6 @@ using radon::ui::DrrSession;
 using radon::ui::MainWindow;
 
 namespace {
-
-struct Stats {
-    double median = 0, min = 0, max = 0;
-};
-
-Stats stats(std::vector<double> v) {
-    if (v.empty()) return {};
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    const double median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-    return {median, v.front(), v.back()};
-}
 
 std::string gl_renderer(radon::ui::CArmSceneView& view) {
     view.makeCurrent();
@@ -300,12 +289,16 @@ int main(int argc, char** argv) {
     }
     bench.settle_3d();
 
-    const Stats pl = stats(preview_latency), pr = stats(preview_render);
-    const Stats fl = stats(full_latency), fr = stats(full_render);
-    const Stats dl = stats(drag_latency), ds = stats(drag_scene_ms);
-    const Stats st = stats(stall), as = stats(after_stall), br = stats(big_render),
-                bl = stats(big_latency);
-    const Stats co = stats(coarse_ms), sf = stats(still_ms);
+    const radon::SampleSummary pl = radon::summarize(preview_latency),
+                               pr = radon::summarize(preview_render);
+    const radon::SampleSummary fl = radon::summarize(full_latency),
+                               fr = radon::summarize(full_render);
+    const radon::SampleSummary dl = radon::summarize(drag_latency),
+                               ds = radon::summarize(drag_scene_ms);
+    const radon::SampleSummary st = radon::summarize(stall), as = radon::summarize(after_stall),
+                               br = radon::summarize(big_render),
+                               bl = radon::summarize(big_latency);
+    const radon::SampleSummary co = radon::summarize(coarse_ms), sf = radon::summarize(still_ms);
     std::printf("\n%-40s %10s %10s %10s %12s\n", "slider -> new DRR on screen", "median ms",
                 "min ms", "max ms", "render ms");
     std::printf("%-40s %10.1f %10.1f %10.1f %12.1f\n", "preview 256x256 (slider held)", pl.median,
@@ -334,6 +327,7 @@ int main(int argc, char** argv) {
     std::printf(
         "UI thread per 1500x1500 frame: DRR view repaint and window composition %.1f ms (painting "
         "alone %.1f ms), detector texture %.1f ms (median of 5)\n",
-        stats(repaint_ms).median, stats(paint_ms).median, stats(texture_ms).median);
+        radon::summarize(repaint_ms).median, radon::summarize(paint_ms).median,
+        radon::summarize(texture_ms).median);
     return 0;
 }

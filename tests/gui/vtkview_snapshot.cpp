@@ -17,6 +17,7 @@
 #include <vtkCamera.h>
 #include <vtkRenderer.h>
 
+#include "kernels/core/sample_summary.h"
 #include "render/ct_volume_preset.h"
 #include "render/drr_texture.h"
 #include "render/vtk_view.h"
@@ -29,11 +30,6 @@ struct FrameTimes {
     double median_render_s = 0;  // VTK's Render() alone
 };
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
 // Turns the camera a little before each frame so that every frame is a new one.
 FrameTimes time_frames(radon::test::ThoraxScene& scene, int frames) {
     std::vector<double> frame_s, render_s;
@@ -45,7 +41,7 @@ FrameTimes time_frames(radon::test::ThoraxScene& scene, int frames) {
         frame_s.push_back(static_cast<double>(timer.nsecsElapsed()) * 1e-9);
         render_s.push_back(scene.view.last_render_seconds());
     }
-    return {median(frame_s), median(render_s)};
+    return {radon::summarize(frame_s).median, radon::summarize(render_s).median};
 }
 
 }  // namespace

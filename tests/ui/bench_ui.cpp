@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "kernels/backend/devices.h"
+#include "kernels/core/sample_summary.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/drr_image_view.h"
 #include "ui/drr_session.h"
@@ -35,18 +36,6 @@ using radon::ui::PosePanel;
 using radon::ui::SliderSpinBox;
 
 namespace {
-
-struct Stats {
-    double median = 0, min = 0, max = 0;
-};
-
-Stats stats(std::vector<double> v) {
-    if (v.empty()) return {};
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    const double median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-    return {median, v.front(), v.back()};
-}
 
 class Bench {
   public:
@@ -213,10 +202,13 @@ int main(int argc, char** argv) {
     bench.view_.repaint();
     const double paint_ms = 1e-6 * t.nsecsElapsed();
 
-    const Stats pl = stats(preview_latency), pr = stats(preview_render);
-    const Stats fl = stats(full_latency), fr = stats(full_render);
-    const Stats dl = stats(drag_latency), st = stats(stall), br = stats(big_render),
-                bl = stats(big_latency);
+    const radon::SampleSummary pl = radon::summarize(preview_latency),
+                               pr = radon::summarize(preview_render);
+    const radon::SampleSummary fl = radon::summarize(full_latency),
+                               fr = radon::summarize(full_render);
+    const radon::SampleSummary dl = radon::summarize(drag_latency), st = radon::summarize(stall),
+                               br = radon::summarize(big_render),
+                               bl = radon::summarize(big_latency);
     std::printf("\n%-34s %10s %10s %10s %12s\n", "slider -> new image", "median ms", "min ms",
                 "max ms", "render ms");
     std::printf("%-34s %10.1f %10.1f %10.1f %12.1f\n", "preview 256x256 (slider held)", pl.median,
