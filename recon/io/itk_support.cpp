@@ -383,4 +383,29 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
     return io;
 }
 
+itk::Image<float, 3>::Pointer borrowed_itk_image(const Volume& volume) {
+    using Image = itk::Image<float, 3>;
+    auto image = Image::New();
+    Image::RegionType region;
+    Image::SpacingType spacing;
+    Image::PointType origin;
+    Image::DirectionType direction;
+    const VolumeGrid& grid = volume.grid;
+    for (unsigned i = 0; i < 3; ++i) {
+        region.SetSize(i, static_cast<itk::SizeValueType>(grid.size[i]));
+        spacing[i] = grid.spacing[i];
+        origin[i] = grid.origin[i];
+        for (unsigned c = 0; c < 3; ++c)
+            direction[i][c] = grid.direction.m[i][c];
+    }
+    image->SetRegions(region);
+    image->SetSpacing(spacing);
+    image->SetOrigin(origin);
+    image->SetDirection(direction);
+    image->GetPixelContainer()->SetImportPointer(
+        const_cast<float*>(volume.voxels.host_data()),
+        static_cast<itk::SizeValueType>(volume.voxels.size()), false);
+    return image;
+}
+
 }  // namespace radon::recon::detail

@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "itkImage.h"
 #include "itkImageFileWriter.h"
 #include "itkImageIOBase.h"
 #include "itkMacro.h"
 #include "kernels/core/error.h"
 #include "recon/io/atomic_file.h"
+#include "recon/volume.h"
 
 // The ITK glue that volume and image I/O share, so that both report the same problems in the
 // same words and pick the same ITK classes for an extension.
@@ -83,5 +85,9 @@ void write_itk_image(const ImageType* image, const std::string& path, const std:
         }
     });
 }
+
+// An ITK image that borrows the voxels of `volume` instead of copying them, for writers, which
+// only read their input. `volume` must outlive the image.
+itk::Image<float, 3>::Pointer borrowed_itk_image(const Volume& volume);
 
 }  // namespace radon::recon::detail

@@ -15,16 +15,14 @@
 
 #include "kernels/core/error.h"
 #include "recon/io/atomic_file.h"
-#include "recon/io/dicom_series.h"
 #include "recon/io/captured_stderr.h"
+#include "recon/io/dicom_series.h"
 #include "recon/io/itk_support.h"
 #include "recon/io/payload_check.h"
 
 namespace radon::recon {
 
 namespace {
-
-using VolumeImage = itk::Image<float, 3>;
 
 const std::vector<std::string> kReadableVolumes = {".nii",  ".nii.gz", ".nrrd",
                                                    ".nhdr", ".mha",    ".mhd"};
@@ -142,27 +140,7 @@ void write_volume(const Volume& volume, const std::string& path) {
         throw InvalidArgument(path + ": the voxel array does not match the volume's grid size");
     }
 
-    // The ITK image borrows the voxels instead of copying them: a writer only reads its input.
-    auto image = VolumeImage::New();
-    VolumeImage::RegionType region;
-    VolumeImage::SpacingType spacing;
-    VolumeImage::PointType origin;
-    VolumeImage::DirectionType direction;
-    for (unsigned i = 0; i < 3; ++i) {
-        region.SetSize(i, static_cast<itk::SizeValueType>(grid.size[i]));
-        spacing[i] = grid.spacing[i];
-        origin[i] = grid.origin[i];
-        for (unsigned c = 0; c < 3; ++c)
-            direction[i][c] = grid.direction.m[i][c];
-    }
-    image->SetRegions(region);
-    image->SetSpacing(spacing);
-    image->SetOrigin(origin);
-    image->SetDirection(direction);
-    image->GetPixelContainer()->SetImportPointer(
-        const_cast<float*>(volume.voxels.host_data()),
-        static_cast<itk::SizeValueType>(grid.voxel_count()), false);
-
+    auto image = detail::borrowed_itk_image(volume);
     detail::write_itk_image(image.GetPointer(), path, extension, "volume");
 }
 

@@ -21,6 +21,7 @@
 #include "itkMetaDataObject.h"
 
 #include "kernels/core/vec.h"
+#include "recon/io/itk_support.h"
 #include "recon/volume.h"
 
 namespace radon::test {
@@ -42,28 +43,8 @@ inline std::string uid(const std::string& suffix) {
 
 using FloatVolumeImage = itk::Image<float, 3>;
 
-// An ITK image that borrows the voxels of `volume` (the writers only read it).
 inline FloatVolumeImage::Pointer itk_image_of(const recon::Volume& volume) {
-    auto image = FloatVolumeImage::New();
-    FloatVolumeImage::RegionType region;
-    FloatVolumeImage::SpacingType spacing;
-    FloatVolumeImage::PointType origin;
-    FloatVolumeImage::DirectionType direction;
-    for (unsigned i = 0; i < 3; ++i) {
-        region.SetSize(i, static_cast<itk::SizeValueType>(volume.grid.size[i]));
-        spacing[i] = volume.grid.spacing[i];
-        origin[i] = volume.grid.origin[i];
-        for (unsigned c = 0; c < 3; ++c)
-            direction[i][c] = volume.grid.direction.m[i][c];
-    }
-    image->SetRegions(region);
-    image->SetSpacing(spacing);
-    image->SetOrigin(origin);
-    image->SetDirection(direction);
-    image->GetPixelContainer()->SetImportPointer(
-        const_cast<float*>(volume.voxels.host_data()),
-        static_cast<itk::SizeValueType>(volume.voxels.size()), false);
-    return image;
+    return recon::detail::borrowed_itk_image(volume);
 }
 
 // The fields every CT file of the fixtures carries: int16 stored values with a rescale.
