@@ -289,24 +289,15 @@ int main(int argc, char** argv) {
     }
     bench.settle_3d();
 
-    const radon::SampleSummary pl = radon::summarize(preview_latency),
-                               pr = radon::summarize(preview_render);
-    const radon::SampleSummary fl = radon::summarize(full_latency),
-                               fr = radon::summarize(full_render);
+    radon::test::print_latency_table(
+        "slider -> new DRR on screen",
+        {{"preview 256x256 (slider held)", preview_latency, preview_render},
+         {"full 512x512 (slider released)", full_latency, full_render},
+         {"full 1500x1500", big_latency, big_render}});
     const radon::SampleSummary dl = radon::summarize(drag_latency),
                                ds = radon::summarize(drag_scene_ms);
-    const radon::SampleSummary st = radon::summarize(stall), as = radon::summarize(after_stall),
-                               br = radon::summarize(big_render),
-                               bl = radon::summarize(big_latency);
+    const radon::SampleSummary st = radon::summarize(stall), as = radon::summarize(after_stall);
     const radon::SampleSummary co = radon::summarize(coarse_ms), sf = radon::summarize(still_ms);
-    std::printf("\n%-40s %10s %10s %10s %12s\n", "slider -> new DRR on screen", "median ms",
-                "min ms", "max ms", "render ms");
-    std::printf("%-40s %10.1f %10.1f %10.1f %12.1f\n", "preview 256x256 (slider held)", pl.median,
-                pl.min, pl.max, pr.median);
-    std::printf("%-40s %10.1f %10.1f %10.1f %12.1f\n", "full 512x512 (slider released)", fl.median,
-                fl.min, fl.max, fr.median);
-    std::printf("%-40s %10.1f %10.1f %10.1f %12.1f\n", "full 1500x1500", bl.median, bl.min, bl.max,
-                br.median);
     std::printf(
         "\n3D view frames: coarse median %.0f ms (max %.0f), full quality median %.0f ms "
         "(max %.0f)\n",

@@ -202,21 +202,11 @@ int main(int argc, char** argv) {
     bench.view_.repaint();
     const double paint_ms = 1e-6 * t.nsecsElapsed();
 
-    const radon::SampleSummary pl = radon::summarize(preview_latency),
-                               pr = radon::summarize(preview_render);
-    const radon::SampleSummary fl = radon::summarize(full_latency),
-                               fr = radon::summarize(full_render);
-    const radon::SampleSummary dl = radon::summarize(drag_latency), st = radon::summarize(stall),
-                               br = radon::summarize(big_render),
-                               bl = radon::summarize(big_latency);
-    std::printf("\n%-34s %10s %10s %10s %12s\n", "slider -> new image", "median ms", "min ms",
-                "max ms", "render ms");
-    std::printf("%-34s %10.1f %10.1f %10.1f %12.1f\n", "preview 256x256 (slider held)", pl.median,
-                pl.min, pl.max, pr.median);
-    std::printf("%-34s %10.1f %10.1f %10.1f %12.1f\n", "full 512x512 (slider released)", fl.median,
-                fl.min, fl.max, fr.median);
-    std::printf("%-34s %10.1f %10.1f %10.1f %12.1f\n", "full 1500x1500", bl.median, bl.min, bl.max,
-                br.median);
+    radon::test::print_latency_table(
+        "slider -> new image", {{"preview 256x256 (slider held)", preview_latency, preview_render},
+                                {"full 512x512 (slider released)", full_latency, full_render},
+                                {"full 1500x1500", big_latency, big_render}});
+    const radon::SampleSummary dl = radon::summarize(drag_latency), st = radon::summarize(stall);
     std::printf(
         "\ndrag at 60 Hz for %.1f s: %d previews shown, %.1f frames/s, latency median "
         "%.1f ms, max %.1f ms\n",

@@ -8,8 +8,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstring>
+#include <vector>
 
+#include "kernels/core/sample_summary.h"
 #include "kernels/drr/drr_renderer.h"
 #include "kernels/geometry/projection_geometry.h"
 #include "kernels/physics/attenuation.h"
@@ -129,6 +132,24 @@ inline QString run_radon(const char* cli_path, const QStringList& args) {
 inline bool same_bits(const recon::Image2D& a, const recon::Image2D& b) {
     return a.pixels.extents() == b.pixels.extents() &&
            std::memcmp(a.pixels.host_data(), b.pixels.host_data(), a.pixels.bytes()) == 0;
+}
+
+// One row of the UI benchmarks' table: how long each frame of one kind took from the slider to
+// the screen, and to render, in ms.
+struct LatencyRow {
+    const char* frames;
+    std::vector<double> latency_ms, render_ms;
+};
+
+// The median, min and max latency and the median render time of each row.
+inline void print_latency_table(const char* title, const std::vector<LatencyRow>& rows) {
+    std::printf("\n%-40s %10s %10s %10s %12s\n", title, "median ms", "min ms", "max ms",
+                "render ms");
+    for (const LatencyRow& row : rows) {
+        const SampleSummary latency = summarize(row.latency_ms);
+        std::printf("%-40s %10.1f %10.1f %10.1f %12.1f\n", row.frames, latency.median, latency.min,
+                    latency.max, summarize(row.render_ms).median);
+    }
 }
 
 // Measures how long the event loop of the thread it lives on goes without running a 1 ms timer:
