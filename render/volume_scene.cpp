@@ -37,11 +37,32 @@ constexpr double kStillSamplesPerVoxel = 1.0;
 constexpr double kInteractiveSamplesPerVoxel = 0.5;
 constexpr double kStillImageSampleDistance = 1.0;
 
+// VTK 9.1's GPU ray caster draws nothing for a grid whose direction is a reflection (determinant
+// -1, as in a NIfTI file with one axis flipped): it starts its rays on the front faces of the
+// volume's box, and a reflection turns the box inside out, so that every front face is culled.
+// The same voxels with the first index axis reversed sit at the same world positions on a grid
+// whose direction is a rotation.
+recon::Volume without_reflection(const recon::Volume& v) {
+    const VolumeGrid& g = v.grid;
+    recon::Volume out = v;
+    out.grid.origin = g.index_to_world({static_cast<double>(g.size[0] - 1), 0, 0});
+    for (int r = 0; r < 3; ++r)
+        out.grid.direction.m[r][0] = -g.direction.m[r][0];
+    out.voxels = Array<float>::allocate(v.voxels.extents());
+    const float* in = v.voxels.host_data();
+    float* reversed = out.voxels.host_data();
+    const int64_t nx = g.size[0];
+    for (int64_t row = 0; row < g.size[1] * g.size[2]; ++row)
+        std::reverse_copy(in + row * nx, in + (row + 1) * nx, reversed + row * nx);
+    return out;
+}
+
 }  // namespace
 
 struct VolumeScene::Impl {
     vtkSmartPointer<vtkRenderer> renderer;
-    recon::Volume hu;  // keeps the voxels VTK reads alive
+    // The voxels VTK reads: the volume shown, or a copy of it when its direction is a reflection.
+    recon::Volume hu;
     vtkNew<vtkImageData> image;
     // The same voxels in the grid's index frame (no origin, no direction) for the slices, which
     // get the index-to-world mapping as their prop matrix: VTK 9.1's reslice mapper ignores an
@@ -151,8 +172,8 @@ void VolumeScene::set_volume(const recon::Volume& hu) {
     if (hu.voxels.extents() != hu.grid.size)
         throw InvalidArgument("3D view: the voxel array does not match the volume's grid");
     Impl& d = *impl_;
-    d.hu = hu;
-    const VolumeGrid& g = hu.grid;
+    d.hu = determinant(hu.grid.direction) < 0 ? without_reflection(hu) : hu;
+    const VolumeGrid& g = d.hu.grid;
     d.image->SetDimensions(static_cast<int>(g.size[0]), static_cast<int>(g.size[1]),
                            static_cast<int>(g.size[2]));
     d.image->SetSpacing(g.spacing.x, g.spacing.y, g.spacing.z);

@@ -22,8 +22,8 @@ namespace radon::render {
 // preset's window and see-through where the CT is below it (air).
 //
 // The volume sits in the world exactly as its grid says (origin, spacing and direction, as ITK
-// maps them): VTK's image points are the voxel centres, so the rendered box spans the centres of
-// the corner voxels.
+// maps them; flipped and oblique grids included): VTK's image points are the voxel centres, so the
+// rendered box spans the centres of the corner voxels.
 //
 // Volume rendering in software OpenGL costs most of a frame; set_interactive(true) while the
 // camera or the pose moves trades sampling density for speed (connect it to VtkView's
@@ -36,9 +36,11 @@ class VolumeScene {
     VolumeScene& operator=(const VolumeScene&) = delete;
 
     // Shows `hu` (voxels in HU). The voxels are not copied: the scene shares them with `hu` (or,
-    // when `hu` aliases memory owned elsewhere, relies on that memory as `hu` does). Throws
-    // InvalidArgument for a volume that is not in HU, has no voxels or an invalid grid. The slice
-    // point moves to the volume's centre.
+    // when `hu` aliases memory owned elsewhere, relies on that memory as `hu` does), except when
+    // the grid's direction is a reflection (determinant -1): VTK's GPU ray caster draws nothing
+    // there, so the scene keeps a copy with the first axis reversed, at the same world place.
+    // Throws InvalidArgument for a volume that is not in HU, has no voxels or an invalid grid. The
+    // slice point moves to the volume's centre.
     void set_volume(const recon::Volume& hu);
     bool has_volume() const;
 
