@@ -31,11 +31,17 @@ namespace radon::render {
 namespace {
 
 // Full quality samples every voxel along a ray (half a voxel looks the same on CT presets and
-// costs twice as much) and casts a ray per pixel. While interacting, a sample every two voxels
+// costs twice as much) and casts a ray per pixel. While interacting, a sample every four voxels
 // and one ray per 2 x 2 pixels or fewer, as the frame budget requires.
 constexpr double kStillSamplesPerVoxel = 1.0;
-constexpr double kInteractiveSamplesPerVoxel = 0.5;
+constexpr double kInteractiveSamplesPerVoxel = 0.25;
 constexpr double kStillImageSampleDistance = 1.0;
+
+// Rays, and so the time, go with the inverse square of the image sample distance.
+double adapted_image_sample_distance(double current, double frame_seconds, double budget_seconds,
+                                     double lowest, double highest) {
+    return std::clamp(current * std::sqrt(frame_seconds / budget_seconds), lowest, highest);
+}
 
 // VTK 9.1's GPU ray caster draws nothing for a grid whose direction is a reflection (determinant
 // -1, as in a NIfTI file with one axis flipped): it starts its rays on the front faces of the
@@ -81,9 +87,16 @@ struct VolumeScene::Impl {
     bool slices_visible = true;
     Vec3 slice_point{0, 0, 0};
     double min_spacing = 1;
+    bool preset_shade = false;  // whether the preset shades still frames
+    // Whether still frames can afford shading (seven reads per sample instead of one): they drop
+    // it when even the coarsest rays do not fit the budget, and take it up again when a frame
+    // at a ray per pixel takes a fraction of it.
+    bool still_shading_affordable = true;
 
     // The image sample distance of interactive frames, adapted to the time they take.
     double interactive_image_sample_distance = kMinInteractiveImageSampleDistance;
+    double still_image_sample_distance = kStillImageSampleDistance;
+    bool full_quality = false;
     std::chrono::steady_clock::time_point render_start;
     vtkNew<vtkCallbackCommand> on_render_start;
     vtkNew<vtkCallbackCommand> on_render_end;
@@ -142,6 +155,9 @@ VolumeScene::VolumeScene(vtkRenderer* renderer) : impl_(std::make_unique<Impl>()
         slice_mapper->SetSlicePlane(d.planes[axis]);
         slice_mapper->SliceFacesCameraOff();
         slice_mapper->SliceAtFocalPointOff();
+        // Resliced once per slice point at the image's own resolution and drawn as a texture; the
+        // default reslices on the CPU at the screen's resolution whenever the camera moves.
+        slice_mapper->ResampleToScreenPixelsOff();
         d.slices[axis] = vtkSmartPointer<vtkImageSlice>::New();
         d.slices[axis]->SetMapper(slice_mapper);
         d.slices[axis]->SetUserMatrix(d.slice_matrix);
@@ -218,6 +234,8 @@ void VolumeScene::set_preset(CtVolumePreset preset) {
     Impl& d = *impl_;
     d.preset = preset;
     apply_ct_volume_preset(preset, d.property, d.mapper);
+    d.preset_shade = d.property->GetShade() != 0;
+    apply_sampling();
     const recon::Window window = ct_slice_window(preset);
     for (auto& slice : d.slices) {
         slice->GetProperty()->SetColorLevel(window.level);
@@ -238,32 +256,65 @@ bool VolumeScene::interactive() const {
     return impl_->interactive;
 }
 
+void VolumeScene::set_full_quality(bool full) {
+    impl_->full_quality = full;
+    apply_sampling();
+}
+
 VolumeScene::Sampling VolumeScene::sampling() const {
     const Impl& d = *impl_;
     if (d.interactive)
         return {d.min_spacing / kInteractiveSamplesPerVoxel, d.interactive_image_sample_distance};
-    return {d.min_spacing / kStillSamplesPerVoxel, kStillImageSampleDistance};
+    if (d.full_quality) return {d.min_spacing / kStillSamplesPerVoxel, kStillImageSampleDistance};
+    // Where shading is too slow, so is a sample per voxel: every other one then.
+    const double samples_per_voxel =
+        d.still_shading_affordable ? kStillSamplesPerVoxel : kInteractiveSamplesPerVoxel * 2;
+    return {d.min_spacing / samples_per_voxel, d.still_image_sample_distance};
 }
 
 double VolumeScene::next_interactive_image_sample_distance(double current, double frame_seconds) {
-    // Rays, and so the time, go with the inverse square of the image sample distance.
-    const double next = current * std::sqrt(frame_seconds / kInteractiveFrameBudgetSeconds);
-    return std::clamp(next, kMinInteractiveImageSampleDistance, kMaxInteractiveImageSampleDistance);
+    return adapted_image_sample_distance(current, frame_seconds, kInteractiveFrameBudgetSeconds,
+                                         kMinInteractiveImageSampleDistance,
+                                         kMaxInteractiveImageSampleDistance);
+}
+
+double VolumeScene::next_still_image_sample_distance(double current, double frame_seconds) {
+    return adapted_image_sample_distance(current, frame_seconds, kStillFrameBudgetSeconds,
+                                         kStillImageSampleDistance, kMaxStillImageSampleDistance);
 }
 
 void VolumeScene::adapt_to_frame_time() {
     Impl& d = *impl_;
-    if (!d.interactive || !d.volume->GetVisibility()) return;
+    if (d.full_quality || !d.volume->GetVisibility()) return;
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - d.render_start;
-    d.interactive_image_sample_distance =
-        next_interactive_image_sample_distance(d.interactive_image_sample_distance, took.count());
+    if (d.interactive) {
+        d.interactive_image_sample_distance = next_interactive_image_sample_distance(
+            d.interactive_image_sample_distance, took.count());
+    } else {
+        const double seconds = took.count();
+        const bool shaded = d.property->GetShade() != 0;
+        if (shaded && d.still_image_sample_distance >= kMaxStillImageSampleDistance &&
+            seconds > kStillFrameBudgetSeconds) {
+            d.still_shading_affordable = false;
+        } else if (!shaded && d.preset_shade &&
+                   d.still_image_sample_distance <= kStillImageSampleDistance &&
+                   seconds < kStillFrameBudgetSeconds / 8) {
+            d.still_shading_affordable = true;
+        }
+        d.still_image_sample_distance =
+            next_still_image_sample_distance(d.still_image_sample_distance, seconds);
+    }
     apply_sampling();
 }
 
 void VolumeScene::apply_sampling() {
+    Impl& d = *impl_;
     const Sampling s = sampling();
-    impl_->mapper->SetSampleDistance(static_cast<float>(s.sample_distance_mm));
-    impl_->mapper->SetImageSampleDistance(static_cast<float>(s.image_sample_distance));
+    d.mapper->SetSampleDistance(static_cast<float>(s.sample_distance_mm));
+    d.mapper->SetImageSampleDistance(static_cast<float>(s.image_sample_distance));
+    const int shade =
+        d.preset_shade && !d.interactive && (d.full_quality || d.still_shading_affordable) ? 1 : 0;
+    if (d.property->GetShade() != shade) d.property->SetShade(shade);
 }
 
 void VolumeScene::set_slice_point(Vec3 world) {

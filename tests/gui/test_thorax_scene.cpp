@@ -114,7 +114,14 @@ class TestThoraxScene : public QObject {
         }
         QTest::mouseRelease(&view, Qt::LeftButton, {}, from + QPoint(30, 0));
         QVERIFY(!scene_->volume.interactive());
+        // Still frames: as fine as their budget allows on this machine, a ray per pixel when
+        // asked for full quality.
+        const double still = scene_->volume.sampling().image_sample_distance;
+        QVERIFY(still >= 1.0);
+        QVERIFY(still <= radon::render::VolumeScene::kMaxStillImageSampleDistance);
+        scene_->volume.set_full_quality(true);
         QCOMPARE(scene_->volume.sampling().image_sample_distance, 1.0);
+        scene_->volume.set_full_quality(false);
     }
 
     void a_new_drr_and_pose_keep_the_volume_still_quality_after_settling() {

@@ -16,6 +16,7 @@
 #include <vtkPlane.h>
 #include <vtkRenderer.h>
 #include <vtkVolume.h>
+#include <vtkVolumeProperty.h>
 
 #include "kernels/core/vec.h"
 #include "kernels/geometry/volume_grid.h"
@@ -306,6 +307,17 @@ class TestVolumeScene : public QObject {
         scene.set_interactive(false);
         QCOMPARE(scene.volume_mapper()->GetSampleDistance(),
                  static_cast<float>(still.sample_distance_mm));
+
+        // A shaded preset is shaded in still frames only.
+        scene.set_preset(CtVolumePreset::Bone);
+        QVERIFY(scene.volume_prop()->GetProperty()->GetShade());
+        scene.set_interactive(true);
+        QVERIFY(!scene.volume_prop()->GetProperty()->GetShade());
+        scene.set_preset(CtVolumePreset::SoftTissue);
+        scene.set_preset(CtVolumePreset::Bone);
+        QVERIFY(!scene.volume_prop()->GetProperty()->GetShade());
+        scene.set_interactive(false);
+        QVERIFY(scene.volume_prop()->GetProperty()->GetShade());
     }
 
     void interactive_frames_adapt_to_their_budget() {
@@ -314,9 +326,15 @@ class TestVolumeScene : public QObject {
         // On budget: stays. Four times over: twice the distance (a quarter of the rays).
         QCOMPARE(next(2.5, budget), 2.5);
         QCOMPARE(next(2.0, 2.25 * budget), 3.0);
-        // Never finer than every other pixel, never coarser than every fourth.
+        // Never finer than every other pixel, never coarser than every tenth.
         QCOMPARE(next(2.0, 0.01 * budget), VolumeScene::kMinInteractiveImageSampleDistance);
         QCOMPARE(next(3.0, 100 * budget), VolumeScene::kMaxInteractiveImageSampleDistance);
+        // Still frames: a ray per pixel where the budget allows, down to one per 10 x 10 pixels.
+        const double still_budget = VolumeScene::kStillFrameBudgetSeconds;
+        auto next_still = &VolumeScene::next_still_image_sample_distance;
+        QCOMPARE(next_still(1.0, 0.5 * still_budget), 1.0);
+        QCOMPARE(next_still(2.0, 2.25 * still_budget), 3.0);
+        QCOMPARE(next_still(3.0, 100 * still_budget), VolumeScene::kMaxStillImageSampleDistance);
     }
 
     void presets_have_names_and_blend_modes() {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <vtkCamera.h>
+#include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkRenderer.h>
 
 #include "kernels/core/sample_summary.h"
@@ -31,10 +32,10 @@ struct FrameTimes {
 };
 
 // Turns the camera a little before each frame so that every frame is a new one.
-FrameTimes time_frames(radon::test::ThoraxScene& scene, int frames) {
+FrameTimes time_frames(radon::test::ThoraxScene& scene, int frames, bool turn = true) {
     std::vector<double> frame_s, render_s;
     for (int i = 0; i < frames; ++i) {
-        scene.view.renderer()->GetActiveCamera()->Azimuth(2);
+        if (turn) scene.view.renderer()->GetActiveCamera()->Azimuth(2);
         QElapsedTimer timer;
         timer.start();
         scene.view.screenshot();
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
     parser.addOption({"frames", "frames timed per quality", "K", "5"});
     parser.addOption({"preset", "bone, soft-tissue, lung or mip", "NAME", "bone"});
     parser.addOption({"slices", "show the three slice planes"});
+    parser.addOption({"multisamples", "the render window's multisamples", "N"});
     parser.addOption({{"o", "output"}, "screenshot file", "FILE", "/tmp/vtkview_carm.png"});
     parser.process(app);
 
@@ -74,6 +76,8 @@ int main(int argc, char** argv) {
     scene.volume.set_preset(
         radon::render::parse_ct_volume_preset(parser.value("preset").toStdString()));
     scene.volume.set_slices_visible(parser.isSet("slices"));
+    if (parser.isSet("multisamples"))
+        scene.view.render_window()->SetMultiSamples(parser.value("multisamples").toInt());
     if (!QTest::qWaitForWindowExposed(&scene.view)) {
         std::fprintf(stderr, "vtkview_snapshot: the view was never shown (no display?)\n");
         return 1;
@@ -101,6 +105,9 @@ int main(int argc, char** argv) {
     }
     const double update_s = static_cast<double>(update_timer.nsecsElapsed()) * 1e-9 / updates;
 
+    const FrameTimes unchanged = time_frames(scene, frames, false);
+    std::printf("unchanged scene: frame %.4f s, Render() %.4f s\n", unchanged.median_frame_s,
+                unchanged.median_render_s);
     const FrameTimes still = time_frames(scene, frames);
     scene.volume.set_interactive(true);
     const FrameTimes interactive = time_frames(scene, frames);
@@ -109,8 +116,9 @@ int main(int argc, char** argv) {
     scene.volume.set_volume_visible(false);
     const FrameTimes without_volume = time_frames(scene, frames);
 
-    std::printf("volume %d^3 voxels, view %d x %d device pixels, preset %s\n", n, image.width(),
-                image.height(), qPrintable(parser.value("preset")));
+    std::printf("volume %d^3 voxels, view %d x %d device pixels, preset %s, %d multisamples\n", n,
+                image.width(), image.height(), qPrintable(parser.value("preset")),
+                scene.view.render_window()->GetMultiSamples());
     std::printf("setup (phantom, DRR, scene) %.3f s, first frame %.3f s\n", setup_s, first_s);
     std::printf("C-arm update (pose + %lld x %lld DRR texture) %.5f s\n",
                 static_cast<long long>(scene.geometry.width),
