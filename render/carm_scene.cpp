@@ -2,6 +2,7 @@
 
 #include <vtkActor.h>
 #include <vtkCellArray.h>
+#include <vtkCoordinate.h>
 #include <vtkFloatArray.h>
 #include <vtkNew.h>
 #include <vtkPointData.h>
@@ -12,6 +13,8 @@
 #include <vtkRenderer.h>
 #include <vtkSmartPointer.h>
 #include <vtkSphereSource.h>
+#include <vtkTextActor.h>
+#include <vtkTextProperty.h>
 
 #include "render/drr_texture.h"
 
@@ -46,10 +49,33 @@ void add_line(vtkCellArray* lines, vtkIdType a, vtkIdType b) {
     lines->InsertNextCell(2, ids);
 }
 
+// A text beside a world point: `offset` display pixels from where the point falls on the screen.
+struct WorldLabel {
+    vtkNew<vtkCoordinate> anchor;
+    vtkNew<vtkTextActor> text;
+
+    WorldLabel(const char* words, double dx, double dy) {
+        anchor->SetCoordinateSystemToWorld();
+        text->SetInput(words);
+        vtkTextProperty* style = text->GetTextProperty();
+        style->SetFontSize(15);
+        style->BoldOn();
+        style->ShadowOn();
+        style->SetJustificationToCentered();
+        style->SetVerticalJustificationToCentered();
+        vtkCoordinate* position = text->GetPositionCoordinate();
+        position->SetCoordinateSystemToDisplay();
+        position->SetReferenceCoordinate(anchor);
+        position->SetValue(dx, dy);
+    }
+    void place(Vec3 world) { anchor->SetValue(world.x, world.y, world.z); }
+};
+
 }  // namespace
 
 struct CArmScene::Impl {
     vtkSmartPointer<vtkRenderer> renderer;
+    vtkSmartPointer<vtkRenderer> overlay;
     ProjectionGeometry geometry;
     DrrTexture drr;
 
@@ -66,6 +92,12 @@ struct CArmScene::Impl {
 
     vtkNew<vtkPolyData> isocenter_data;
     vtkSmartPointer<vtkActor> isocenter;
+
+    // Centred under the source sphere and over the middle of the panel's first row: centred,
+    // a label stays inside the view wherever on the screen its point falls, when the view frames
+    // the point with a margin.
+    WorldLabel source_label{"Source", 0, -30};
+    WorldLabel detector_label{"Detector", 0, 12};
 
     bool has_geometry = false;
     bool visible = true;
@@ -141,24 +173,41 @@ struct CArmScene::Impl {
     void apply_visibility() {
         for (vtkActor* actor : actors())
             actor->SetVisibility(visible && has_geometry);
+        source_label.text->SetVisibility(visible && has_geometry);
+        detector_label.text->SetVisibility(visible && has_geometry);
     }
 };
 
-CArmScene::CArmScene(vtkRenderer* renderer) : impl_(std::make_unique<Impl>()) {
+CArmScene::CArmScene(vtkRenderer* renderer, vtkRenderer* overlay)
+    : impl_(std::make_unique<Impl>()) {
     Impl& d = *impl_;
     d.renderer = renderer;
+    d.overlay = overlay ? overlay : renderer;
     d.build_source();
     d.build_detector();
     d.build_frustum();
     d.build_isocenter();
-    for (vtkActor* actor : d.actors())
+    for (vtkActor* actor : {d.source.Get(), d.detector.Get(), d.frustum.Get()})
         renderer->AddActor(actor);
+    d.overlay->AddActor(d.isocenter);
+    d.overlay->AddActor2D(d.source_label.text);
+    d.overlay->AddActor2D(d.detector_label.text);
+    set_label_color(0.95, 0.95, 0.95);
     d.apply_visibility();
 }
 
 CArmScene::~CArmScene() {
-    for (vtkActor* actor : impl_->actors())
-        impl_->renderer->RemoveActor(actor);
+    Impl& d = *impl_;
+    for (vtkActor* actor : {d.source.Get(), d.detector.Get(), d.frustum.Get()})
+        d.renderer->RemoveActor(actor);
+    d.overlay->RemoveActor(d.isocenter);
+    d.overlay->RemoveActor2D(d.source_label.text);
+    d.overlay->RemoveActor2D(d.detector_label.text);
+}
+
+void CArmScene::set_label_color(double red, double green, double blue) {
+    impl_->source_label.text->GetTextProperty()->SetColor(red, green, blue);
+    impl_->detector_label.text->GetTextProperty()->SetColor(red, green, blue);
 }
 
 std::array<Vec3, 4> CArmScene::detector_corners(const ProjectionGeometry& g) {
@@ -181,6 +230,8 @@ void CArmScene::set_geometry(const ProjectionGeometry& geometry, Vec3 isocenter)
     d.detector_points->Modified();
     d.frustum_points->Modified();
     d.isocenter->SetPosition(isocenter.x, isocenter.y, isocenter.z);
+    d.source_label.place(geometry.source);
+    d.detector_label.place(0.5 * (corners[0] + corners[1]));
     d.has_geometry = true;
     d.apply_visibility();
 }
@@ -209,6 +260,12 @@ vtkActor* CArmScene::frustum_actor() const {
 }
 vtkActor* CArmScene::isocenter_actor() const {
     return impl_->isocenter;
+}
+vtkTextActor* CArmScene::source_label() const {
+    return impl_->source_label.text;
+}
+vtkTextActor* CArmScene::detector_label() const {
+    return impl_->detector_label.text;
 }
 
 }  // namespace radon::render

@@ -196,6 +196,12 @@ bool VtkGlWindow::event(QEvent* event) {
                 return true;
             }
             break;
+        case QEvent::DragEnter:
+        case QEvent::DragMove:
+        case QEvent::DragLeave:
+        case QEvent::Drop:
+            if (drop_handler && drop_handler(event)) return true;
+            break;
         case QEvent::PlatformSurface:
             // The context stays, the surface goes (QWindowContainer destroys it before deleting
             // this window): VTK's GL objects go while the surface can still be made current.

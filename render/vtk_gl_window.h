@@ -35,6 +35,9 @@ class VtkGlWindow : public QOpenGLWindow {
 
     // Mouse, wheel, key, enter and leave events; returns whether the event was used.
     std::function<bool(QEvent*)> input_handler;
+    // Drag enter, move, leave and drop events: the native window receives them in place of the
+    // widgets around it. Returns whether the event was used.
+    std::function<bool(QEvent*)> drop_handler;
 
   signals:
     // After each frame VTK rendered (not when an exposure only showed the last frame again).

@@ -7,6 +7,7 @@
 #include <memory>
 
 class QOpenGLContext;
+class QWindow;
 class vtkGenericOpenGLRenderWindow;
 class vtkRenderer;
 class vtkRenderWindowInteractor;
@@ -65,6 +66,12 @@ class VtkView : public QWidget {
     // Renders the scene now and returns the frame; null before the view was first shown.
     QImage screenshot();
 
+    // What the 'r' key does: VTK's camera reset unless a view knows its scene better.
+    virtual void reset_camera();
+
+    // The native window the scene is drawn in (input, exposures and drops arrive there).
+    QWindow* embedded_window() const;
+
     // Time spent in VTK's Render() for the last frame, in seconds (the GPU may still be busy).
     double last_render_seconds() const;
 
@@ -93,6 +100,8 @@ class VtkView : public QWidget {
     // The one path of every input event to VTK, from this widget or the embedded window.
     bool forward_input(QEvent* event, double device_pixel_ratio);
     void set_interacting_source(int source, bool active);
+    // Drag and drop on the embedded window, handed to the widgets around the view.
+    bool forward_drop(QEvent* event);
 
     struct Impl;
     std::unique_ptr<Impl> impl_;

@@ -568,7 +568,7 @@ bool MainWindow::exportDrr(const QString& path) {
 QImage MainWindow::grabView(StudioView view) {
     switch (view) {
         case StudioView::Scene3D:
-            return scene_view_->screenshot();
+            return scene_view_->fullQualityScreenshot();
         case StudioView::Drr:
             return drr_view_->grab().toImage();
         case StudioView::Window: {
@@ -578,7 +578,7 @@ QImage MainWindow::grabView(StudioView view) {
                 QPainter painter(&pixmap);
                 painter.drawImage(
                     QRect(scene_view_->mapTo(this, QPoint(0, 0)), scene_view_->size()),
-                    scene_view_->screenshot());
+                    scene_view_->fullQualityScreenshot());
             }
             return pixmap.toImage();
         }
