@@ -1,10 +1,10 @@
 # Resolves RADON_GUI (AUTO|ON|OFF) into ON or OFF before any subdirectory asks for Qt or VTK.
 # AUTO builds the desktop app when every package it needs is found; ON stops at configure with
-# one line per missing component, naming the Debian 12 package that provides it. The lists here
-# are the ones render/, ui/, recon/ and tests/ ask for; keep them in step.
+# one line per missing component, naming the Debian 12 package that provides it. render/ and
+# recon/ ask for the components listed here, so the two cannot disagree.
 
-set(RADON_GUI_QT_COMPONENTS Core Gui Widgets OpenGL OpenGLWidgets Test)
-set(RADON_GUI_VTK_COMPONENTS
+set(RADON_QT6_COMPONENTS Core Gui Widgets OpenGL OpenGLWidgets Test)
+set(RADON_VTK_COMPONENTS
     CommonCore
     CommonDataModel
     CommonMath
@@ -19,7 +19,7 @@ set(RADON_GUI_VTK_COMPONENTS
     RenderingOpenGL2
     RenderingVolume
     RenderingVolumeOpenGL2)
-set(RADON_GUI_ITK_COMPONENTS
+set(RADON_ITK_COMPONENTS
     ITKCommon ITKIOImageBase ITKIONRRD ITKIOMeta ITKIONIFTI ITKIOTIFF ITKIOPNG ITKIOGDCM ITKGDCM)
 
 # The Debian 12 package whose files provide a Qt 6 component's CMake package.
@@ -42,7 +42,7 @@ function(radon_resolve_gui)
     endif()
 
     set(missing "")
-    foreach(component IN LISTS RADON_GUI_QT_COMPONENTS)
+    foreach(component IN LISTS RADON_QT6_COMPONENTS)
         find_package(Qt6${component} QUIET CONFIG)
         # OpenGLWidgets fails when OpenGL is missing: name only the cause.
         if(NOT Qt6${component}_FOUND AND NOT (component STREQUAL "OpenGLWidgets" AND
@@ -51,11 +51,11 @@ function(radon_resolve_gui)
             list(APPEND missing "Qt6 component ${component} (Debian package ${package})")
         endif()
     endforeach()
-    find_package(VTK 9.1 QUIET COMPONENTS ${RADON_GUI_VTK_COMPONENTS})
+    find_package(VTK 9.1 QUIET COMPONENTS ${RADON_VTK_COMPONENTS})
     if(NOT VTK_FOUND)
         if(VTK_VERSION)
             # VTK is there, but not every module: name those it lacks.
-            foreach(component IN LISTS RADON_GUI_VTK_COMPONENTS)
+            foreach(component IN LISTS RADON_VTK_COMPONENTS)
                 if(NOT TARGET VTK::${component})
                     list(APPEND missing "VTK module ${component} (Debian package libvtk9-dev)")
                 endif()
@@ -64,7 +64,7 @@ function(radon_resolve_gui)
             list(APPEND missing "VTK 9.1 (Debian package libvtk9-dev)")
         endif()
     endif()
-    find_package(ITK 5.2 QUIET COMPONENTS ${RADON_GUI_ITK_COMPONENTS})
+    find_package(ITK 5.2 QUIET COMPONENTS ${RADON_ITK_COMPONENTS})
     if(NOT ITK_FOUND)
         list(APPEND missing "ITK 5.2 (Debian package libinsighttoolkit5-dev)")
     endif()
