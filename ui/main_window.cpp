@@ -42,8 +42,9 @@ namespace radon::ui {
 namespace {
 
 constexpr int kStatusMessageMs = 5000;
-constexpr int kProgressDelayMs = 400;   // loads quicker than this show no progress dialog
-constexpr double kMaxSceneGapMs = 500;  // the longest a DRR waits to go into the 3D view
+constexpr int kFallbackMessageMs = 60000;  // long enough to be read when the window appears
+constexpr int kProgressDelayMs = 400;      // loads quicker than this show no progress dialog
+constexpr double kMaxSceneGapMs = 500;     // the longest a DRR waits to go into the 3D view
 
 const char* const kPoseFilter = "DRR geometry record (*.json);;All files (*)";
 
@@ -467,9 +468,10 @@ void MainWindow::showErrorOrFallBack(const QString& message) {
     }
     // Nothing on screen (a bad file given at start): an empty window would explain nothing.
     showError(tr("%1\n\nShowing the built-in thorax phantom instead.").arg(message));
-    statusBar()->showMessage(tr("Could not open the file (%1): showing the built-in thorax "
-                                "phantom instead")
-                                 .arg(message));
+    statusBar()->showMessage(
+        tr("Could not open the file (%1): showing the built-in thorax phantom instead")
+            .arg(message),
+        kFallbackMessageMs);
     openThoraxPhantom();
 }
 

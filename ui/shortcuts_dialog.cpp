@@ -31,7 +31,7 @@ void collect(const QList<QAction*>& actions, const QString& path, std::vector<Sh
     for (const QAction* action : actions) {
         if (action->isSeparator()) continue;
         const QString name = without_mnemonic(action->text());
-        const QString here = path.isEmpty() ? name : path + QStringLiteral(" > ") + name;
+        const QString here = path.isEmpty() ? name : path + QStringLiteral(" \u25b8 ") + name;
         if (QMenu* menu = action->menu()) {
             collect(menu->actions(), here, out);
         } else if (!action->shortcuts().isEmpty()) {
@@ -57,6 +57,7 @@ ShortcutsDialog::ShortcutsDialog(const std::vector<ShortcutEntry>& shortcuts, QW
     table->setObjectName("shortcutsTable");
     table->setHorizontalHeaderLabels({tr("Keys"), tr("Action")});
     table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     int row = 0;
@@ -80,7 +81,7 @@ ShortcutsDialog::ShortcutsDialog(const std::vector<ShortcutEntry>& shortcuts, QW
     layout->addWidget(table);
     layout->addWidget(sliders);
     layout->addWidget(buttons);
-    resize(560, 520);
+    resize(600, 640);
 }
 
 }  // namespace radon::ui

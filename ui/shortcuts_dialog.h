@@ -11,7 +11,7 @@ class QWidget;
 namespace radon::ui {
 
 // One keyboard shortcut of a window: its key sequence as the platform writes it and the menu
-// path of its action ("File > Save screenshot > 3D view...").
+// path of its action ("File ▸ Save screenshot ▸ 3D view...").
 struct ShortcutEntry {
     QString keys;
     QString action;

@@ -276,10 +276,27 @@ class TestMainWindowPose : public QObject {
                      qPrintable(keys + " " + text + " not in\n" + rows.join('\n')));
         }
         QCOMPARE(table->rowCount(), expected);
-        QVERIFY(rows.filter("Edit > Undo").size() == 1);
+        QVERIFY(rows.filter(QString::fromUtf8("Edit \u25b8 Undo")).size() == 1);
         QVERIFY(rows.filter("Ctrl+Shift+Z").size() == 1);
         QVERIFY(rows.filter("Load pose").size() == 1);
         dialog->close();
+    }
+
+    void keep_field_of_view_and_hold_window_are_remembered() {
+        QTemporaryDir dir;
+        {
+            PoseStudio studio(dir);
+            QVERIFY(studio.window->posePanel()->keepsFieldOfView());  // the default
+            QVERIFY(!studio.window->drrView()->holdsWindow());
+            studio.window->posePanel()->setKeepFieldOfView(false);
+            studio.window->findChild<QAction*>("actionHoldWindow")->trigger();
+            QVERIFY(studio.window->drrView()->holdsWindow());
+            studio.window->saveSettings();
+        }
+        PoseStudio again(dir);
+        QVERIFY(!again.window->posePanel()->keepsFieldOfView());
+        QVERIFY(again.window->drrView()->holdsWindow());
+        QVERIFY(again.window->findChild<QAction*>("actionHoldWindow")->isChecked());
     }
 
     void the_drr_names_the_patient_directions_of_the_pose() {
