@@ -144,8 +144,7 @@ int run_drr(const std::vector<std::string>& raw) {
 
     const VolumeSource volume = load_volume_source(args);
     const PoseChoice pose = pose_from_arguments(args, volume.grid.center());
-    const ProjectionGeometry geometry =
-        rigid_projection(pose.carm_to_world, pose.sad, pose.sdd, detector);
+    const ProjectionGeometry geometry = pose_projection(pose, detector);
 
     std::vector<uint16_t> channel_labels;
     if (labels.channels) {

@@ -388,8 +388,7 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     std::vector<ProjectionGeometry> geometries;
     for (const PoseEntry& e : entries) {
         poses.push_back(entry_pose(e, args, center));
-        geometries.push_back(rigid_projection(poses.back().carm_to_world, poses.back().sad,
-                                              poses.back().sdd, detector));
+        geometries.push_back(pose_projection(poses.back(), detector));
     }
 
     std::string fallback;
