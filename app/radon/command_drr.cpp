@@ -16,6 +16,7 @@
 #include "app/radon/terminal_progress.h"
 #include "app/radon/volume_source.h"
 #include "kernels/core/error.h"
+#include "kernels/drr/detector_cut.h"
 #include "kernels/drr/drr_renderer.h"
 #include "kernels/drr/label_drr.h"
 #include "kernels/physics/drr_output.h"
@@ -144,8 +145,10 @@ int run_drr(const std::vector<std::string>& raw) {
 
     const VolumeSource volume = load_volume_source(args);
     const PoseChoice pose = pose_from_arguments(args, volume.grid.center());
-    const ProjectionGeometry geometry =
-        rigid_projection(pose.carm_to_world, pose.sad, pose.sdd, detector);
+    const ProjectionGeometry geometry = pose_projection(pose, detector);
+    const std::string cut = detector_cut_warning(
+        detector_cut(geometry, volume.grid, settings, &volume.occupied), geometry.span);
+    if (!cut.empty()) std::fprintf(stderr, "radon drr: warning: at this pose %s\n", cut.c_str());
 
     std::vector<uint16_t> channel_labels;
     if (labels.channels) {

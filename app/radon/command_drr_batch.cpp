@@ -22,6 +22,7 @@
 #include "app/radon/terminal_progress.h"
 #include "app/radon/volume_source.h"
 #include "kernels/core/error.h"
+#include "kernels/drr/detector_cut.h"
 #include "kernels/drr/drr_renderer.h"
 #include "recon/io/atomic_file.h"
 #include "recon/io/projection_geometry_json.h"
@@ -354,6 +355,32 @@ void check_outputs(const std::vector<std::string>& outputs) {
     }
 }
 
+// One stderr line per distinct warning, naming the frames it applies to (the first few).
+void warn_detector_cuts(const std::vector<PoseEntry>& entries,
+                        const std::vector<ProjectionGeometry>& geometries,
+                        const VolumeSource& volume, const DrrSettings& settings) {
+    std::map<std::string, std::vector<std::size_t>> frames_by_warning;
+    for (std::size_t k = 0; k < geometries.size(); ++k) {
+        const std::string text = detector_cut_warning(
+            detector_cut(geometries[k], volume.grid, settings, &volume.occupied),
+            geometries[k].span);
+        if (!text.empty()) frames_by_warning[text].push_back(k);
+    }
+    constexpr std::size_t kNamed = 5;
+    for (const auto& [text, frames] : frames_by_warning) {
+        std::string names;
+        for (std::size_t i = 0; i < frames.size() && i < kNamed; ++i) {
+            const PoseEntry& e = entries[frames[i]];
+            names += (i ? ", " : "") + std::to_string(frames[i]) +
+                     (e.label.empty() ? "" : " '" + e.label + "'") + " (" + e.where + ")";
+        }
+        if (frames.size() > kNamed)
+            names += " and " + std::to_string(frames.size() - kNamed) + " more";
+        std::fprintf(stderr, "radon drr-batch: warning: frame%s %s: %s\n",
+                     frames.size() > 1 ? "s" : "", names.c_str(), text.c_str());
+    }
+}
+
 }  // namespace
 
 int run_drr_batch(const std::vector<std::string>& raw) {
@@ -388,9 +415,9 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     std::vector<ProjectionGeometry> geometries;
     for (const PoseEntry& e : entries) {
         poses.push_back(entry_pose(e, args, center));
-        geometries.push_back(rigid_projection(poses.back().carm_to_world, poses.back().sad,
-                                              poses.back().sdd, detector));
+        geometries.push_back(pose_projection(poses.back(), detector));
     }
+    warn_detector_cuts(entries, geometries, volume, settings);
 
     std::string fallback;
     auto renderer =

@@ -147,11 +147,12 @@ PoseChoice diffdrr_choice(const Arguments& args, Vec3 default_isocenter) {
     // an uncentred one stays where the file puts the volume, known only once it is loaded.
     const bool volume_known = pose.center_volume || default_isocenter.x != 0 ||
                               default_isocenter.y != 0 || default_isocenter.z != 0;
-    if (volume_known) view.check_volume_between_source_and_detector();
+    if (volume_known) view.check_source_clear_of_volume_center();
     PoseChoice choice;
     choice.carm_to_world = view.carm_to_world;
     choice.sad = view.sad;
     choice.sdd = view.sdd;
+    choice.span = RaySpan::WholeLine;
     return choice;
 }
 
@@ -241,6 +242,12 @@ PoseChoice pose_from_arguments(const Arguments& args, Vec3 default_isocenter) {
     choice.carm = pose;
     choice.carm_to_world = carm_to_world(pose, default_isocenter);
     return choice;
+}
+
+ProjectionGeometry pose_projection(const PoseChoice& pose, const Detector& detector) {
+    ProjectionGeometry g = rigid_projection(pose.carm_to_world, pose.sad, pose.sdd, detector);
+    g.span = pose.span;
+    return g;
 }
 
 Detector detector_from_arguments(const Arguments& args) {

@@ -152,6 +152,7 @@ std::string drr_record_json(const DrrRecord& r) {
     j["carm_to_world"] = rows(m.data(), 4, 4);
     j["sad_mm"] = r.sad;
     j["sdd_mm"] = r.sdd;
+    j["ray_span"] = to_string(g.span);
     if (r.carm) {
         j["carm"] = {{"primary_deg", r.carm->primary_deg},
                      {"secondary_deg", r.carm->secondary_deg},
