@@ -234,6 +234,7 @@ void DrrImageView::paintEvent(QPaintEvent*) {
         painter.drawImage(imageRect(), display_);
         drawEdgeLetters(painter);
         drawScaleBar(painter);
+        drawWarning(painter);
         painter.setClipping(false);
     }
     drawColourBar(painter);
@@ -253,6 +254,26 @@ void DrrImageView::drawEdgeLetters(QPainter& painter) const {
     draw_outlined_text(painter, shown, Qt::AlignRight | Qt::AlignVCenter, letters.right);
     draw_outlined_text(painter, shown, Qt::AlignTop | Qt::AlignHCenter, letters.top);
     draw_outlined_text(painter, shown, Qt::AlignBottom | Qt::AlignHCenter, letters.bottom);
+    painter.restore();
+}
+
+void DrrImageView::setWarning(const QString& banner, const QString& details) {
+    setToolTip(details);
+    if (banner == warning_) return;
+    warning_ = banner;
+    update();
+}
+
+void DrrImageView::drawWarning(QPainter& painter) const {
+    if (warning_.isEmpty()) return;
+    const QRectF shown = imageRect().intersected(imageArea());
+    const QFontMetrics metrics = painter.fontMetrics();
+    const QRectF band(shown.left(), shown.top(), shown.width(), metrics.height() + 8);
+    painter.save();
+    painter.fillRect(band, QColor(170, 30, 20, 215));
+    painter.setPen(Qt::white);
+    painter.drawText(band.adjusted(6, 0, -6, 0), Qt::AlignCenter,
+                     metrics.elidedText(warning_, Qt::ElideRight, int(band.width()) - 12));
     painter.restore();
 }
 

@@ -77,6 +77,10 @@ class DrrImageView : public QWidget {
     // when no image is shown.
     double scaleBarMm() const;
     QString scaleBarLabel() const;
+    // A warning about the image on screen, drawn as a banner across its top (the detector cuts
+    // through the volume, say); empty for none. The full sentence is the banner's tooltip.
+    void setWarning(const QString& banner, const QString& details = {});
+    QString warning() const { return warning_; }
 
     QSize sizeHint() const override { return {640, 640}; }
     QSize minimumSizeHint() const override { return {200, 160}; }
@@ -116,6 +120,7 @@ class DrrImageView : public QWidget {
     void drawColourBar(QPainter& painter) const;
     void drawEdgeLetters(QPainter& painter) const;
     void drawScaleBar(QPainter& painter) const;
+    void drawWarning(QPainter& painter) const;
     void showPresetMenu(const QPoint& global_position);
 
     recon::Image2D image_;
@@ -127,6 +132,7 @@ class DrrImageView : public QWidget {
     DrrValues values_;
     std::optional<DrrImageGeometry> geometry_;
     bool hold_window_ = false;
+    QString warning_;
 
     // The view: the millimetre point (from the image's top-left edge) at the centre of the image
     // area, and the zoom. While `follow_fit_` is set the view refits on every resize.

@@ -151,6 +151,13 @@ void DrrSession::showFrame(const DrrFrame& frame) {
                          .arg(QString::fromStdString(frame.renderer));
     const std::string cut = detector_cut_warning(frame.detector_cut, frame.geometry.span);
     if (!cut.empty()) status = tr("WARNING: %1. ").arg(QString::fromStdString(cut)) + status;
+    if (view_) {
+        const DetectorCut& where = frame.detector_cut;
+        view_->setWarning(where.beyond_detector ? tr("The detector cuts through the volume")
+                          : where.behind_source ? tr("The volume reaches behind the source")
+                                                : QString(),
+                          QString::fromStdString(cut));
+    }
     emit frameStatusChanged(status);
     emit frameShown(frame, latency_ms);
 }

@@ -151,12 +151,15 @@ class TestDrrSession : public QObject {
         QVERIFY2(status.last().at(0).toString().startsWith(
                      "WARNING: the detector plane cuts through the volume"),
                  qPrintable(status.last().at(0).toString()));
+        QCOMPARE(rig.view.warning(), QString("The detector cuts through the volume"));
+        QVERIFY(rig.view.toolTip().contains("beyond it is not in the image"));
 
         p.pose.sdd = p.pose.sad + 170;
         rig.panel.setParameters(p);
         QVERIFY(rig.settle(shown));
         QVERIFY(!frame_at(shown, shown.count() - 1).detector_cut.any());
         QVERIFY(!status.last().at(0).toString().contains("WARNING"));
+        QVERIFY(rig.view.warning().isEmpty());
     }
 
     void a_held_slider_previews_smaller_than_the_full_image_after_release() {
