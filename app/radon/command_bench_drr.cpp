@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -226,15 +225,10 @@ int run_bench(const std::vector<std::string>& raw) {
                           {"results", results}};
     const std::string csv_text = csv.str();
     const std::string json_text = doc.dump(2) + "\n";
-    for (const auto& [path, text] :
-         {std::pair{prefix + ".csv", &csv_text}, std::pair{prefix + ".json", &json_text}}) {
-        recon::write_atomically(path, [&, t = text](const std::string& tmp) {
-            std::ofstream out(tmp, std::ios::binary);
-            out << *t;
-            out.close();
-            if (!out) throw Error(path + ": could not write benchmark results");
-        });
-    }
+    recon::AtomicFileSet files;
+    files.add_text(prefix + ".csv", csv_text);
+    files.add_text(prefix + ".json", json_text);
+    files.commit();
     std::printf("wrote %s.csv and %s.json\n", prefix.c_str(), prefix.c_str());
     return 0;
 }

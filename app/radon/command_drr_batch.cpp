@@ -351,6 +351,9 @@ void check_outputs(const std::vector<std::string>& outputs) {
         if (!parent.empty() && !std::filesystem::is_directory(parent)) {
             throw InvalidArgument(path + ": output folder " + parent.string() + " does not exist");
         }
+        if (std::filesystem::is_directory(path)) {
+            throw InvalidArgument(path + ": is a folder, expected an output file name");
+        }
     }
 }
 
@@ -420,8 +423,10 @@ int run_drr_batch(const std::vector<std::string>& raw) {
         frame["name"] = entries[static_cast<std::size_t>(k)].label;
         frame_list.push_back(frame);
     }
+    // Every stack and its record replace the previous files together, or none does.
+    recon::AtomicFileSet files;
     for (const auto& path : outputs) {
-        recon::write_volume(stack, path);
+        recon::write_volume(files, stack, path);
         const nlohmann::json doc = {
             {"stack", std::filesystem::path(path).filename().string()},
             {"frames", frames},
@@ -431,14 +436,9 @@ int run_drr_batch(const std::vector<std::string>& raw) {
             {"poses_file", poses_path},
             {"frame_geometry", frame_list}};
         const std::string text = doc.dump(2) + "\n";
-        const std::string json_path = recon::drr_record_path(path);
-        recon::write_atomically(json_path, [&](const std::string& tmp) {
-            std::ofstream out(tmp, std::ios::binary);
-            out << text;
-            out.close();
-            if (!out) throw Error(json_path + ": could not write the geometry file");
-        });
+        files.add_text(recon::drr_record_path(path), text);
     }
+    files.commit();
 
     if (!args.flag("--quiet")) {
         const double rays = static_cast<double>(detector.width * detector.height * frames);
