@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -99,15 +100,20 @@ int run_bench(const std::vector<std::string>& raw) {
     const auto heights = integer_list(args.text("--heights", "100,200,300,400,500,750,1000,1500"),
                                       "--heights", false);
     const auto patches = integer_list(args.text("--patches", "none,150,250"), "--patches", true);
-    const double fixed_field = args.number("--fixed-field", 400.0);
-    const double pixel_spacing = args.number("--pixel-spacing", 2.0);
-    const int64_t runs = args.integer("--runs", 5);
-    const int64_t warmup = args.integer("--warmup", 2);
-    if (runs < 1 || warmup < 0) throw InvalidArgument("--runs must be >= 1 and --warmup >= 0");
-    if (fixed_field < 0 || pixel_spacing <= 0) {
-        throw InvalidArgument("--fixed-field must be >= 0 and --pixel-spacing > 0");
-    }
+    const double fixed_field =
+        args.number_in("--fixed-field", 400.0, {0, 1e5, false, "panel size, 0 for none", "mm"});
+    const double pixel_spacing =
+        args.number_in("--pixel-spacing", 2.0, {0, 100, true, "detector pixel spacing", "mm"});
+    const int64_t runs = args.integer_in("--runs", 5, {1, 100000, false, "timed runs", ""});
+    const int64_t warmup = args.integer_in("--warmup", 2, {0, 100000, false, "untimed runs", ""});
     check_volume_source(args);
+    // Known before the hours of timing, not after.
+    if (args.has("--out")) {
+        const auto folder = std::filesystem::path(*args.value("--out")).parent_path();
+        if (!folder.empty() && !std::filesystem::is_directory(folder)) {
+            throw InvalidArgument("--out: the folder " + folder.string() + " does not exist");
+        }
+    }
 
     const VolumeSource volume = load_volume_source(args);
     std::string fallback;
