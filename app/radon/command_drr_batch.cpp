@@ -1,12 +1,17 @@
 // radon drr-batch: renders one DRR per pose of a CSV or JSON file into one multi-frame volume,
 // with every frame's geometry in a JSON file next to it. For training data and pose sweeps.
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -22,8 +27,10 @@
 #include "app/radon/terminal_progress.h"
 #include "app/radon/volume_source.h"
 #include "kernels/core/error.h"
+#include "kernels/core/host_memory.h"
 #include "kernels/drr/drr_renderer.h"
 #include "recon/io/atomic_file.h"
+#include "recon/io/printable_text.h"
 #include "recon/io/projection_geometry_json.h"
 #include "recon/io/volume_io.h"
 
@@ -169,8 +176,8 @@ PoseEntry entry_from_cells(const std::map<std::string, std::string>& cells, cons
         }
         const std::string option = key_to_option(key);
         if (!is_pose_option(option)) {
-            throw InvalidArgument(file + ": unknown pose column '" + key + "': expected some of " +
-                                  accepted_columns());
+            throw InvalidArgument(file + ": unknown pose column '" + recon::detail::printable(key) +
+                                  "': expected some of " + accepted_columns());
         }
         entry.tokens.push_back(option);
         entry.tokens.push_back(value);
@@ -228,7 +235,8 @@ std::vector<PoseEntry> read_csv_poses(std::istream& in, const std::string& file)
                                           " of the header has no name");
                 }
                 if (std::count(header.begin(), header.end(), header[i]) > 1) {
-                    throw InvalidArgument(where + ": column '" + header[i] + "' appears twice");
+                    throw InvalidArgument(where + ": column '" +
+                                          recon::detail::printable(header[i]) + "' appears twice");
                 }
             }
             continue;
@@ -259,7 +267,8 @@ std::vector<PoseEntry> read_json_poses(std::istream& in, const std::string& file
     try {
         doc = nlohmann::json::parse(in);
     } catch (const nlohmann::json::exception& e) {
-        throw InvalidArgument(file + ": not valid JSON (" + e.what() + ")");
+        throw InvalidArgument(file + ": not valid JSON (" + recon::detail::printable(e.what()) +
+                              ")");
     }
     if (doc.is_object() && doc.contains("poses")) doc = doc["poses"];
     if (!doc.is_array()) {
@@ -280,14 +289,15 @@ std::vector<PoseEntry> read_json_poses(std::istream& in, const std::string& file
             } else if (value.is_array()) {
                 for (const auto& x : value) {
                     if (!x.is_number()) {
-                        throw InvalidArgument(where + ": '" + key + "' must hold numbers only");
+                        throw InvalidArgument(where + ": '" + recon::detail::printable(key) +
+                                              "' must hold numbers only");
                     }
                     text += (text.empty() ? "" : ",") + json_number(x.get<double>());
                 }
             } else if (value.is_null()) {
                 continue;
             } else {
-                throw InvalidArgument(where + ": '" + key +
+                throw InvalidArgument(where + ": '" + recon::detail::printable(key) +
                                       "' must be a number, a string or an array of numbers");
             }
             cells[lower(key)] = text;
@@ -297,18 +307,108 @@ std::vector<PoseEntry> read_json_poses(std::istream& in, const std::string& file
     return entries;
 }
 
+// A million poses take some 10 to 50 MB of CSV; these bounds refuse what is not a poses file (a
+// device, a log, one endless line) before it costs memory.
+constexpr std::uintmax_t kMaxPosesFileBytes = std::uintmax_t{256} << 20;
+constexpr std::size_t kMaxPoseLineBytes = std::size_t{64} << 10;
+
+std::string file_kind(mode_t mode) {
+    if (S_ISDIR(mode)) return "a folder";
+    if (S_ISFIFO(mode)) return "a named pipe";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
+}
+
+// The bytes of a poses file: a regular file only (a pipe or /dev/zero would block or never end),
+// of at most kMaxPosesFileBytes.
+std::string read_poses_bytes(const std::string& path) {
+    const auto refuse = [&](const std::string& problem) {
+        throw InvalidArgument("--poses: " + path + ": " + problem);
+    };
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+        refuse(errno == ENOENT ? "no such file" : std::strerror(errno));
+    }
+    if (!S_ISREG(info.st_mode)) {
+        refuse("is " + file_kind(info.st_mode) + ", expected a .csv or .json file");
+    }
+    // Non-blocking, in case a pipe took the file's place since the check.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) refuse(std::string("cannot be opened: ") + std::strerror(errno));
+    std::string bytes;
+    try {
+        if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+            refuse("is " + file_kind(info.st_mode) + ", expected a .csv or .json file");
+        }
+        const auto too_large = [&] {
+            refuse("is larger than " + std::to_string(kMaxPosesFileBytes >> 20) +
+                   " MiB, the most a poses file may have (not a poses file?)");
+        };
+        if (static_cast<std::uintmax_t>(info.st_size) > kMaxPosesFileBytes) too_large();
+        char buffer[1 << 16];
+        for (;;) {
+            const ssize_t n = ::read(fd, buffer, sizeof buffer);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) refuse(std::string("cannot be read: ") + std::strerror(errno));
+            if (n == 0) break;
+            bytes.append(buffer, static_cast<std::size_t>(n));
+            if (bytes.size() > kMaxPosesFileBytes) too_large();  // a file still growing
+        }
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    ::close(fd);
+    return bytes;
+}
+
+// Text in UTF-8 (a byte-order mark, as spreadsheet programs write, is dropped), without NUL bytes
+// and, for CSV, without lines longer than kMaxPoseLineBytes. Messages quote no bytes of the file.
+std::string poses_text(std::string bytes, const std::string& path, bool lines_matter) {
+    const auto starts_with = [&](const char* prefix) { return bytes.rfind(prefix, 0) == 0; };
+    if (starts_with("\xFF\xFE") || starts_with("\xFE\xFF")) {
+        throw InvalidArgument("--poses: " + path +
+                              ": is UTF-16 (or UTF-32) text; save it as UTF-8 or plain ASCII");
+    }
+    if (starts_with("\xEF\xBB\xBF")) bytes.erase(0, 3);
+    const auto line_of = [&](std::size_t at) {
+        return std::to_string(1 + std::count(bytes.begin(), bytes.begin() + at, '\n'));
+    };
+    const std::size_t nul = bytes.find('\0');
+    if (nul != std::string::npos) {
+        throw InvalidArgument(path + " line " + line_of(nul) +
+                              ": holds a NUL byte (binary data, or UTF-16 text without a "
+                              "byte-order mark); expected UTF-8 text");
+    }
+    if (lines_matter) {
+        for (std::size_t start = 0; start < bytes.size();) {
+            std::size_t end = bytes.find('\n', start);
+            if (end == std::string::npos) end = bytes.size();
+            if (end - start > kMaxPoseLineBytes) {
+                throw InvalidArgument(path + " line " + line_of(start) + ": is longer than " +
+                                      std::to_string(kMaxPoseLineBytes) +
+                                      " bytes, the most a line of a poses file may have");
+            }
+            start = end + 1;
+        }
+    }
+    return bytes;
+}
+
 std::vector<PoseEntry> read_poses(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw InvalidArgument("--poses: cannot open '" + path + "'");
     const std::string ext = recon::file_extension(path);
+    if (ext != ".json" && ext != ".csv" && ext != ".txt") {
+        throw InvalidArgument("--poses: " + path + ": unknown format '" +
+                              recon::detail::printable(ext) + "': expected .csv or .json");
+    }
+    std::istringstream in(poses_text(read_poses_bytes(path), path, ext != ".json"));
     std::vector<PoseEntry> entries;
     if (ext == ".json") {
         entries = read_json_poses(in, path);
-    } else if (ext == ".csv" || ext == ".txt") {
-        entries = read_csv_poses(in, path);
     } else {
-        throw InvalidArgument("--poses: " + path + ": unknown format '" + ext +
-                              "': expected .csv or .json");
+        entries = read_csv_poses(in, path);
     }
     if (entries.empty()) throw InvalidArgument("--poses: " + path + " lists no poses");
     for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -331,7 +431,8 @@ PoseChoice entry_pose(const PoseEntry& entry, const Arguments& command, Vec3 def
         const Arguments args(tokens, pose_options(), {});
         return pose_from_arguments(args, default_isocenter);
     } catch (const InvalidArgument& e) {
-        throw InvalidArgument(entry.where + ": " + e.what());
+        // The option parsers quote the cell as it was in the file.
+        throw InvalidArgument(entry.where + ": " + recon::detail::printable(e.what()));
     }
 }
 
@@ -357,6 +458,56 @@ void check_outputs(const std::vector<std::string>& outputs) {
     }
 }
 
+std::string size_text(double bytes) {
+    const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    int unit = 0;
+    while (bytes >= 1024 && unit < 4) {
+        bytes /= 1024;
+        ++unit;
+    }
+    std::ostringstream s;
+    s << std::setprecision(3) << bytes << " " << units[unit];
+    return s.str();
+}
+
+// The stack is rendered into memory and written as one file, so the number of poses per run is
+// bounded by memory (half of it: the CT and the renderer need the rest) and by the free space of
+// each output's folder. Checked before any pose is rendered, with the numbers.
+void check_stack_fits(std::size_t frames, const Detector& detector,
+                      const std::vector<std::string>& outputs, const std::string& poses_path) {
+    const double frame_bytes =
+        sizeof(float) * static_cast<double>(detector.width) * static_cast<double>(detector.height);
+    const double stack_bytes = frame_bytes * static_cast<double>(frames);
+    const std::string size = std::to_string(frames) + " poses of " +
+                             std::to_string(detector.width) + "x" +
+                             std::to_string(detector.height) + " pixels";
+    const double memory = static_cast<double>(physical_memory_bytes());
+    if (memory > 0 && stack_bytes > 0.5 * memory) {
+        const auto most = static_cast<long long>(0.5 * memory / frame_bytes);
+        throw InvalidArgument("--poses: " + poses_path + ": " + size + " make a " +
+                              size_text(stack_bytes) + " stack, more than half of this machine's " +
+                              size_text(memory) + " of memory; at most " + std::to_string(most) +
+                              " poses of this size fit in one run: split the file, or use a "
+                              "smaller detector");
+    }
+    // Compressed stacks have no size known in advance; a full disk is then found by the writer.
+    std::map<std::string, double> needed;
+    for (const auto& path : outputs) {
+        if (recon::file_extension(path) == ".nii.gz") continue;
+        const auto folder = std::filesystem::path(path).parent_path();
+        needed[folder.empty() ? std::string(".") : folder.string()] += stack_bytes;
+    }
+    for (const auto& [folder, bytes] : needed) {
+        std::error_code ec;
+        const auto space = std::filesystem::space(folder, ec);
+        if (!ec && static_cast<double>(space.available) < bytes) {
+            throw InvalidArgument("--poses: " + poses_path + ": " + size + " make " +
+                                  size_text(bytes) + " of output in " + folder + ", which has " +
+                                  size_text(static_cast<double>(space.available)) + " free");
+        }
+    }
+}
+
 }  // namespace
 
 int run_drr_batch(const std::vector<std::string>& raw) {
@@ -376,10 +527,11 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     if (!args.has("--poses"))
         throw InvalidArgument("no poses given: add --poses FILE (.csv or .json)");
     const std::string poses_path = *args.value("--poses");
+    const Detector detector = detector_from_arguments(args);
     const std::vector<PoseEntry> entries = read_poses(poses_path);
+    check_stack_fits(entries.size(), detector, outputs, poses_path);
     for (const PoseEntry& e : entries)
         entry_pose(e, args, Vec3{0, 0, 0});
-    const Detector detector = detector_from_arguments(args);
     const DrrSettings settings = render_settings_from_arguments(args);
     settings.validate(detector);
     const DeviceKind device = device_from_arguments(args);
