@@ -128,8 +128,10 @@ void DrrSession::showFrame(const DrrFrame& frame) {
     shown_sequence_ = sequence;
     if (view_) {
         const DrrParameters& p = frame.request.parameters;
+        const DrrImageGeometry where{normalized(frame.geometry.column_step),
+                                     normalized(frame.geometry.row_step), p.pose.sdd / p.pose.sad};
         view_->setImage(frame.image, frame.automatic_window,
-                        DrrValues{p.settings.reduction, p.output});
+                        DrrValues{p.settings.reduction, p.output}, where);
     }
 
     double latency_ms = 0;
