@@ -62,6 +62,12 @@ Poses file, JSON: an array of objects, or {"poses": [...]}, with the same keys; 
 array: [{"primary": 30, "secondary": 15}, {"rotation": [30, -15, -5], "convention": "ZXY"}].
 A pose without sad or sdd takes --sad and --sdd.
 
+The poses file is UTF-8 or ASCII text (a byte-order mark is accepted) of at most 256 MiB, with
+lines of at most 64 KiB. The stack is held in memory until it is written: it may take at most
+half of this machine's memory (4 bytes per pixel per pose), and each output folder needs room
+for it; more poses are refused before any is rendered. All outputs and their records replace
+the previous files together, or none does.
+
 Volume:    --phantom NAME  --phantom-size NX,NY,NZ  --phantom-spacing SX,SY,SZ  --mu-water PER_MM
 Distances: --sad MM (850)  --sdd MM (1020), for poses that do not give them
 Detector:  --height N (200)  --width N (= height)  --delx MM (2.0)  --dely MM (= delx)
