@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -403,13 +404,31 @@ std::string poses_text(std::string bytes, const std::string& path, bool lines_ma
     return bytes;
 }
 
-std::vector<PoseEntry> read_poses(const std::string& path) {
+// The rows of a CSV poses file that hold a pose (not blank, not a comment, not the header), as
+// read_csv_poses will find them: counted first, so that too many are refused in a fraction of
+// the time parsing them takes.
+std::size_t csv_pose_rows(const std::string& text) {
+    std::size_t rows = 0;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        const std::string t = trim(line);
+        if (!t.empty() && t[0] != '#') ++rows;
+    }
+    return rows > 0 ? rows - 1 : 0;
+}
+
+// `check_count` is called with the number of poses before they are parsed, where that is cheap.
+std::vector<PoseEntry> read_poses(const std::string& path,
+                                  const std::function<void(std::size_t)>& check_count) {
     const std::string ext = recon::file_extension(path);
     if (ext != ".json" && ext != ".csv" && ext != ".txt") {
         throw InvalidArgument("--poses: " + path + ": unknown format '" +
                               recon::detail::printable(ext) + "': expected .csv or .json");
     }
-    std::istringstream in(poses_text(read_poses_bytes(path), path, ext != ".json"));
+    const std::string text = poses_text(read_poses_bytes(path), path, ext != ".json");
+    if (ext != ".json") check_count(csv_pose_rows(text));
+    std::istringstream in(text);
     std::vector<PoseEntry> entries;
     if (ext == ".json") {
         entries = read_json_poses(in, path);
@@ -534,8 +553,11 @@ int run_drr_batch(const std::vector<std::string>& raw) {
         throw InvalidArgument("no poses given: add --poses FILE (.csv or .json)");
     const std::string poses_path = *args.value("--poses");
     const Detector detector = detector_from_arguments(args);
-    const std::vector<PoseEntry> entries = read_poses(poses_path);
-    check_stack_fits(entries.size(), detector, outputs, poses_path);
+    const auto check_count = [&](std::size_t poses) {
+        check_stack_fits(poses, detector, outputs, poses_path);
+    };
+    const std::vector<PoseEntry> entries = read_poses(poses_path, check_count);
+    check_count(entries.size());
     for (const PoseEntry& e : entries)
         entry_pose(e, args, Vec3{0, 0, 0});
     const DrrSettings settings = render_settings_from_arguments(args);
