@@ -54,11 +54,11 @@ class VolumeScene {
         double image_sample_distance = 1;
     };
     // Interactive frames sample every four voxels (of the smallest spacing), unshaded (shading
-    // reads six more voxels per sample), and cast a ray every 2 to 10 pixels, adapted after each
+    // reads six more voxels per sample), and cast a ray every 2 to 16 pixels, adapted after each
     // frame towards kInteractiveFrameBudgetSeconds. Still frames sample every voxel, shaded as
     // the preset says, and cast a ray per pixel where that fits in kStillFrameBudgetSeconds;
     // where it does not (software OpenGL: a real CT's shaded frame at a ray per pixel took
-    // 1.6-4 s, all of it on the UI thread) one every 1 to 10 pixels, adapted after each still
+    // 1.6-4 s, all of it on the UI thread) one every 1 to 16 pixels, adapted after each still
     // frame, and unshaded, with a sample every two voxels, when even that is too slow. With
     // set_full_quality(true) still frames
     // are shaded and cast a ray per pixel whatever that costs (screenshots).
@@ -67,11 +67,11 @@ class VolumeScene {
     void set_full_quality(bool full);
     Sampling sampling() const;
 
-    static constexpr double kInteractiveFrameBudgetSeconds = 0.04;
+    static constexpr double kInteractiveFrameBudgetSeconds = 0.03;
     static constexpr double kMinInteractiveImageSampleDistance = 2;
-    static constexpr double kMaxInteractiveImageSampleDistance = 10;
-    static constexpr double kStillFrameBudgetSeconds = 0.05;
-    static constexpr double kMaxStillImageSampleDistance = 10;
+    static constexpr double kMaxInteractiveImageSampleDistance = 16;
+    static constexpr double kStillFrameBudgetSeconds = 0.04;
+    static constexpr double kMaxStillImageSampleDistance = 16;
     // The image sample distance for the next interactive (still) frame after one that took
     // `frame_seconds` at `current`.
     static double next_interactive_image_sample_distance(double current, double frame_seconds);

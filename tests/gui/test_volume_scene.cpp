@@ -326,10 +326,10 @@ class TestVolumeScene : public QObject {
         // On budget: stays. Four times over: twice the distance (a quarter of the rays).
         QCOMPARE(next(2.5, budget), 2.5);
         QCOMPARE(next(2.0, 2.25 * budget), 3.0);
-        // Never finer than every other pixel, never coarser than every tenth.
+        // Never finer than every other pixel, never coarser than every sixteenth.
         QCOMPARE(next(2.0, 0.01 * budget), VolumeScene::kMinInteractiveImageSampleDistance);
         QCOMPARE(next(3.0, 100 * budget), VolumeScene::kMaxInteractiveImageSampleDistance);
-        // Still frames: a ray per pixel where the budget allows, down to one per 10 x 10 pixels.
+        // Still frames: a ray per pixel where the budget allows, down to one per 16 x 16 pixels.
         const double still_budget = VolumeScene::kStillFrameBudgetSeconds;
         auto next_still = &VolumeScene::next_still_image_sample_distance;
         QCOMPARE(next_still(1.0, 0.5 * still_budget), 1.0);
