@@ -266,9 +266,13 @@ void DrrImageView::setWarning(const QString& banner, const QString& details) {
 
 void DrrImageView::drawWarning(QPainter& painter) const {
     if (warning_.isEmpty()) return;
-    const QRectF shown = imageRect().intersected(imageArea());
+    const QRectF area = imageArea();
+    const QRectF shown = imageRect().intersected(area);
     const QFontMetrics metrics = painter.fontMetrics();
-    const QRectF band(shown.left(), shown.top(), shown.width(), metrics.height() + 8);
+    // Above the image where there is room, so that it hides neither anatomy nor the top letter.
+    const double height = metrics.height() + 8;
+    const double top = shown.top() - height >= area.top() ? shown.top() - height : shown.top();
+    const QRectF band(shown.left(), top, shown.width(), height);
     painter.save();
     painter.fillRect(band, QColor(170, 30, 20, 215));
     painter.setPen(Qt::white);
