@@ -149,9 +149,7 @@ int run_drr(const std::vector<std::string>& raw) {
     const VolumeSource volume = load_volume_source(args);
     const PoseChoice pose = pose_from_arguments(args, volume.grid.center());
     const ProjectionGeometry geometry = pose_projection(pose, detector);
-    const std::string cut = detector_cut_warning(
-        detector_cut(geometry, volume.grid, settings, &volume.occupied), geometry.span);
-    if (!cut.empty()) std::fprintf(stderr, "radon drr: warning: at this pose %s\n", cut.c_str());
+    DetectorCut cut = detector_cut(geometry, volume.grid, settings, &volume.occupied);
 
     std::vector<uint16_t> channel_labels;
     if (labels.channels) {
@@ -172,6 +170,7 @@ int run_drr(const std::vector<std::string>& raw) {
             make_drr_renderer(device, volume.grid, volume.attenuation, &fallback, &volume.occupied);
         if (!fallback.empty()) std::fprintf(stderr, "radon drr: %s\n", fallback.c_str());
         engine = renderer->description(settings);
+        cut = confirm_detector_cut(cut, geometry, *renderer, settings);
         renderer->render(geometry, settings, image.pixels.host_data(), control);
     } else {
         LabelDrrRenderer renderer(device, volume.grid, volume.attenuation, *volume.labels);
@@ -182,6 +181,10 @@ int run_drr(const std::vector<std::string>& raw) {
             renderer.render_subset(labels.subset, geometry, settings, image.pixels.host_data(),
                                    control);
         }
+    }
+    const std::string cut_warning = detector_cut_warning(cut, geometry.span);
+    if (!cut_warning.empty()) {
+        std::fprintf(stderr, "radon drr: warning: at this pose %s\n", cut_warning.c_str());
     }
     apply_drr_output(image.pixels.host_data(), image.pixels.size(), output);
     const double ms =

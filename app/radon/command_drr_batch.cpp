@@ -537,11 +537,14 @@ void check_stack_fits(std::size_t frames, const Detector& detector,
 // One stderr line per distinct warning, naming the frames it applies to (the first few).
 void warn_detector_cuts(const std::vector<PoseEntry>& entries,
                         const std::vector<ProjectionGeometry>& geometries,
-                        const VolumeSource& volume, const DrrSettings& settings) {
+                        const VolumeSource& volume, const DrrSettings& settings,
+                        DrrRenderer& renderer) {
     std::map<std::string, std::vector<std::size_t>> frames_by_warning;
     for (std::size_t k = 0; k < geometries.size(); ++k) {
         const std::string text = detector_cut_warning(
-            detector_cut(geometries[k], volume.grid, settings, &volume.occupied),
+            confirm_detector_cut(
+                detector_cut(geometries[k], volume.grid, settings, &volume.occupied), geometries[k],
+                renderer, settings),
             geometries[k].span);
         if (!text.empty()) frames_by_warning[text].push_back(k);
     }
@@ -600,12 +603,11 @@ int run_drr_batch(const std::vector<std::string>& raw) {
         poses.push_back(entry_pose(e, args, center));
         geometries.push_back(pose_projection(poses.back(), detector));
     }
-    warn_detector_cuts(entries, geometries, volume, settings);
-
     std::string fallback;
     auto renderer =
         make_drr_renderer(device, volume.grid, volume.attenuation, &fallback, &volume.occupied);
     if (!fallback.empty()) std::fprintf(stderr, "radon drr-batch: %s\n", fallback.c_str());
+    warn_detector_cuts(entries, geometries, volume, settings, *renderer);
 
     const auto frames = static_cast<int64_t>(geometries.size());
     VolumeGrid stack_grid;

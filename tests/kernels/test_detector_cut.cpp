@@ -130,6 +130,32 @@ class TestDetectorCut : public QObject {
     Q_OBJECT
 
   private slots:
+    // A ball in the middle of the grid: its occupied box reaches further along a rotated beam
+    // than the ball does. With the detector past the ball but inside the box's corner, the box
+    // test fires and the voxels do not confirm it; with the detector through the ball they do.
+    void only_matter_past_the_detector_confirms_a_cut() {
+        const VolumeGrid grid = centered_grid({64, 56, 48}, {1.0, 1.25, 1.5});
+        constexpr double kRadius = 20;
+        Array<float> mu = Array<float>::allocate({grid.size[0], grid.size[1], grid.size[2]});
+        for (int64_t k = 0; k < grid.size[2]; ++k)
+            for (int64_t j = 0; j < grid.size[1]; ++j)
+                for (int64_t i = 0; i < grid.size[0]; ++i) {
+                    const Vec3 p = grid.index_to_world({double(i), double(j), double(k)});
+                    mu.host_data()[i + grid.size[0] * (j + grid.size[1] * k)] =
+                        norm(p - grid.center()) <= kRadius ? kMu : 0.0f;
+                }
+        auto renderer = make_cpu_drr_renderer(grid, mu);
+        // At ZXY (30, -15, 10) the box reaches about 30 mm from the centre along the beam.
+        const ProjectionGeometry past_ball = pose(30, -15, 10, 850, 850 + 25, panel(48, 40, 2.0));
+        const DetectorCut box = detector_cut(past_ball, grid, DrrSettings{}, &renderer->occupied());
+        QVERIFY(box.beyond_detector);
+        QVERIFY(!confirm_detector_cut(box, past_ball, *renderer, DrrSettings{}).any());
+
+        const ProjectionGeometry through = pose(30, -15, 10, 850, 850 + 10, panel(48, 40, 2.0));
+        const DetectorCut cut = detector_cut(through, grid, DrrSettings{}, &renderer->occupied());
+        QVERIFY(confirm_detector_cut(cut, through, *renderer, DrrSettings{}).beyond_detector);
+    }
+
     // The detector 10 mm past the isocenter, inside the 60 mm deep box, at AP and at a rotated
     // pose: each span gives its own analytic integral, they differ by up to the box's depth
     // past the detector, and the cut is reported.
