@@ -187,7 +187,7 @@ class Walker {
             if (!until_item_end && pos == end) return pos;
             const Element e = header(pos, limit, syntax);
             if (e.tag.group == 0xfffe) {
-                if (until_item_end && e.tag == kItemEnd) return e.value;
+                if (until_item_end && e.tag == kItemEnd) return delimiter_end(e.start, e.length);
                 fail("holds " + text_of(e.tag) + " at byte " + std::to_string(pos) +
                      " where a data element was expected (damaged file)");
             }
@@ -245,6 +245,16 @@ class Walker {
     }
 
   private:
+    // A delimiter has no value; GDCM takes a length other than 0 at its word and crawls (a fuzz
+    // finding: 4 GB in the last byte of a 1 KB file took it seconds per read).
+    std::uintmax_t delimiter_end(std::uintmax_t pos, uint32_t length) const {
+        if (length != 0) {
+            fail("the delimiter at byte " + std::to_string(pos) + " has a length of " +
+                 std::to_string(length) + ", expected 0 (damaged file)");
+        }
+        return pos + 8;
+    }
+
     bool fits(std::uintmax_t pos, std::uintmax_t n, std::uintmax_t limit) const {
         return pos <= limit && n <= limit - pos && limit <= bytes_.size();
     }
@@ -362,7 +372,7 @@ class Walker {
             }
             const Tag tag{u16(h, syntax.big_endian), u16(h + 2, syntax.big_endian)};
             const uint32_t length = u32(h + 4, syntax.big_endian);
-            if (undefined && tag == kSequenceEnd) return pos + 8;
+            if (undefined && tag == kSequenceEnd) return delimiter_end(pos, length);
             if (!(tag == kItem)) {
                 fail(name + " holds " + text_of(tag) + " at byte " + std::to_string(pos) +
                      " where an item (FFFE,E000) was expected (damaged file)");
@@ -426,7 +436,7 @@ class Walker {
                 cut("its compressed pixel data (fragment " + std::to_string(k) + ")");
             const Tag tag{u16(h, false), u16(h + 2, false)};
             const uint32_t length = u32(h + 4, false);
-            if (tag == kSequenceEnd) return pos + 8;
+            if (tag == kSequenceEnd) return delimiter_end(pos, length);
             if (!(tag == kItem) || length == kUndefinedLength) {
                 fail("its compressed pixel data holds " + text_of(tag) + " at byte " +
                      std::to_string(pos) +
