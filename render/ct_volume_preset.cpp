@@ -2,7 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <vector>
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <vtkColorTransferFunction.h>
 #include <vtkNew.h>
@@ -26,64 +32,86 @@ struct OpacityPoint {
 struct PresetTables {
     std::vector<ColorPoint> colors;
     std::vector<OpacityPoint> opacities;
-    bool shade;
-    bool maximum_intensity;
+    bool shade = false;
+    bool maximum_intensity = false;
+    recon::Window slice_window;
 };
 
-// Opacities are per millimetre of ray (the property's unit distance is set to 1 mm), so they
-// do not change with the voxel size or the sampling distance.
-PresetTables tables(CtVolumePreset preset) {
-    switch (preset) {
-        case CtVolumePreset::Bone:
-            return {{{-1000, 0, 0, 0},
-                     {150, 0.55, 0.25, 0.15},
-                     {300, 0.9, 0.82, 0.66},
-                     {1000, 1.0, 0.97, 0.9},
-                     {3000, 1, 1, 1}},
-                    {{-1000, 0}, {140, 0}, {250, 0.25}, {600, 0.7}, {3000, 0.9}},
-                    true,
-                    false};
-        case CtVolumePreset::SoftTissue:
-            return {{{-1000, 0, 0, 0},
-                     {-500, 0.55, 0.35, 0.3},
-                     {-100, 0.85, 0.6, 0.45},
-                     {40, 0.8, 0.3, 0.25},
-                     {200, 0.95, 0.85, 0.75},
-                     {3000, 1, 1, 1}},
-                    {{-1000, 0},
-                     {-600, 0},
-                     {-400, 0.01},
-                     {-100, 0.02},
-                     {20, 0.06},
-                     {100, 0.12},
-                     {300, 0.5},
-                     {3000, 0.8}},
-                    true,
-                    false};
-        case CtVolumePreset::Lung:
-            return {{{-1000, 0, 0, 0},
-                     {-950, 0.8, 0.45, 0.4},
-                     {-600, 0.95, 0.6, 0.55},
-                     {-200, 0.9, 0.8, 0.7},
-                     {3000, 1, 1, 1}},
-                    {{-1000, 0},
-                     {-960, 0},
-                     {-900, 0.04},
-                     {-700, 0.08},
-                     {-450, 0.02},
-                     {-300, 0},
-                     {200, 0},
-                     {400, 0.05},
-                     {3000, 0.1}},
-                    true,
-                    false};
-        case CtVolumePreset::Mip:
-            return {{{-200, 0, 0, 0}, {1500, 1, 1, 1}},
-                    {{-1000, 0}, {-200, 0}, {1500, 1}},
-                    false,
-                    true};
+// The tables are data, kept in resources/presets/ct_volume.json and compiled into the binary;
+// a malformed entry is a build defect, so it is reported with the resource and field names.
+constexpr const char* kPresetResource = ":/presets/ct_volume.json";
+
+[[noreturn]] void bad_resource(const std::string& preset, const std::string& what) {
+    throw Error(std::string(kPresetResource) + ": preset '" + preset + "': " + what);
+}
+
+// [[x0, y...], [x1, y...], ...] with `width` numbers a point and x strictly increasing.
+std::vector<std::vector<double>> points(const QJsonValue& value, const std::string& preset,
+                                        const char* field, int width) {
+    if (!value.isArray() || value.toArray().isEmpty()) {
+        bad_resource(preset, std::string(field) + " must be a non-empty array of points");
     }
-    throw InvalidArgument("unknown CT volume preset");
+    std::vector<std::vector<double>> out;
+    for (const QJsonValue& point : value.toArray()) {
+        const QJsonArray numbers = point.toArray();
+        if (numbers.size() != width) {
+            bad_resource(preset, std::string(field) + ": each point needs " +
+                                     std::to_string(width) + " numbers");
+        }
+        std::vector<double> row;
+        for (const QJsonValue& n : numbers) {
+            if (!n.isDouble()) bad_resource(preset, std::string(field) + ": a value is no number");
+            row.push_back(n.toDouble());
+        }
+        if (!out.empty() && row[0] <= out.back()[0]) {
+            bad_resource(preset, std::string(field) + ": HU values must increase");
+        }
+        out.push_back(row);
+    }
+    return out;
+}
+
+PresetTables parse_tables(const QJsonObject& entry, const std::string& preset) {
+    PresetTables t;
+    for (const auto& p : points(entry.value("colors"), preset, "colors", 4))
+        t.colors.push_back({p[0], p[1], p[2], p[3]});
+    for (const auto& p : points(entry.value("opacities"), preset, "opacities", 2))
+        t.opacities.push_back({p[0], p[1]});
+    t.shade = entry.value("shade").toBool();
+    const QString blend = entry.value("blend").toString();
+    if (blend != "composite" && blend != "maximum-intensity") {
+        bad_resource(preset, "blend must be composite or maximum-intensity");
+    }
+    t.maximum_intensity = blend == "maximum-intensity";
+    const QJsonObject window = entry.value("slice_window").toObject();
+    if (!window.value("level").isDouble() || !(window.value("width").toDouble() > 0)) {
+        bad_resource(preset, "slice_window needs a level and a width > 0 in HU");
+    }
+    t.slice_window = {window.value("level").toDouble(), window.value("width").toDouble()};
+    return t;
+}
+
+const PresetTables& tables(CtVolumePreset preset) {
+    static const std::map<CtVolumePreset, PresetTables> all = [] {
+        QFile file(kPresetResource);
+        if (!file.open(QIODevice::ReadOnly)) {
+            throw Error(std::string(kPresetResource) + ": missing from the binary");
+        }
+        QJsonParseError error;
+        const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
+        if (document.isNull()) {
+            throw Error(std::string(kPresetResource) + ": " + error.errorString().toStdString());
+        }
+        const QJsonObject presets = document.object().value("presets").toObject();
+        std::map<CtVolumePreset, PresetTables> out;
+        for (CtVolumePreset p : all_ct_volume_presets()) {
+            const std::string name = to_string(p);
+            if (!presets.contains(QString::fromStdString(name))) bad_resource(name, "missing");
+            out[p] = parse_tables(presets.value(QString::fromStdString(name)).toObject(), name);
+        }
+        return out;
+    }();
+    return all.at(preset);
 }
 
 }  // namespace
@@ -121,7 +149,7 @@ CtVolumePreset parse_ct_volume_preset(const std::string& name) {
 
 void apply_ct_volume_preset(CtVolumePreset preset, vtkVolumeProperty* property,
                             vtkVolumeMapper* mapper) {
-    const PresetTables t = tables(preset);
+    const PresetTables& t = tables(preset);
     vtkNew<vtkColorTransferFunction> colors;
     for (const ColorPoint& c : t.colors)
         colors->AddRGBPoint(c.hu, c.r, c.g, c.b);
@@ -145,17 +173,7 @@ void apply_ct_volume_preset(CtVolumePreset preset, vtkVolumeProperty* property,
 }
 
 recon::Window ct_slice_window(CtVolumePreset preset) {
-    switch (preset) {
-        case CtVolumePreset::Bone:
-            return {400, 2000};
-        case CtVolumePreset::SoftTissue:
-            return {40, 400};
-        case CtVolumePreset::Lung:
-            return {-600, 1500};
-        case CtVolumePreset::Mip:
-            return {500, 2500};
-    }
-    return {40, 400};
+    return tables(preset).slice_window;
 }
 
 }  // namespace radon::render

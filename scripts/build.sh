@@ -1,21 +1,10 @@
 #!/usr/bin/env bash
-# Configures and builds Radon Studio in ./build (Release). Extra arguments go to CMake,
-# e.g. scripts/build.sh -DRADON_CUDA=OFF. The desktop app's parts (RADON_GUI) are built when
-# Qt 6 Widgets/OpenGLWidgets and VTK 9 are installed; -DRADON_GUI=OFF or ON overrides that.
+# Configures and builds Radon Studio in ./build (Release). Extra arguments go to CMake, e.g.
+# scripts/build.sh -DRADON_CUDA=OFF. CMake decides what is built: the desktop app when Qt 6, VTK
+# and ITK are all found (RADON_GUI=AUTO; ON makes a missing one an error that names its Debian
+# package), the CUDA backend when nvcc is found (RADON_CUDA=AUTO).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-has_cmake_package() {  # NAME/CONFIG-FILE under a usual CMake prefix
-    compgen -G "/usr/lib/*/cmake/$1" >/dev/null || compgen -G "/usr/lib/cmake/$1" >/dev/null ||
-        compgen -G "/usr/local/lib/cmake/$1" >/dev/null || compgen -G "/usr/local/lib/*/cmake/$1" >/dev/null
-}
-
-gui=OFF
-if has_cmake_package "Qt6Widgets/Qt6WidgetsConfig.cmake" &&
-    has_cmake_package "Qt6OpenGLWidgets/Qt6OpenGLWidgetsConfig.cmake" &&
-    has_cmake_package "vtk-9*/vtk-config.cmake"; then
-    gui=ON
-fi
-
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DRADON_GUI="$gui" "$@" >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
 cmake --build build -j"$(nproc)"

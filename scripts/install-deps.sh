@@ -1,19 +1,38 @@
 #!/usr/bin/env bash
-# Installs what Radon Studio needs from Debian 12 packages, skipping what is already there.
-# CUDA is optional: with nvcc on the machine (or at /usr/local/cuda) the CUDA backend is built too.
+# Installs every Debian 12 package that Radon Studio's configure step, build, tests, fuzzing and
+# benchmarks use, skipping those already there. scripts/check-deps.sh verifies this list against
+# what a configure with every part on actually finds, and against the programs the scripts call.
+# CUDA is optional and comes from NVIDIA's toolkit, not from here: with nvcc on the machine (or at
+# /usr/local/cuda) the CUDA backend is built too.
+#
+#   install-deps.sh          install what is missing (with sudo when not root)
+#   install-deps.sh --list   print the package names, one a line, and install nothing
 set -euo pipefail
 
 packages=(
-    build-essential cmake ccache pkg-config
-    qt6-base-dev                # Qt 6: Test now, Widgets for the desktop app
-    libinsighttoolkit5-dev      # ITK 5.2: NIfTI, NRRD, MetaImage, DICOM, TIFF, PNG
-    nlohmann-json3-dev          # geometry and benchmark JSON
-    libfftw3-dev                # CPU filtering for FBP/FDK
-    libvtk9-dev                 # VTK 9.1 (non-Qt modules) for the 3D views
-    xvfb xauth libgl1-mesa-dri  # GUI tests: a virtual X display with Mesa's software OpenGL
-    python3
-    clang libclang-rt-14-dev libomp-dev   # scripts/fuzz.sh: libFuzzer, ASan, OpenMP for clang
+    build-essential       # the C++ compiler and make: every build
+    cmake                 # configure (3.24 or newer; Debian 12 has 3.25)
+    ccache                # compiler cache, used by CMake when present
+    pkg-config            # configure: FindPkgConfig inside ITK's and VTK's package files
+    qt6-base-dev          # Qt 6 Core, Gui, Widgets, OpenGLWidgets, Test: the app and every suite
+    libqt6opengl6-dev     # Qt 6 OpenGL (Qt6OpenGLConfig.cmake): render/ hosts VTK in a QOpenGLWindow
+    libvtk9-dev           # VTK 9.1 (non-Qt modules): the 3D view in render/
+    libinsighttoolkit5-dev  # ITK 5.2: NIfTI, NRRD, MetaImage, DICOM (GDCM), TIFF, PNG in recon/io
+    nlohmann-json3-dev    # geometry records and benchmark JSON: recon/, the radon CLI
+    libfftw3-dev          # CPU filtering for FBP/FDK in recon/
+    zlib1g-dev            # gzip streams: recon/io payload checks, the fuzz targets
+    libomp-dev            # OpenMP for clang (fuzz build); GCC brings its own libgomp
+    xvfb xauth            # GUI tests and screenshots: a virtual X server (xvfb-run)
+    libgl1-mesa-dri       # Mesa's software OpenGL (llvmpipe) for the 3D view under Xvfb
+    python3               # benchmarks/ and tools/ scripts
+    clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and AddressSanitizer
+    plastimatch           # benchmarks/compare_plastimatch.py and dicom_load.sh: the peer CPU DRR
 )
+
+if [ "${1:-}" = "--list" ]; then
+    printf '%s\n' "${packages[@]}"
+    exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -510,6 +510,37 @@ void check_nifti_header(const std::string& path) {
     check_nifti_orientation(path, header);
 }
 
+// Bytes per voxel of a NIfTI datatype code as niftilib stores it; 0 for a code it does not know.
+std::uintmax_t nifti_datatype_size(int datatype) {
+    switch (datatype) {
+        case 2:    // uint8
+        case 256:  // int8
+            return 1;
+        case 4:    // int16
+        case 512:  // uint16
+            return 2;
+        case 128:  // rgb24
+            return 3;
+        case 8:     // int32
+        case 16:    // float32
+        case 768:   // uint32
+        case 2304:  // rgba32
+            return 4;
+        case 32:    // complex64
+        case 64:    // float64
+        case 1024:  // int64
+        case 1280:  // uint64
+            return 8;
+        case 1536:  // float128
+        case 1792:  // complex128
+            return 16;
+        case 2048:  // complex256
+            return 32;
+        default:
+            return 0;
+    }
+}
+
 void check_nifti_payload(const std::string& path, std::uintmax_t raw_bytes,
                          const std::string& element, bool thorough) {
     NiftiStart start;
@@ -517,10 +548,18 @@ void check_nifti_payload(const std::string& path, std::uintmax_t raw_bytes,
     const bool plain = start.plain;
     const NiftiHeader header = parse_nifti_header(path, start.bytes, start.length);
 
-    // The payload is what ITK will read and allocate, whatever the header's bitpix says.
+    // The payload is what niftilib reads: the voxels in the type on disk (datatype, whatever
+    // bitpix says). ITK reports the type it hands out instead, float for scaled integers
+    // (scl_slope/scl_inter), so its size is only a fallback for a datatype unknown here.
     const auto offset = static_cast<std::uintmax_t>(
         std::max(header.data_start, static_cast<double>(header.header_size)));
-    const std::uintmax_t length = raw_bytes;
+    const std::uintmax_t stored_size = nifti_datatype_size(header.datatype);
+    std::uintmax_t length = raw_bytes;
+    if (stored_size > 0) {
+        length = stored_size;
+        for (int64_t i = 1; i <= header.dims[0]; ++i)
+            length *= static_cast<std::uintmax_t>(header.dims[i]);
+    }
     const std::uintmax_t end = offset + length;
 
     // niftilib also sets NaN and infinite float voxels to 0 as it reads them, so float data is
