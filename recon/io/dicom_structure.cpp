@@ -11,6 +11,11 @@
 #include <system_error>
 #include <vector>
 
+#include "gdcmDictEntry.h"
+#include "gdcmDicts.h"
+#include "gdcmGlobal.h"
+#include "gdcmTag.h"
+#include "gdcmVR.h"
 #include "itk_zlib.h"
 
 namespace radon::recon::detail {
@@ -166,6 +171,28 @@ const char* expected_vr(const Tag& tag) {
     return nullptr;
 }
 
+// ITK's DICOM reader hands every top-level element it does not keep as binary to GDCM's string
+// conversion, which asserts on the value representations it does not convert (GDCM 3.0: OD, OL,
+// OV, SV, UV): the file's VR when it gives one (a fuzz finding: an element damaged into VR SV
+// aborted the process), otherwise the one GDCM's dictionary knows.
+gdcm::VR::VRType dictionary_vr(uint16_t group, uint16_t element) {
+    const gdcm::Tag tag(group, element);
+    if (tag.IsPrivate()) return gdcm::VR::INVALID;
+    return static_cast<gdcm::VR::VRType>(
+        gdcm::Global::GetInstance().GetDicts().GetDictEntry(tag).GetVR());
+}
+
+bool gdcm_cannot_convert(uint16_t group, uint16_t element, const char* file_vr) {
+    gdcm::VR::VRType vr = gdcm::VR::INVALID;
+    if (file_vr[0] != 0 && !(file_vr[0] == 'U' && file_vr[1] == 'N')) {
+        vr = gdcm::VR::GetVRType(file_vr);
+    } else {
+        vr = dictionary_vr(group, element);
+    }
+    return vr == gdcm::VR::OD || vr == gdcm::VR::OL || vr == gdcm::VR::OV || vr == gdcm::VR::SV ||
+           vr == gdcm::VR::UV;
+}
+
 struct Element {
     Tag tag;
     char vr[3] = {0, 0, 0};  // empty for implicit VR and for item tags
@@ -302,9 +329,24 @@ class Walker {
             }
         }
         const std::string where = text_of(e.tag) + " at byte " + std::to_string(e.start);
+        if (top && gdcm_cannot_convert(e.tag.group, e.tag.element, e.vr)) {
+            fail("the data element " + where +
+                 " has a value representation (OD, OL, OV, SV or UV) that GDCM's reader cannot "
+                 "convert (damaged file?)");
+        }
         if (e.length == kUndefinedLength) {
             if (pixels && syntax.explicit_vr && (vr_is(e.vr, "OB") || vr_is(e.vr, "OW"))) {
                 return fragments(e.value);
+            }
+            // GDCM parses an implicit element of undefined length as a sequence, and ITK then
+            // asks for it as text when the dictionary says text: an assertion.
+            const gdcm::VR::VRType known = top && !syntax.explicit_vr
+                                               ? dictionary_vr(e.tag.group, e.tag.element)
+                                               : gdcm::VR::INVALID;
+            if (known != gdcm::VR::INVALID && known != gdcm::VR::SQ && known != gdcm::VR::UN) {
+                fail("the data element " + where + " has an undefined length, but the DICOM " +
+                     "dictionary gives it the value representation " +
+                     gdcm::VR::GetVRString(known) + ", not a sequence (damaged file)");
             }
             if (!syntax.explicit_vr || vr_is(e.vr, "SQ")) {
                 return sequence(e, e.value, 0, true, syntax, depth + 1);
