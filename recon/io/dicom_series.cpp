@@ -190,6 +190,53 @@ std::string pixel_format_problem(const Field& field) {
     return {};
 }
 
+// GDCMImageIO asserts that the type its rescale produces is not narrower than the stored one
+// (a fuzz finding: 1 bit stored of 16, intercept -1, aborted the process). GDCM picks that type
+// from the stored range (bits stored, signedness) mapped through an integer slope and intercept:
+// the smallest of uint8, int8, uint16, int16, uint32, int32 that holds it (ranked in that order);
+// other slopes and intercepts give doubles. Called once the pixel format is known to be valid.
+template <class Field>
+std::string rescaled_type_problem(const Field& field) {
+    double slope = 1, intercept = 0;
+    const std::vector<double> s = decimals(field(kRescaleSlope));
+    const std::vector<double> i = decimals(field(kRescaleIntercept));
+    if (s.size() == 1) slope = s[0];
+    if (i.size() == 1) intercept = i[0];
+    if ((slope == 1 && intercept == 0) || slope != std::trunc(slope) ||
+        intercept != std::trunc(intercept)) {
+        return {};
+    }
+    const int64_t allocated = whole_number(field(kBitsAllocated), 0);
+    if (allocated > 32) return {};
+    const int64_t stored = whole_number(field(kBitsStored), allocated);
+    const bool is_signed = whole_number(field(kPixelRepresentation), 0) == 1;
+    const double low = is_signed ? -std::ldexp(1.0, static_cast<int>(stored) - 1) : 0.0;
+    const double high = is_signed ? std::ldexp(1.0, static_cast<int>(stored) - 1) - 1
+                                  : std::ldexp(1.0, static_cast<int>(stored)) - 1;
+    const double a = slope * low + intercept, b = slope * high + intercept;
+    const double least = std::min(a, b), most = std::max(a, b);
+    // Ranks as GDCM orders its scalar types: uint8, int8, (12-bit), uint16, int16, uint32, int32.
+    int rank = -1;
+    if (least >= 0) {
+        rank = most <= 255 ? 0 : most <= 65535 ? 4 : most <= 4294967295.0 ? 6 : -1;
+    } else {
+        rank = least >= -128 && most <= 127                     ? 1
+               : least >= -32768 && most <= 32767               ? 5
+               : least >= -2147483648.0 && most <= 2147483647.0 ? 7
+                                                                : -1;
+    }
+    const int stored_rank = (allocated == 8 ? 0 : allocated == 16 ? 4 : 6) + (is_signed ? 1 : 0);
+    if (rank >= stored_rank) return {};
+    std::ostringstream msg;
+    msg << "the rescale slope " << slope << " and intercept " << intercept << " map its " << stored
+        << " stored bits to " << least << " .. " << most
+        << (rank < 0
+                ? ", beyond 32-bit integers"
+                : ", a narrower type than the " + std::to_string(allocated) + " bits allocated")
+        << ", which GDCM's reader cannot handle";
+    return msg.str();
+}
+
 struct ScannedFiles {
     std::vector<DicomImageHeader> images;
     std::vector<UnreadableDicomFile> unreadable;
@@ -238,6 +285,7 @@ ScannedFiles scan_images(const std::vector<std::string>& files) {
         if (value_problem.empty()) {
             value_problem = rescale_problem(text(kRescaleSlope), text(kRescaleIntercept));
         }
+        if (value_problem.empty()) value_problem = rescaled_type_problem(text);
         if (!value_problem.empty()) {
             scanned.unreadable.push_back({file, value_problem});
             continue;
