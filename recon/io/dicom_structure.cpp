@@ -14,6 +14,7 @@
 #include "gdcmDictEntry.h"
 #include "gdcmDicts.h"
 #include "gdcmGlobal.h"
+#include "gdcmMediaStorage.h"
 #include "gdcmTag.h"
 #include "gdcmVR.h"
 #include "itk_zlib.h"
@@ -668,6 +669,17 @@ void walk(Bytes& bytes, const std::string& path, DicomStructure& result) {
     walker.data_set(pos, size, false, syntax, 0, true);
     const bool image = (walker.top_rows && walker.top_columns) || is_image_storage(sop_class) ||
                        is_image_storage(walker.sop_class);
+    // Pixels without an image SOP class GDCM knows send its reader down its ACR-NEMA path,
+    // which asserts on what it finds there (a fuzz finding).
+    const std::string& uid = sop_class.empty() ? walker.sop_class : sop_class;
+    if (walker.top_pixels &&
+        (uid.empty() || !gdcm::MediaStorage::IsImage(gdcm::MediaStorage::GetMSType(uid.c_str())))) {
+        throw Damage{
+            "holds pixel data but no SOP class UID (0002,0002 or 0008,0016) of an image "
+            "storage GDCM reads" +
+            (uid.empty() ? std::string() : " ('" + uid.substr(0, 64) + "')") +
+            ": an ACR-NEMA file, or a damaged one"};
+    }
     if (image && !walker.top_pixels) {
         throw Damage{"the file ends at byte " + std::to_string(size) +
                      ", before its pixel data (7FE0,0010) (cut short?)"};
