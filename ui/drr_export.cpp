@@ -1,6 +1,7 @@
 #include "ui/drr_export.h"
 
 #include "kernels/geometry/carm_pose.h"
+#include "recon/io/atomic_file.h"
 #include "recon/io/projection_geometry_json.h"
 
 namespace radon::ui {
@@ -24,9 +25,12 @@ std::string export_drr(const DrrFrame& frame, const LoadedVolume& volume, const 
     const recon::DrrRecord record = drr_record_of(frame, volume);
     recon::Image2D image = frame.image;  // shares the pixels; the metadata is this copy's own
     image.metadata = recon::drr_record_metadata(record);
-    recon::write_image(image, path, png_window);
+    // The image and its record replace the previous ones together, or neither does.
+    recon::AtomicFileSet files;
+    recon::write_image(files, image, path, png_window);
     const std::string record_path = recon::drr_record_path(path);
-    recon::write_drr_record(record, record_path);
+    recon::write_drr_record(files, record, record_path);
+    files.commit();
     return record_path;
 }
 

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "kernels/drr/detector_cut.h"
 #include "kernels/geometry/projection_geometry.h"
 #include "recon/image2d.h"
 #include "recon/io/image_io.h"
@@ -23,6 +24,10 @@ struct DrrFrame {
     // recon::automatic_window of the image, found on the worker: sorting out the percentiles of
     // a large image is compute that the UI thread should not do.
     recon::Window automatic_window;
+    // Whether the detector plane (or the source) cuts through the volume within the field of
+    // view: then part of the volume is missing from the image, and the view says so
+    // (detector_cut_warning has the sentence).
+    DetectorCut detector_cut;
 };
 
 }  // namespace radon::ui

@@ -128,8 +128,10 @@ void DrrSession::showFrame(const DrrFrame& frame) {
     shown_sequence_ = sequence;
     if (view_) {
         const DrrParameters& p = frame.request.parameters;
+        const DrrImageGeometry where{normalized(frame.geometry.column_step),
+                                     normalized(frame.geometry.row_step), p.pose.sdd / p.pose.sad};
         view_->setImage(frame.image, frame.automatic_window,
-                        DrrValues{p.settings.reduction, p.output});
+                        DrrValues{p.settings.reduction, p.output}, where);
     }
 
     double latency_ms = 0;
@@ -139,14 +141,24 @@ void DrrSession::showFrame(const DrrFrame& frame) {
     posted_at_ns_.erase(posted_at_ns_.begin(), posted_at_ns_.upper_bound(sequence));
 
     const Detector& d = frame.request.parameters.detector;
-    emit frameStatusChanged(tr("%1 %2x%3: %4 ms, %5 Mrays/s, latency %6 ms (%7)")
-                                .arg(frame.request.preview ? tr("preview") : tr("full"))
-                                .arg(d.width)
-                                .arg(d.height)
-                                .arg(frame.milliseconds, 0, 'f', 1)
-                                .arg(frame.rays_per_second / 1e6, 0, 'f', 1)
-                                .arg(latency_ms, 0, 'f', 0)
-                                .arg(QString::fromStdString(frame.renderer)));
+    QString status = tr("%1 %2x%3: %4 ms, %5 Mrays/s, latency %6 ms (%7)")
+                         .arg(frame.request.preview ? tr("preview") : tr("full"))
+                         .arg(d.width)
+                         .arg(d.height)
+                         .arg(frame.milliseconds, 0, 'f', 1)
+                         .arg(frame.rays_per_second / 1e6, 0, 'f', 1)
+                         .arg(latency_ms, 0, 'f', 0)
+                         .arg(QString::fromStdString(frame.renderer));
+    const std::string cut = detector_cut_warning(frame.detector_cut, frame.geometry.span);
+    if (!cut.empty()) status = tr("WARNING: %1. ").arg(QString::fromStdString(cut)) + status;
+    if (view_) {
+        const DetectorCut& where = frame.detector_cut;
+        view_->setWarning(where.beyond_detector ? tr("The detector cuts through the volume")
+                          : where.behind_source ? tr("The volume reaches behind the source")
+                                                : QString(),
+                          QString::fromStdString(cut));
+    }
+    emit frameStatusChanged(status);
     emit frameShown(frame, latency_ms);
 }
 

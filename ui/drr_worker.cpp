@@ -119,6 +119,8 @@ void DrrWorker::renderPending() {
             static_cast<double>(p.detector.width * p.detector.height) / seconds.count();
         frame.renderer = renderer_->description(p.settings);
         frame.automatic_window = recon::automatic_window(frame.image);
+        frame.detector_cut =
+            detector_cut(frame.geometry, grid_, p.settings, &renderer_->occupied());
         {
             std::lock_guard<std::mutex> lock(mutex_);
             running_ = false;

@@ -32,15 +32,26 @@
 #include "ui/dicom_folder_scanner.h"
 #include "ui/drr_export.h"
 #include "ui/drr_image_view.h"
+#include "ui/pose_file.h"
+#include "ui/pose_history.h"
 #include "ui/pose_panel.h"
 #include "ui/series_picker_dialog.h"
+#include "ui/shortcuts_dialog.h"
 
 namespace radon::ui {
 namespace {
 
 constexpr int kStatusMessageMs = 5000;
-constexpr int kProgressDelayMs = 400;   // loads quicker than this show no progress dialog
-constexpr double kMaxSceneGapMs = 500;  // the longest a DRR waits to go into the 3D view
+constexpr int kFallbackMessageMs = 60000;  // long enough to be read when the window appears
+constexpr int kProgressDelayMs = 400;      // loads quicker than this show no progress dialog
+constexpr double kMaxSceneGapMs = 500;     // the longest a DRR waits to go into the 3D view
+
+const char* const kPoseFilter = "DRR geometry record (*.json);;All files (*)";
+
+bool is_pose_record(const QString& path) {
+    const QFileInfo info(path);
+    return info.isFile() && info.suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0;
+}
 
 const char* const kVolumeFilter =
     "CT volumes and DICOM (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.DCM *.ima *.IMA);;"
@@ -105,6 +116,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     recent_.load(*settings_);
 
     buildViews();
+    history_ = new PoseHistory(panel_, this);
     session_ = std::make_unique<DrrSession>(panel_, drr_view_);
     scanner_ = new DicomFolderScanner(this);
     buildStatusBar();
@@ -116,6 +128,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     start.pose = preset_pose(CArmPreset::AP, start.pose);
     start.detector = options_.detector;
     panel_->setParameters(start);
+    history_->restart();  // the start is where undo stops
     if (options_.start_with_thorax) openThoraxPhantom();
 }
 
@@ -188,6 +201,12 @@ void MainWindow::buildMenus() {
     QAction* export_action = file->addAction(tr("&Export DRR..."), this, &MainWindow::exportDialog);
     export_action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     export_action->setObjectName("actionExport");
+    QAction* load_pose = file->addAction(tr("&Load pose..."), this, &MainWindow::loadPoseDialog);
+    load_pose->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    load_pose->setObjectName("actionLoadPose");
+    QAction* save_pose = file->addAction(tr("Sa&ve pose..."), this, &MainWindow::savePoseDialog);
+    save_pose->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    save_pose->setObjectName("actionSavePose");
     QMenu* screenshots = file->addMenu(tr("Save &screenshot"));
     screenshots
         ->addAction(tr("&3D view..."), this, [this] { screenshotDialog(StudioView::Scene3D); })
@@ -201,6 +220,17 @@ void MainWindow::buildMenus() {
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setObjectName("actionQuit");
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = history_->stack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    undo->setObjectName("actionUndo");
+    QAction* redo = history_->stack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    redo->setObjectName("actionRedo");
+    edit->addAction(undo);
+    edit->addAction(redo);
 
     QMenu* pose = menuBar()->addMenu(tr("&Pose"));
     const Qt::Key preset_keys[] = {Qt::Key_1, Qt::Key_2, Qt::Key_3, Qt::Key_4};
@@ -256,6 +286,15 @@ void MainWindow::buildMenus() {
         action->setData(static_cast<int>(preset));
         window_presets_->addAction(action);
     }
+    windows->addSeparator();
+    QAction* hold = windows->addAction(tr("&Hold window across poses"));
+    hold->setObjectName("actionHoldWindow");
+    hold->setCheckable(true);
+    hold->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+    hold->setToolTip(
+        tr("Keep the window and level of the DRR on screen for the poses that follow"));
+    connect(hold, &QAction::toggled, drr_view_, &DrrImageView::setHoldWindow);
+    connect(drr_view_, &DrrImageView::holdWindowChanged, hold, &QAction::setChecked);
     view->addAction(tr("&Fit DRR to view"), drr_view_, &DrrImageView::fitToView);
     view->addSeparator();
     palettes_ = new QActionGroup(this);
@@ -269,6 +308,18 @@ void MainWindow::buildMenus() {
     }
     view->addSeparator();
     view->addAction(findChild<QDockWidget*>("poseDock")->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* shortcuts =
+        help->addAction(tr("&Keyboard shortcuts..."), this, &MainWindow::showShortcuts);
+    shortcuts->setShortcut(QKeySequence(Qt::Key_F1));
+    shortcuts->setObjectName("actionShortcuts");
+}
+
+void MainWindow::showShortcuts() {
+    auto* dialog = new ShortcutsDialog(collect_shortcuts(this, menuBar()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void MainWindow::connectSession() {
@@ -300,7 +351,7 @@ void MainWindow::connectSession() {
     connect(&s, &DrrSession::errorOccurred, this, [this](const QString& message) {
         loadFinished();
         pending_open_.reset();
-        showError(message);
+        showErrorOrFallBack(message);
     });
     connect(&s, &DrrSession::volumeLoaded, this, &MainWindow::volumeLoaded);
     connect(&s, &DrrSession::frameShown, this,
@@ -339,7 +390,7 @@ void MainWindow::connectSession() {
     connect(scanner_, &DicomFolderScanner::failed, this,
             [this](const QString&, const QString& message) {
                 statusBar()->clearMessage();
-                showError(message);
+                showErrorOrFallBack(message);
             });
 }
 
@@ -360,6 +411,8 @@ void MainWindow::applySettings() {
     p.settings.reduction = s.drr_projection;
     panel_->setParameters(p);
     panel_->setOutputChoice(s.drr_output);
+    panel_->setKeepFieldOfView(s.keep_field_of_view);
+    drr_view_->setHoldWindow(s.hold_drr_window);
 }
 
 void MainWindow::saveSettings() {
@@ -368,6 +421,8 @@ void MainWindow::saveSettings() {
     settings_state_.splitter_state = splitter_->saveState();
     settings_state_.drr_projection = panel_->parameters().settings.reduction;
     settings_state_.drr_output = panel_->outputChoice();
+    settings_state_.keep_field_of_view = panel_->keepsFieldOfView();
+    settings_state_.hold_drr_window = drr_view_->holdsWindow();
     settings_state_.save(*settings_);
     recent_.save(*settings_);
     settings_->sync();
@@ -406,6 +461,20 @@ void MainWindow::showError(const QString& message) {
     emit errorShown(message);
 }
 
+void MainWindow::showErrorOrFallBack(const QString& message) {
+    if (session_->volume() || session_->isLoading()) {
+        showError(message);
+        return;
+    }
+    // Nothing on screen (a bad file given at start): an empty window would explain nothing.
+    showError(tr("%1\n\nShowing the built-in thorax phantom instead.").arg(message));
+    statusBar()->showMessage(
+        tr("Could not open the file (%1): showing the built-in thorax phantom instead")
+            .arg(message),
+        kFallbackMessageMs);
+    openThoraxPhantom();
+}
+
 void MainWindow::rememberFolderOf(const QString& path) {
     const QFileInfo info(path);
     settings_state_.last_folder = info.isDir() ? info.absoluteFilePath() : info.absolutePath();
@@ -435,6 +504,10 @@ void MainWindow::refreshRecentMenu() {
 }
 
 void MainWindow::openPath(const QString& path, const QString& series) {
+    if (is_pose_record(path)) {
+        loadPose(path);
+        return;
+    }
     rememberFolderOf(path);
     if (QFileInfo(path).isDir() && series.isEmpty()) {
         statusBar()->showMessage(tr("Looking for DICOM series in %1...").arg(path));
@@ -563,6 +636,74 @@ bool MainWindow::exportDrr(const QString& path) {
     }
     rememberFolderOf(path);
     return true;
+}
+
+bool MainWindow::loadPose(const QString& path) {
+    if (!session_->volume()) {
+        showError(tr("%1: open a volume first: the pose is placed on it").arg(path));
+        return false;
+    }
+    try {
+        const PoseFromRecord read = read_pose_record(path, session_->volume()->hu.grid.center());
+        DrrParameters p = panel_->parameters();
+        p.pose = read.pose;
+        p.detector = read.detector;
+        const QString problem = panel_->rangeProblem(p);
+        if (!problem.isEmpty()) {
+            showError(tr("%1: the pose panel cannot show this pose: %2").arg(path, problem));
+            return false;
+        }
+        panel_->setParameters(p);
+        // The panel holds 0.1° and 0.1 mm: a pose from elsewhere may move a little.
+        const DrrParameters shown = panel_->parameters();
+        const Vec3 center = session_->volume()->hu.grid.center();
+        const double moved =
+            largest_ray_difference(read.rays, carm_projection(shown.pose, shown.detector, center));
+        statusBar()->showMessage(
+            moved <= kPoseTolerance
+                ? tr("Pose loaded from %1").arg(path)
+                : tr("Pose loaded from %1, rounded to the panel's steps: the rays moved by up "
+                     "to %2 mm")
+                      .arg(path)
+                      .arg(moved, 0, 'g', 3),
+            kStatusMessageMs);
+    } catch (const std::exception& e) {
+        showError(QString::fromStdString(e.what()));
+        return false;
+    }
+    rememberFolderOf(path);
+    return true;
+}
+
+bool MainWindow::savePose(const QString& path) {
+    if (!session_->volume()) {
+        showError(tr("%1: open a volume first: a pose is saved with its volume").arg(path));
+        return false;
+    }
+    try {
+        write_pose_record(panel_->parameters(), *session_->volume(), path);
+    } catch (const std::exception& e) {
+        showError(QString::fromStdString(e.what()));
+        return false;
+    }
+    statusBar()->showMessage(tr("Pose written to %1").arg(path), kStatusMessageMs);
+    rememberFolderOf(path);
+    return true;
+}
+
+void MainWindow::loadPoseDialog() {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Load pose"), settings_state_.last_folder, QString::fromLatin1(kPoseFilter));
+    if (!path.isEmpty()) loadPose(path);
+}
+
+void MainWindow::savePoseDialog() {
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save pose"), QDir(settings_state_.last_folder).filePath("pose.json"),
+        QString::fromLatin1(kPoseFilter));
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += ".json";
+    savePose(path);
 }
 
 QImage MainWindow::grabView(StudioView view) {

@@ -35,6 +35,7 @@ namespace radon::ui {
 class CArmSceneView;
 class DicomFolderScanner;
 class DrrImageView;
+class PoseHistory;
 class PosePanel;
 
 struct MainWindowOptions {
@@ -57,8 +58,11 @@ enum class StudioView { Scene3D, Drr, Window };
 
 // Radon Studio's main window: the 3D view (CArmSceneView) and the DRR view side by side in a
 // splitter, the pose panel in a dock, the DRR session's frame time and rays/s and the pixel under
-// the cursor in the status bar. File, Pose and View menus carry the common actions with
-// shortcuts; volumes open by menu, drag-and-drop, the recent-files menu or as built-in phantoms.
+// the cursor in the status bar. File, Edit, Pose, View and Help menus carry the common actions
+// with shortcuts (Help > Keyboard shortcuts lists them all); volumes open by menu, drag-and-drop,
+// the recent-files menu or as built-in phantoms. Poses are saved and loaded as the geometry
+// record an export writes (a dropped or opened .json restores its pose), and every pose change
+// can be undone and redone (Ctrl+Z, Ctrl+Shift+Z).
 //
 // The 3D view follows the DRRs instead of the sliders: a new pose moves the C-arm and a new DRR
 // goes onto the detector together, once the DRR view has shown the frame, so that rendering the
@@ -66,7 +70,8 @@ enum class StudioView { Scene3D, Drr, Window };
 //
 // Errors a user can act on (a bad file, a folder without DICOM, an export that cannot be
 // written) open a non-blocking message box with recon/io's message, and errorShown() says so; the
-// window keeps working with what it had.
+// window keeps working with what it had. When it had no volume yet (a bad file given at start),
+// it falls back to the built-in thorax phantom and says so in the message and the status bar.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -80,6 +85,12 @@ class MainWindow : public QMainWindow {
     void openPath(const QString& path, const QString& series = QString());
     void openThoraxPhantom();
     void openSheppLoganPhantom();
+
+    // Restores the pose and detector of a DRR geometry record (read_pose_record) on the volume
+    // shown, as one undo step. Returns false, after showing the error, when it cannot.
+    bool loadPose(const QString& path);
+    // Writes the panel's pose as the record an export writes. Returns false after the error.
+    bool savePose(const QString& path);
 
     // Writes the newest full-resolution DRR with its geometry record (see export_drr). Returns
     // false, after showing the error, when there is none yet or it cannot be written.
@@ -101,6 +112,7 @@ class MainWindow : public QMainWindow {
 
     DrrSession& session() { return *session_; }
     PosePanel* posePanel() const { return panel_; }
+    PoseHistory* poseHistory() const { return history_; }
     DrrImageView* drrView() const { return drr_view_; }
     CArmSceneView* sceneView() const { return scene_view_; }
     QMenu* recentMenu() const { return recent_menu_; }
@@ -124,6 +136,8 @@ class MainWindow : public QMainWindow {
     void connectSession();
     void applySettings();
     void showError(const QString& message);
+    // showError, or with no volume shown and none loading, the fallback to the thorax phantom.
+    void showErrorOrFallBack(const QString& message);
     void rememberFolderOf(const QString& path);
     void refreshRecentMenu();
     void askForSeries(const QString& folder, const std::vector<recon::DicomSeriesSummary>& series);
@@ -138,7 +152,10 @@ class MainWindow : public QMainWindow {
     void openDialog();
     void openFolderDialog();
     void exportDialog();
+    void loadPoseDialog();
+    void savePoseDialog();
     void screenshotDialog(StudioView view);
+    void showShortcuts();
 
     MainWindowOptions options_;
     std::unique_ptr<QSettings> settings_;
@@ -146,6 +163,7 @@ class MainWindow : public QMainWindow {
     RecentFiles recent_;
 
     PosePanel* panel_ = nullptr;
+    PoseHistory* history_ = nullptr;
     DrrImageView* drr_view_ = nullptr;
     CArmSceneView* scene_view_ = nullptr;
     QSplitter* splitter_ = nullptr;

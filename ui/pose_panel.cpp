@@ -5,9 +5,14 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGridLayout>
-#include <QGroupBox>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
+#include <QTabWidget>
 #include <QThread>
 #include <QVBoxLayout>
 
@@ -20,7 +25,9 @@
 namespace radon::ui {
 namespace {
 
-constexpr int kMaxDetectorPixels = 4096;
+// Keeps the field of view to far below a micrometre: a rounded spacing times thousands of pixels
+// would not.
+constexpr int kSpacingDecimals = 10;
 
 // Holds back poseChanged while several controls change as one edit.
 class QuietScope {
@@ -39,13 +46,42 @@ void select_data(QComboBox* box, int value) {
     if (at >= 0) box->setCurrentIndex(at);
 }
 
+// A length in mm held to kSpacingDecimals, shown with the digits that matter ("0.8 mm",
+// "0.273067 mm").
+class LengthSpinBox : public QDoubleSpinBox {
+  public:
+    explicit LengthSpinBox(QWidget* parent) : QDoubleSpinBox(parent) {
+        setDecimals(kSpacingDecimals);
+    }
+    QString textFromValue(double value) const override { return locale().toString(value, 'g', 6); }
+};
+
+// A push button as wide as its text: the style's minimum (about 80 px a button) would make the
+// row of presets set the dock's width.
+class CompactButton : public QPushButton {
+  public:
+    CompactButton(const QString& text, QWidget* parent) : QPushButton(text, parent) {}
+    QSize sizeHint() const override {
+        return {fontMetrics().horizontalAdvance(text()) + 20, QPushButton::sizeHint().height()};
+    }
+    QSize minimumSizeHint() const override { return sizeHint(); }
+};
+
+QString millimetres(double value) {
+    return QLocale().toString(value, 'f', 1);
+}
+
 }  // namespace
 
 PosePanel::PosePanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(makePoseGroup());
-    layout->addWidget(makeDetectorGroup());
-    layout->addWidget(makeRendererGroup());
+    layout->setContentsMargins(0, 0, 0, 0);
+    tabs_ = new QTabWidget(this);
+    tabs_->setObjectName("panelTabs");
+    tabs_->addTab(makePoseGroup(), tr("C-arm pose"));
+    tabs_->addTab(makeDetectorGroup(), tr("Detector"));
+    tabs_->addTab(makeRendererGroup(), tr("Rendering"));
+    layout->addWidget(tabs_);
     layout->addStretch(1);
 
     QuietScope quiet(quiet_);
@@ -59,6 +95,23 @@ PosePanel::PosePanel(QWidget* parent) : QWidget(parent) {
     showOutput(defaults.output, true);
     refreshPatchSizes();
     refreshStepEnabled();
+    refreshPanelSize();
+    // The fields and the line edits inside them, whichever holds the focus.
+    for (QAbstractSpinBox* field : findChildren<QAbstractSpinBox*>())
+        field->installEventFilter(this);
+    for (QLineEdit* text : findChildren<QLineEdit*>())
+        text->installEventFilter(this);
+}
+
+bool PosePanel::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::ShortcutOverride) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        if (key->matches(QKeySequence::Undo) || key->matches(QKeySequence::Redo)) {
+            event->ignore();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 SliderSpinBox* PosePanel::addSlider(const char* name, double minimum, double maximum, int decimals,
@@ -74,7 +127,7 @@ SliderSpinBox* PosePanel::addSlider(const char* name, double minimum, double max
 }
 
 QWidget* PosePanel::makePoseGroup() {
-    auto* group = new QGroupBox(tr("C-arm pose"), this);
+    auto* group = new QWidget(this);
     auto* form = new QFormLayout(group);
     const QString deg = QStringLiteral(" °"), mm = QStringLiteral(" mm");
     primary_ = addSlider("primary", -180, 180, 1, deg);
@@ -117,12 +170,12 @@ QWidget* PosePanel::makePoseGroup() {
     int column = 0;
     for (const CArmPreset preset :
          {CArmPreset::AP, CArmPreset::PA, CArmPreset::LatLeft, CArmPreset::LatRight}) {
-        auto* button = new QPushButton(QString::fromLatin1(to_string(preset)), group);
+        auto* button = new CompactButton(QString::fromLatin1(to_string(preset)), group);
         button->setObjectName(QStringLiteral("preset_%1").arg(to_string(preset)));
         connect(button, &QPushButton::clicked, this, [this, preset] { applyPreset(preset); });
         buttons->addWidget(button, 0, column++);
     }
-    auto* reset = new QPushButton(tr("Reset"), group);
+    auto* reset = new CompactButton(tr("Reset"), group);
     reset->setObjectName("resetPose");
     connect(reset, &QPushButton::clicked, this, &PosePanel::resetPose);
     buttons->addWidget(reset, 0, column);
@@ -131,7 +184,7 @@ QWidget* PosePanel::makePoseGroup() {
 }
 
 QWidget* PosePanel::makeDetectorGroup() {
-    auto* group = new QGroupBox(tr("Detector"), this);
+    auto* group = new QWidget(this);
     auto* form = new QFormLayout(group);
     auto pixels = [this, group](const char* name) {
         auto* box = new QSpinBox(group);
@@ -139,36 +192,74 @@ QWidget* PosePanel::makeDetectorGroup() {
         box->setRange(1, kMaxDetectorPixels);
         box->setSuffix(tr(" px"));
         box->setKeyboardTracking(false);
-        connect(box, &QSpinBox::valueChanged, this, [this] {
-            refreshPatchSizes();
-            changed();
-        });
+        connect(box, &QSpinBox::valueChanged, this, &PosePanel::pixelCountChanged);
         return box;
     };
     auto spacing = [this, group](const char* name) {
-        auto* box = new QDoubleSpinBox(group);
+        auto* box = new LengthSpinBox(group);
         box->setObjectName(name);
-        box->setRange(0.01, 20.0);
-        box->setDecimals(3);
+        box->setRange(kMinPixelSpacing, kMaxPixelSpacing);
         box->setSingleStep(0.1);
         box->setSuffix(QStringLiteral(" mm"));
         box->setKeyboardTracking(false);
-        connect(box, &QDoubleSpinBox::valueChanged, this, &PosePanel::changed);
+        connect(box, &QDoubleSpinBox::valueChanged, this, [this] {
+            refreshPanelSize();
+            changed();
+        });
         return box;
     };
     detector_width_ = pixels("detectorWidth");
     detector_height_ = pixels("detectorHeight");
     spacing_x_ = spacing("pixelSpacingX");
     spacing_y_ = spacing("pixelSpacingY");
+    keep_fov_ = new QCheckBox(tr("Keep field of view"), group);
+    keep_fov_->setObjectName("keepFieldOfView");
+    keep_fov_->setChecked(true);
+    keep_fov_->setToolTip(
+        tr("On: a new pixel count changes the pixel spacing, and the panel keeps its size (as "
+           "binning does on a flat panel). Off: the spacing stays and the panel grows or "
+           "shrinks with the pixel count"));
+    panel_size_ = new QLabel(group);
+    panel_size_->setObjectName("panelSize");
+    panel_size_->setToolTip(tr("The physical size of the detector: pixels x spacing"));
     form->addRow(tr("Width (columns)"), detector_width_);
     form->addRow(tr("Height (rows)"), detector_height_);
+    form->addRow(QString(), keep_fov_);
     form->addRow(tr("Column spacing"), spacing_x_);
     form->addRow(tr("Row spacing"), spacing_y_);
+    form->addRow(tr("Panel size"), panel_size_);
     return group;
 }
 
+void PosePanel::pixelCountChanged() {
+    if (quiet_ == 0 && keep_fov_->isChecked()) {
+        // The spacing follows before anyone hears of the change: one state, one render.
+        QuietScope quiet(quiet_);
+        spacing_x_->setValue(field_of_view_[0] / detector_width_->value());
+        spacing_y_->setValue(field_of_view_[1] / detector_height_->value());
+    }
+    refreshPanelSize();
+    refreshPatchSizes();
+    changed();
+}
+
+void PosePanel::refreshPanelSize() {
+    field_of_view_[0] = detector_width_->value() * spacing_x_->value();
+    field_of_view_[1] = detector_height_->value() * spacing_y_->value();
+    panel_size_->setText(
+        tr("%1 x %2 mm").arg(millimetres(field_of_view_[0]), millimetres(field_of_view_[1])));
+}
+
+bool PosePanel::keepsFieldOfView() const {
+    return keep_fov_->isChecked();
+}
+
+void PosePanel::setKeepFieldOfView(bool keep) {
+    keep_fov_->setChecked(keep);
+}
+
 QWidget* PosePanel::makeRendererGroup() {
-    auto* group = new QGroupBox(tr("Rendering"), this);
+    auto* group = new QWidget(this);
     auto* form = new QFormLayout(group);
 
     algorithm_ = new QComboBox(group);
@@ -220,12 +311,23 @@ QWidget* PosePanel::makeRendererGroup() {
     device_ = new QComboBox(group);
     device_->setObjectName("device");
     device_->addItem(tr("CPU"), static_cast<int>(DeviceKind::Cpu));
+    bool cuda = false;
     for (const DeviceInfo& info : available_devices()) {
         if (info.kind == DeviceKind::Cuda) {
             device_->addItem(tr("CUDA: %1").arg(QString::fromStdString(info.name)),
                              static_cast<int>(DeviceKind::Cuda));
+            cuda = true;
             break;  // the renderer picks the CUDA device itself
         }
+    }
+    if (!cuda) {
+        // Listed all the same, so that its absence has a reason a user can act on.
+        const QString reason = QString::fromStdString(cuda_unavailable_reason());
+        device_->addItem(tr("CUDA (unavailable)"), static_cast<int>(DeviceKind::Cuda));
+        const int at = device_->count() - 1;
+        device_->setItemData(at, tr("CUDA cannot be used: %1").arg(reason), Qt::ToolTipRole);
+        if (auto* model = qobject_cast<QStandardItemModel*>(device_->model()))
+            model->item(at)->setEnabled(false);
     }
 
     threads_ = new QSpinBox(group);
@@ -404,6 +506,7 @@ void PosePanel::setParameters(const DrrParameters& p) {
         detector_height_->setValue(static_cast<int>(p.detector.height));
         spacing_x_->setValue(p.detector.delx);
         spacing_y_->setValue(p.detector.dely);
+        refreshPanelSize();
         principal_u_ = p.detector.principal_u;
         principal_v_ = p.detector.principal_v;
         select_data(algorithm_, static_cast<int>(p.settings.algorithm));
@@ -411,7 +514,11 @@ void PosePanel::setParameters(const DrrParameters& p) {
         select_data(projection_, static_cast<int>(p.settings.reduction));
         // A line integral does not use I0: the field keeps what the user last gave it.
         showOutput(p.output, p.output.kind != DrrOutputKind::LineIntegral);
-        select_data(device_, static_cast<int>(p.device));
+        // A device that is listed but unusable is not chosen.
+        const int device_at = device_->findData(static_cast<int>(p.device));
+        if (device_at >= 0 &&
+            (device_->model()->flags(device_->model()->index(device_at, 0)) & Qt::ItemIsEnabled))
+            device_->setCurrentIndex(device_at);
         threads_->setValue(p.settings.threads);
         refreshPatchSizes();
         const int at = patch_size_->findData(qlonglong(p.settings.patch_size));
@@ -419,6 +526,51 @@ void PosePanel::setParameters(const DrrParameters& p) {
         refreshStepEnabled();
     }
     changed();
+}
+
+QString PosePanel::rangeProblem(const DrrParameters& p) const {
+    const std::pair<SliderSpinBox*, double> values[] = {{primary_, p.pose.primary_deg},
+                                                        {secondary_, p.pose.secondary_deg},
+                                                        {roll_, p.pose.roll_deg},
+                                                        {offset_[0], p.pose.isocenter_offset.x},
+                                                        {offset_[1], p.pose.isocenter_offset.y},
+                                                        {offset_[2], p.pose.isocenter_offset.z},
+                                                        {sad_, p.pose.sad},
+                                                        {sdd_, p.pose.sdd}};
+    auto* form = qobject_cast<QFormLayout*>(primary_->parentWidget()->layout());
+    for (const auto& [control, value] : values) {
+        // Rounded as the field rounds it: 180.04 is shown as 180.0 and is in range.
+        const double shown = std::round(value / control->fineStep()) * control->fineStep();
+        if (std::isfinite(value) && shown >= control->minimum() && shown <= control->maximum())
+            continue;
+        QString name = control->objectName();
+        if (auto* label = qobject_cast<QLabel*>(form->labelForField(control))) name = label->text();
+        const QString suffix = control->spinBox()->suffix();
+        return tr("%1 %2%3 is outside %4 to %5%3")
+            .arg(name)
+            .arg(value)
+            .arg(suffix)
+            .arg(control->minimum())
+            .arg(control->maximum());
+    }
+    const std::pair<QSpinBox*, int64_t> pixels[] = {{detector_width_, p.detector.width},
+                                                    {detector_height_, p.detector.height}};
+    for (const auto& [box, count] : pixels) {
+        if (count >= box->minimum() && count <= box->maximum()) continue;
+        return tr("the detector's %1 of %2 pixels is outside 1 to %3 pixels")
+            .arg(box == detector_width_ ? tr("width") : tr("height"))
+            .arg(count)
+            .arg(box->maximum());
+    }
+    for (const double spacing : {p.detector.delx, p.detector.dely}) {
+        if (std::isfinite(spacing) && spacing >= kMinPixelSpacing && spacing <= kMaxPixelSpacing)
+            continue;
+        return tr("the pixel spacing %1 mm is outside %2 to %3 mm")
+            .arg(spacing)
+            .arg(kMinPixelSpacing)
+            .arg(kMaxPixelSpacing);
+    }
+    return {};
 }
 
 void PosePanel::applyPreset(CArmPreset preset) {

@@ -1,11 +1,24 @@
 #include "ui/slider_spin_box.h"
 
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QSignalBlocker>
+#include <QWheelEvent>
 
 #include <cmath>
 
 namespace radon::ui {
+namespace {
+
+constexpr int kWheelNotch = 120;  // angleDelta of one notch of a common mouse wheel
+// Shorter, a slider over 360° moves 3° a pixel: too coarse to aim with.
+constexpr int kMinSliderWidth = 120;
+
+bool fine_modifier(Qt::KeyboardModifiers modifiers) {
+    return modifiers & (Qt::ShiftModifier | Qt::ControlModifier);
+}
+
+}  // namespace
 
 SliderSpinBox::SliderSpinBox(double minimum, double maximum, int decimals, const QString& suffix,
                              QWidget* parent)
@@ -22,7 +35,11 @@ SliderSpinBox::SliderSpinBox(double minimum, double maximum, int decimals, const
     spin_->setKeyboardTracking(false);
     spin_->setMinimumWidth(96);
     slider_->setRange(toSlider(minimum), toSlider(maximum));
-    slider_->setPageStep(static_cast<int>(10 * slider_units_per_value_));
+    slider_->setMinimumWidth(kMinSliderWidth);
+    slider_->setSingleStep(toSlider(1.0));
+    slider_->setPageStep(toSlider(10.0));
+    slider_->installEventFilter(this);
+    spin_->installEventFilter(this);
 
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -53,6 +70,49 @@ int SliderSpinBox::toSlider(double value) const {
 
 void SliderSpinBox::setValue(double value) {
     spin_->setValue(value);
+}
+
+void SliderSpinBox::step(double steps, bool fine) {
+    // Through the slider's integer positions, so that repeated fine steps never drift.
+    const int units = static_cast<int>(std::lround(steps * (fine ? 1 : slider_units_per_value_)));
+    spin_->setValue((slider_->value() + units) / slider_units_per_value_);
+}
+
+bool SliderSpinBox::eventFilter(QObject* watched, QEvent* event) {
+    if (watched != slider_ && watched != spin_) return QWidget::eventFilter(watched, event);
+    if (event->type() == QEvent::KeyPress) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        int direction = 0;
+        switch (key->key()) {
+            case Qt::Key_Up:
+            case Qt::Key_Right:
+                direction = 1;
+                break;
+            case Qt::Key_Down:
+            case Qt::Key_Left:
+                direction = -1;
+                break;
+            default:
+                return false;
+        }
+        // The field only steps with Up and Down; Left and Right move its text cursor.
+        if (watched == spin_ && (key->key() == Qt::Key_Left || key->key() == Qt::Key_Right))
+            return false;
+        step(direction, fine_modifier(key->modifiers()));
+        return true;
+    }
+    if (event->type() == QEvent::Wheel) {
+        auto* wheel = static_cast<QWheelEvent*>(event);
+        // Qt turns Shift + wheel into a horizontal scroll on some platforms.
+        QPoint delta = wheel->angleDelta();
+        wheel_remainder_ += delta.y() != 0 ? delta.y() : delta.x();
+        const int notches = wheel_remainder_ / kWheelNotch;
+        wheel_remainder_ -= notches * kWheelNotch;
+        if (notches != 0) step(notches, fine_modifier(wheel->modifiers()));
+        wheel->accept();
+        return true;
+    }
+    return false;
 }
 
 }  // namespace radon::ui

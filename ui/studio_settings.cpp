@@ -38,6 +38,8 @@ void StudioSettings::load(QSettings& s) {
     const double i0 = s.value("drr/i0").toDouble(&number);
     if (number && std::isfinite(i0) && i0 > 0) drr_output.i0 = static_cast<float>(i0);
     drr_output.invert = s.value("drr/invert", drr_output.invert != 0).toBool() ? 1 : 0;
+    keep_field_of_view = s.value("drr/keepFieldOfView", keep_field_of_view).toBool();
+    hold_drr_window = s.value("view/holdDrrWindow", hold_drr_window).toBool();
     volume_visible = s.value("view/volumeVisible", volume_visible).toBool();
     slices_visible = s.value("view/slicesVisible", slices_visible).toBool();
     last_folder = s.value("files/lastFolder", last_folder).toString();
@@ -54,6 +56,8 @@ void StudioSettings::save(QSettings& s) const {
     s.setValue("drr/output", to_string(drr_output.kind));
     s.setValue("drr/i0", static_cast<double>(drr_output.i0));
     s.setValue("drr/invert", drr_output.invert != 0);
+    s.setValue("drr/keepFieldOfView", keep_field_of_view);
+    s.setValue("view/holdDrrWindow", hold_drr_window);
     s.setValue("view/volumeVisible", volume_visible);
     s.setValue("view/slicesVisible", slices_visible);
     s.setValue("files/lastFolder", last_folder);

@@ -26,6 +26,10 @@ struct StudioSettings {
     // The pose panel's projection and output controls (PosePanel::outputChoice).
     DrrReduction drr_projection = DrrReduction::Sum;
     DrrOutput drr_output;
+    // A new pixel count keeps the panel size (PosePanel); on, as imaging systems do.
+    bool keep_field_of_view = true;
+    // The DRR view keeps its window across poses (DrrImageView::setHoldWindow).
+    bool hold_drr_window = false;
     QString last_folder;  // where the file dialogs open
     // QMainWindow::saveGeometry/saveState and the views' splitter, as Qt encodes them.
     QByteArray window_geometry;

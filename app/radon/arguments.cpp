@@ -85,6 +85,44 @@ std::vector<double> Arguments::numbers(const std::string& name, std::size_t coun
     return parse_numbers(*v, count, name);
 }
 
+std::string Range::message(const std::string& name, double value) const {
+    std::ostringstream msg;
+    msg.precision(10);
+    const std::string space = *unit ? " " : "";
+    msg << name << (*what ? std::string(" (") + what + ")" : std::string()) << ": " << value
+        << space << unit << " is out of range: expected ";
+    if (low_open) {
+        msg << "more than " << low << " and at most " << high;
+    } else {
+        msg << low << " to " << high;
+    }
+    msg << space << unit;
+    return msg.str();
+}
+
+double Arguments::number_in(const std::string& name, double fallback, const Range& range) const {
+    const double v = number(name, fallback);
+    if (has(name) && !range.contains(v)) throw InvalidArgument(range.message(name, v));
+    return v;
+}
+
+int64_t Arguments::integer_in(const std::string& name, int64_t fallback, const Range& range) const {
+    const int64_t v = integer(name, fallback);
+    if (has(name) && !range.contains(static_cast<double>(v))) {
+        throw InvalidArgument(range.message(name, static_cast<double>(v)));
+    }
+    return v;
+}
+
+std::vector<double> Arguments::numbers_in(const std::string& name, std::size_t count,
+                                          const Range& range) const {
+    const std::vector<double> v = numbers(name, count);
+    for (const double x : v) {
+        if (!range.contains(x)) throw InvalidArgument(range.message(name, x));
+    }
+    return v;
+}
+
 double parse_number(const std::string& text, const std::string& what) {
     errno = 0;
     char* end = nullptr;

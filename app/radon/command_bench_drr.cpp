@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -100,15 +100,20 @@ int run_bench(const std::vector<std::string>& raw) {
     const auto heights = integer_list(args.text("--heights", "100,200,300,400,500,750,1000,1500"),
                                       "--heights", false);
     const auto patches = integer_list(args.text("--patches", "none,150,250"), "--patches", true);
-    const double fixed_field = args.number("--fixed-field", 400.0);
-    const double pixel_spacing = args.number("--pixel-spacing", 2.0);
-    const int64_t runs = args.integer("--runs", 5);
-    const int64_t warmup = args.integer("--warmup", 2);
-    if (runs < 1 || warmup < 0) throw InvalidArgument("--runs must be >= 1 and --warmup >= 0");
-    if (fixed_field < 0 || pixel_spacing <= 0) {
-        throw InvalidArgument("--fixed-field must be >= 0 and --pixel-spacing > 0");
-    }
+    const double fixed_field =
+        args.number_in("--fixed-field", 400.0, {0, 1e5, false, "panel size, 0 for none", "mm"});
+    const double pixel_spacing =
+        args.number_in("--pixel-spacing", 2.0, {0, 100, true, "detector pixel spacing", "mm"});
+    const int64_t runs = args.integer_in("--runs", 5, {1, 100000, false, "timed runs", ""});
+    const int64_t warmup = args.integer_in("--warmup", 2, {0, 100000, false, "untimed runs", ""});
     check_volume_source(args);
+    // Known before the hours of timing, not after.
+    if (args.has("--out")) {
+        const auto folder = std::filesystem::path(*args.value("--out")).parent_path();
+        if (!folder.empty() && !std::filesystem::is_directory(folder)) {
+            throw InvalidArgument("--out: the folder " + folder.string() + " does not exist");
+        }
+    }
 
     const VolumeSource volume = load_volume_source(args);
     std::string fallback;
@@ -226,15 +231,10 @@ int run_bench(const std::vector<std::string>& raw) {
                           {"results", results}};
     const std::string csv_text = csv.str();
     const std::string json_text = doc.dump(2) + "\n";
-    for (const auto& [path, text] :
-         {std::pair{prefix + ".csv", &csv_text}, std::pair{prefix + ".json", &json_text}}) {
-        recon::write_atomically(path, [&, t = text](const std::string& tmp) {
-            std::ofstream out(tmp, std::ios::binary);
-            out << *t;
-            out.close();
-            if (!out) throw Error(path + ": could not write benchmark results");
-        });
-    }
+    recon::AtomicFileSet files;
+    files.add_text(prefix + ".csv", csv_text);
+    files.add_text(prefix + ".json", json_text);
+    files.commit();
     std::printf("wrote %s.csv and %s.json\n", prefix.c_str(), prefix.c_str());
     return 0;
 }

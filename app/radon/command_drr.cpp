@@ -16,6 +16,7 @@
 #include "app/radon/terminal_progress.h"
 #include "app/radon/volume_source.h"
 #include "kernels/core/error.h"
+#include "kernels/drr/detector_cut.h"
 #include "kernels/drr/drr_renderer.h"
 #include "kernels/drr/label_drr.h"
 #include "kernels/physics/drr_output.h"
@@ -96,6 +97,9 @@ void check_outputs(const std::vector<std::string>& outputs) {
         if (!parent.empty() && !std::filesystem::is_directory(parent)) {
             throw InvalidArgument(path + ": output folder " + parent.string() + " does not exist");
         }
+        if (std::filesystem::is_directory(path)) {
+            throw InvalidArgument(path + ": is a folder, expected an output file name");
+        }
     }
 }
 
@@ -144,8 +148,10 @@ int run_drr(const std::vector<std::string>& raw) {
 
     const VolumeSource volume = load_volume_source(args);
     const PoseChoice pose = pose_from_arguments(args, volume.grid.center());
-    const ProjectionGeometry geometry =
-        rigid_projection(pose.carm_to_world, pose.sad, pose.sdd, detector);
+    const ProjectionGeometry geometry = pose_projection(pose, detector);
+    const std::string cut = detector_cut_warning(
+        detector_cut(geometry, volume.grid, settings, &volume.occupied), geometry.span);
+    if (!cut.empty()) std::fprintf(stderr, "radon drr: warning: at this pose %s\n", cut.c_str());
 
     std::vector<uint16_t> channel_labels;
     if (labels.channels) {
@@ -190,19 +196,21 @@ int run_drr(const std::vector<std::string>& raw) {
 
     const recon::Window png_window = window ? *window : recon::automatic_window(image);
     // Images first, then one record per name stem (NAME.png and NAME.nrrd share NAME.json),
-    // listing every channel PNG written.
+    // listing every channel PNG written. All of them replace the previous files together, or
+    // none does.
+    recon::AtomicFileSet files;
     std::vector<std::string> written, records;
     for (const auto& path : outputs) {
         if (is_png(path) && image.channels() > 1) {
             for (int64_t c = 0; c < image.channels(); ++c) {
                 const std::string channel_path = channel_png_path(path, channel_labels[c]);
-                recon::write_image(image.channel(c), channel_path, png_window, png_bits);
+                recon::write_image(files, image.channel(c), channel_path, png_window, png_bits);
                 record.channel_files.push_back(
                     std::filesystem::path(channel_path).filename().string());
                 written.push_back(channel_path);
             }
         } else {
-            recon::write_image(image, path, png_window, png_bits);
+            recon::write_image(files, image, path, png_window, png_bits);
             written.push_back(path);
         }
         if (std::find(records.begin(), records.end(), recon::drr_record_path(path)) ==
@@ -211,9 +219,10 @@ int run_drr(const std::vector<std::string>& raw) {
         }
     }
     for (const auto& path : records) {
-        recon::write_drr_record(record, path);
+        recon::write_drr_record(files, record, path);
         written.push_back(path);
     }
+    files.commit();
 
     if (!args.flag("--quiet")) {
         const double rays = static_cast<double>(detector.width * detector.height);

@@ -1,12 +1,18 @@
 // radon drr-batch: renders one DRR per pose of a CSV or JSON file into one multi-frame volume,
 // with every frame's geometry in a JSON file next to it. For training data and pose sweeps.
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -22,8 +28,11 @@
 #include "app/radon/terminal_progress.h"
 #include "app/radon/volume_source.h"
 #include "kernels/core/error.h"
+#include "kernels/core/host_memory.h"
+#include "kernels/drr/detector_cut.h"
 #include "kernels/drr/drr_renderer.h"
 #include "recon/io/atomic_file.h"
+#include "recon/io/printable_text.h"
 #include "recon/io/projection_geometry_json.h"
 #include "recon/io/volume_io.h"
 
@@ -54,6 +63,12 @@ the frame. Lines starting with # are comments. For example:
 Poses file, JSON: an array of objects, or {"poses": [...]}, with the same keys; a vector is an
 array: [{"primary": 30, "secondary": 15}, {"rotation": [30, -15, -5], "convention": "ZXY"}].
 A pose without sad or sdd takes --sad and --sdd.
+
+The poses file is UTF-8 or ASCII text (a byte-order mark is accepted) of at most 256 MiB, with
+lines of at most 64 KiB. The stack is held in memory until it is written: it may take at most
+half of this machine's memory (4 bytes per pixel per pose), and each output folder needs room
+for it; more poses are refused before any is rendered. All outputs and their records replace
+the previous files together, or none does.
 
 Volume:    --phantom NAME  --phantom-size NX,NY,NZ  --phantom-spacing SX,SY,SZ  --mu-water PER_MM
 Distances: --sad MM (850)  --sdd MM (1020), for poses that do not give them
@@ -169,8 +184,8 @@ PoseEntry entry_from_cells(const std::map<std::string, std::string>& cells, cons
         }
         const std::string option = key_to_option(key);
         if (!is_pose_option(option)) {
-            throw InvalidArgument(file + ": unknown pose column '" + key + "': expected some of " +
-                                  accepted_columns());
+            throw InvalidArgument(file + ": unknown pose column '" + recon::detail::printable(key) +
+                                  "': expected some of " + accepted_columns());
         }
         entry.tokens.push_back(option);
         entry.tokens.push_back(value);
@@ -228,7 +243,8 @@ std::vector<PoseEntry> read_csv_poses(std::istream& in, const std::string& file)
                                           " of the header has no name");
                 }
                 if (std::count(header.begin(), header.end(), header[i]) > 1) {
-                    throw InvalidArgument(where + ": column '" + header[i] + "' appears twice");
+                    throw InvalidArgument(where + ": column '" +
+                                          recon::detail::printable(header[i]) + "' appears twice");
                 }
             }
             continue;
@@ -259,7 +275,8 @@ std::vector<PoseEntry> read_json_poses(std::istream& in, const std::string& file
     try {
         doc = nlohmann::json::parse(in);
     } catch (const nlohmann::json::exception& e) {
-        throw InvalidArgument(file + ": not valid JSON (" + e.what() + ")");
+        throw InvalidArgument(file + ": not valid JSON (" + recon::detail::printable(e.what()) +
+                              ")");
     }
     if (doc.is_object() && doc.contains("poses")) doc = doc["poses"];
     if (!doc.is_array()) {
@@ -280,14 +297,15 @@ std::vector<PoseEntry> read_json_poses(std::istream& in, const std::string& file
             } else if (value.is_array()) {
                 for (const auto& x : value) {
                     if (!x.is_number()) {
-                        throw InvalidArgument(where + ": '" + key + "' must hold numbers only");
+                        throw InvalidArgument(where + ": '" + recon::detail::printable(key) +
+                                              "' must hold numbers only");
                     }
                     text += (text.empty() ? "" : ",") + json_number(x.get<double>());
                 }
             } else if (value.is_null()) {
                 continue;
             } else {
-                throw InvalidArgument(where + ": '" + key +
+                throw InvalidArgument(where + ": '" + recon::detail::printable(key) +
                                       "' must be a number, a string or an array of numbers");
             }
             cells[lower(key)] = text;
@@ -297,18 +315,126 @@ std::vector<PoseEntry> read_json_poses(std::istream& in, const std::string& file
     return entries;
 }
 
-std::vector<PoseEntry> read_poses(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw InvalidArgument("--poses: cannot open '" + path + "'");
+// A million poses take some 10 to 50 MB of CSV; these bounds refuse what is not a poses file (a
+// device, a log, one endless line) before it costs memory.
+constexpr std::uintmax_t kMaxPosesFileBytes = std::uintmax_t{256} << 20;
+constexpr std::size_t kMaxPoseLineBytes = std::size_t{64} << 10;
+
+std::string file_kind(mode_t mode) {
+    if (S_ISDIR(mode)) return "a folder";
+    if (S_ISFIFO(mode)) return "a named pipe";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
+}
+
+// The bytes of a poses file: a regular file only (a pipe or /dev/zero would block or never end),
+// of at most kMaxPosesFileBytes.
+std::string read_poses_bytes(const std::string& path) {
+    const auto refuse = [&](const std::string& problem) {
+        throw InvalidArgument("--poses: " + path + ": " + problem);
+    };
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+        refuse(errno == ENOENT ? "no such file" : std::strerror(errno));
+    }
+    if (!S_ISREG(info.st_mode)) {
+        refuse("is " + file_kind(info.st_mode) + ", expected a .csv or .json file");
+    }
+    // Non-blocking, in case a pipe took the file's place since the check.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) refuse(std::string("cannot be opened: ") + std::strerror(errno));
+    std::string bytes;
+    try {
+        if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+            refuse("is " + file_kind(info.st_mode) + ", expected a .csv or .json file");
+        }
+        const auto too_large = [&] {
+            refuse("is larger than " + std::to_string(kMaxPosesFileBytes >> 20) +
+                   " MiB, the most a poses file may have (not a poses file?)");
+        };
+        if (static_cast<std::uintmax_t>(info.st_size) > kMaxPosesFileBytes) too_large();
+        char buffer[1 << 16];
+        for (;;) {
+            const ssize_t n = ::read(fd, buffer, sizeof buffer);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) refuse(std::string("cannot be read: ") + std::strerror(errno));
+            if (n == 0) break;
+            bytes.append(buffer, static_cast<std::size_t>(n));
+            if (bytes.size() > kMaxPosesFileBytes) too_large();  // a file still growing
+        }
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    ::close(fd);
+    return bytes;
+}
+
+// Text in UTF-8 (a byte-order mark, as spreadsheet programs write, is dropped), without NUL bytes
+// and, for CSV, without lines longer than kMaxPoseLineBytes. Messages quote no bytes of the file.
+std::string poses_text(std::string bytes, const std::string& path, bool lines_matter) {
+    const auto starts_with = [&](const char* prefix) { return bytes.rfind(prefix, 0) == 0; };
+    if (starts_with("\xFF\xFE") || starts_with("\xFE\xFF")) {
+        throw InvalidArgument("--poses: " + path +
+                              ": is UTF-16 (or UTF-32) text; save it as UTF-8 or plain ASCII");
+    }
+    if (starts_with("\xEF\xBB\xBF")) bytes.erase(0, 3);
+    const auto line_of = [&](std::size_t at) {
+        return std::to_string(1 + std::count(bytes.begin(), bytes.begin() + at, '\n'));
+    };
+    const std::size_t nul = bytes.find('\0');
+    if (nul != std::string::npos) {
+        throw InvalidArgument(path + " line " + line_of(nul) +
+                              ": holds a NUL byte (binary data, or UTF-16 text without a "
+                              "byte-order mark); expected UTF-8 text");
+    }
+    if (lines_matter) {
+        for (std::size_t start = 0; start < bytes.size();) {
+            std::size_t end = bytes.find('\n', start);
+            if (end == std::string::npos) end = bytes.size();
+            if (end - start > kMaxPoseLineBytes) {
+                throw InvalidArgument(path + " line " + line_of(start) + ": is longer than " +
+                                      std::to_string(kMaxPoseLineBytes) +
+                                      " bytes, the most a line of a poses file may have");
+            }
+            start = end + 1;
+        }
+    }
+    return bytes;
+}
+
+// The rows of a CSV poses file that hold a pose (not blank, not a comment, not the header), as
+// read_csv_poses will find them: counted first, so that too many are refused in a fraction of
+// the time parsing them takes.
+std::size_t csv_pose_rows(const std::string& text) {
+    std::size_t rows = 0;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        const std::string t = trim(line);
+        if (!t.empty() && t[0] != '#') ++rows;
+    }
+    return rows > 0 ? rows - 1 : 0;
+}
+
+// `check_count` is called with the number of poses before they are parsed, where that is cheap.
+std::vector<PoseEntry> read_poses(const std::string& path,
+                                  const std::function<void(std::size_t)>& check_count) {
     const std::string ext = recon::file_extension(path);
+    if (ext != ".json" && ext != ".csv" && ext != ".txt") {
+        throw InvalidArgument("--poses: " + path + ": unknown format '" +
+                              recon::detail::printable(ext) + "': expected .csv or .json");
+    }
+    const std::string text = poses_text(read_poses_bytes(path), path, ext != ".json");
+    if (ext != ".json") check_count(csv_pose_rows(text));
+    std::istringstream in(text);
     std::vector<PoseEntry> entries;
     if (ext == ".json") {
         entries = read_json_poses(in, path);
-    } else if (ext == ".csv" || ext == ".txt") {
-        entries = read_csv_poses(in, path);
     } else {
-        throw InvalidArgument("--poses: " + path + ": unknown format '" + ext +
-                              "': expected .csv or .json");
+        entries = read_csv_poses(in, path);
     }
     if (entries.empty()) throw InvalidArgument("--poses: " + path + " lists no poses");
     for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -331,7 +457,8 @@ PoseChoice entry_pose(const PoseEntry& entry, const Arguments& command, Vec3 def
         const Arguments args(tokens, pose_options(), {});
         return pose_from_arguments(args, default_isocenter);
     } catch (const InvalidArgument& e) {
-        throw InvalidArgument(entry.where + ": " + e.what());
+        // The option parsers quote the cell as it was in the file.
+        throw InvalidArgument(entry.where + ": " + recon::detail::printable(e.what()));
     }
 }
 
@@ -351,6 +478,85 @@ void check_outputs(const std::vector<std::string>& outputs) {
         if (!parent.empty() && !std::filesystem::is_directory(parent)) {
             throw InvalidArgument(path + ": output folder " + parent.string() + " does not exist");
         }
+        if (std::filesystem::is_directory(path)) {
+            throw InvalidArgument(path + ": is a folder, expected an output file name");
+        }
+    }
+}
+
+std::string size_text(double bytes) {
+    const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    int unit = 0;
+    while (bytes >= 1024 && unit < 4) {
+        bytes /= 1024;
+        ++unit;
+    }
+    std::ostringstream s;
+    s << std::setprecision(3) << bytes << " " << units[unit];
+    return s.str();
+}
+
+// The stack is rendered into memory and written as one file, so the number of poses per run is
+// bounded by memory (half of it: the CT and the renderer need the rest) and by the free space of
+// each output's folder. Checked before any pose is rendered, with the numbers.
+void check_stack_fits(std::size_t frames, const Detector& detector,
+                      const std::vector<std::string>& outputs, const std::string& poses_path) {
+    const double frame_bytes =
+        sizeof(float) * static_cast<double>(detector.width) * static_cast<double>(detector.height);
+    const double stack_bytes = frame_bytes * static_cast<double>(frames);
+    const std::string size = std::to_string(frames) + " poses of " +
+                             std::to_string(detector.width) + "x" +
+                             std::to_string(detector.height) + " pixels";
+    const double memory = static_cast<double>(physical_memory_bytes());
+    if (memory > 0 && stack_bytes > 0.5 * memory) {
+        const auto most = static_cast<long long>(0.5 * memory / frame_bytes);
+        throw InvalidArgument("--poses: " + poses_path + ": " + size + " make a " +
+                              size_text(stack_bytes) + " stack, more than half of this machine's " +
+                              size_text(memory) + " of memory; at most " + std::to_string(most) +
+                              " poses of this size fit in one run: split the file, or use a "
+                              "smaller detector");
+    }
+    // Compressed stacks have no size known in advance; a full disk is then found by the writer.
+    std::map<std::string, double> needed;
+    for (const auto& path : outputs) {
+        if (recon::file_extension(path) == ".nii.gz") continue;
+        const auto folder = std::filesystem::path(path).parent_path();
+        needed[folder.empty() ? std::string(".") : folder.string()] += stack_bytes;
+    }
+    for (const auto& [folder, bytes] : needed) {
+        std::error_code ec;
+        const auto space = std::filesystem::space(folder, ec);
+        if (!ec && static_cast<double>(space.available) < bytes) {
+            throw InvalidArgument("--poses: " + poses_path + ": " + size + " make " +
+                                  size_text(bytes) + " of output in " + folder + ", which has " +
+                                  size_text(static_cast<double>(space.available)) + " free");
+        }
+    }
+}
+
+// One stderr line per distinct warning, naming the frames it applies to (the first few).
+void warn_detector_cuts(const std::vector<PoseEntry>& entries,
+                        const std::vector<ProjectionGeometry>& geometries,
+                        const VolumeSource& volume, const DrrSettings& settings) {
+    std::map<std::string, std::vector<std::size_t>> frames_by_warning;
+    for (std::size_t k = 0; k < geometries.size(); ++k) {
+        const std::string text = detector_cut_warning(
+            detector_cut(geometries[k], volume.grid, settings, &volume.occupied),
+            geometries[k].span);
+        if (!text.empty()) frames_by_warning[text].push_back(k);
+    }
+    constexpr std::size_t kNamed = 5;
+    for (const auto& [text, frames] : frames_by_warning) {
+        std::string names;
+        for (std::size_t i = 0; i < frames.size() && i < kNamed; ++i) {
+            const PoseEntry& e = entries[frames[i]];
+            names += (i ? ", " : "") + std::to_string(frames[i]) +
+                     (e.label.empty() ? "" : " '" + e.label + "'") + " (" + e.where + ")";
+        }
+        if (frames.size() > kNamed)
+            names += " and " + std::to_string(frames.size() - kNamed) + " more";
+        std::fprintf(stderr, "radon drr-batch: warning: frame%s %s: %s\n",
+                     frames.size() > 1 ? "s" : "", names.c_str(), text.c_str());
     }
 }
 
@@ -373,10 +579,14 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     if (!args.has("--poses"))
         throw InvalidArgument("no poses given: add --poses FILE (.csv or .json)");
     const std::string poses_path = *args.value("--poses");
-    const std::vector<PoseEntry> entries = read_poses(poses_path);
+    const Detector detector = detector_from_arguments(args);
+    const auto check_count = [&](std::size_t poses) {
+        check_stack_fits(poses, detector, outputs, poses_path);
+    };
+    const std::vector<PoseEntry> entries = read_poses(poses_path, check_count);
+    check_count(entries.size());
     for (const PoseEntry& e : entries)
         entry_pose(e, args, Vec3{0, 0, 0});
-    const Detector detector = detector_from_arguments(args);
     const DrrSettings settings = render_settings_from_arguments(args);
     settings.validate(detector);
     const DeviceKind device = device_from_arguments(args);
@@ -388,9 +598,9 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     std::vector<ProjectionGeometry> geometries;
     for (const PoseEntry& e : entries) {
         poses.push_back(entry_pose(e, args, center));
-        geometries.push_back(rigid_projection(poses.back().carm_to_world, poses.back().sad,
-                                              poses.back().sdd, detector));
+        geometries.push_back(pose_projection(poses.back(), detector));
     }
+    warn_detector_cuts(entries, geometries, volume, settings);
 
     std::string fallback;
     auto renderer =
@@ -420,8 +630,10 @@ int run_drr_batch(const std::vector<std::string>& raw) {
         frame["name"] = entries[static_cast<std::size_t>(k)].label;
         frame_list.push_back(frame);
     }
+    // Every stack and its record replace the previous files together, or none does.
+    recon::AtomicFileSet files;
     for (const auto& path : outputs) {
-        recon::write_volume(stack, path);
+        recon::write_volume(files, stack, path);
         const nlohmann::json doc = {
             {"stack", std::filesystem::path(path).filename().string()},
             {"frames", frames},
@@ -431,14 +643,9 @@ int run_drr_batch(const std::vector<std::string>& raw) {
             {"poses_file", poses_path},
             {"frame_geometry", frame_list}};
         const std::string text = doc.dump(2) + "\n";
-        const std::string json_path = recon::drr_record_path(path);
-        recon::write_atomically(json_path, [&](const std::string& tmp) {
-            std::ofstream out(tmp, std::ios::binary);
-            out << text;
-            out.close();
-            if (!out) throw Error(json_path + ": could not write the geometry file");
-        });
+        files.add_text(recon::drr_record_path(path), text);
     }
+    files.commit();
 
     if (!args.flag("--quiet")) {
         const double rays = static_cast<double>(detector.width * detector.height * frames);

@@ -2,11 +2,13 @@
 
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "app/radon/commands.h"
 #include "kernels/core/error.h"
+#include "recon/io/printable_text.h"
 
 namespace {
 
@@ -21,7 +23,19 @@ Commands:
   info         versions, devices and build options; or a volume's grid, values and load cost
 
 Run 'radon COMMAND --help' for the options of a command.
+
+Exit status: 0 done; 1 failed (an output that could not be written, such as on a full disk;
+not enough memory); 2 bad input (an option, a file); 130 cancelled. Every error is one line on
+stderr that names the file or option. A command that fails leaves its previous outputs as they
+were: its outputs are replaced all together or not at all.
 )";
+
+// Messages quote file names and option values, which may hold newlines or escape codes: the
+// error must stay one line.
+void print_error(const std::string& command, const char* what) {
+    const std::string line = radon::recon::detail::single_line(what);
+    std::fprintf(stderr, "radon %s: error: %s\n", command.c_str(), line.c_str());
+}
 
 }  // namespace
 
@@ -35,7 +49,7 @@ int main(int argc, char** argv) {
         std::printf("radon %s\n", RADON_VERSION);
         return 0;
     }
-    const std::string command = args[0];
+    const std::string command = radon::recon::detail::printable(args[0]);
     args.erase(args.begin());
     try {
         if (command == "drr") return radon::cli::run_drr(args);
@@ -50,13 +64,16 @@ int main(int argc, char** argv) {
                      command.c_str());
         return 2;
     } catch (const radon::InvalidArgument& e) {
-        std::fprintf(stderr, "radon %s: error: %s\n", command.c_str(), e.what());
+        print_error(command, e.what());
         return 2;
     } catch (const radon::Cancelled&) {
         std::fprintf(stderr, "radon %s: cancelled\n", command.c_str());
         return 130;
+    } catch (const std::bad_alloc&) {
+        print_error(command, "not enough memory");
+        return 1;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "radon %s: error: %s\n", command.c_str(), e.what());
+        print_error(command, e.what());
         return 1;
     }
 }

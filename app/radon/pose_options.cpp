@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <sstream>
 
 #include "kernels/core/error.h"
 #include "kernels/geometry/diffdrr_pose.h"
@@ -15,6 +17,15 @@ const std::vector<std::string> kRigidOptions = {"--rotation",   "--convention", 
                                                 "--axis-angle", "--matrix",     "--translation"};
 const std::vector<std::string> kRigidRotations = {"--rotation", "--quaternion", "--axis-angle",
                                                   "--matrix"};
+
+// Geometry held to what an imaging system can be, with room to spare: far beyond these the ray
+// arithmetic overflows and renders an image of NaN.
+const Range kSad{0, 1e5, true, "source to isocenter distance", "mm"};
+const Range kSdd{0, 1e5, true, "source to detector distance", "mm"};
+const Range kDetectorPixels{1, 16384, false, "detector pixels", ""};
+const Range kPixelSpacing{0, 100, true, "detector pixel spacing", "mm"};
+const Range kPrincipal{-1e5, 1e5, false, "principal point offset", "mm"};
+const Range kPosition{-1e6, 1e6, false, "position", "mm"};
 
 const std::vector<std::string> kDiffDrrOptions = {
     "--diffdrr-rotation",       "--diffdrr-parameterization", "--diffdrr-convention",
@@ -47,13 +58,13 @@ bool boolean(const Arguments& args, const std::string& name, bool fallback) {
 // options carry sdd, height, width, delx and dely with DiffDRR's meaning and defaults.
 DiffDrrDetector diffdrr_detector_from_arguments(const Arguments& args) {
     DiffDrrDetector d;
-    d.sdd = args.number("--sdd", 1020.0);
-    d.height = args.integer("--height", 200);
-    d.width = args.integer("--width", d.height);
-    d.delx = args.number("--delx", 2.0);
-    d.dely = args.number("--dely", d.delx);
+    d.sdd = args.number_in("--sdd", 1020.0, kSdd);
+    d.height = args.integer_in("--height", 200, kDetectorPixels);
+    d.width = args.integer_in("--width", d.height, kDetectorPixels);
+    d.delx = args.number_in("--delx", 2.0, kPixelSpacing);
+    d.dely = args.number_in("--dely", d.delx, kPixelSpacing);
     if (args.has("--diffdrr-principal")) {
-        const auto p = args.numbers("--diffdrr-principal", 2);
+        const auto p = args.numbers_in("--diffdrr-principal", 2, kPrincipal);
         d.x0 = p[0];
         d.y0 = p[1];
     }
@@ -114,7 +125,7 @@ DiffDrrPose diffdrr_pose_from_arguments(const Arguments& args) {
                 "a DiffDRR pose needs --diffdrr-translation X,Y,Z (the translation given to "
                 "drr(...), mm)");
         }
-        pose.translation = vec3(args.numbers("--diffdrr-translation", 3));
+        pose.translation = vec3(args.numbers_in("--diffdrr-translation", 3, kPosition));
     }
     pose.orientation = parse_diffdrr_orientation(args.text("--diffdrr-orientation", "AP"));
     pose.center_volume = boolean(args, "--diffdrr-center-volume", true);
@@ -147,11 +158,12 @@ PoseChoice diffdrr_choice(const Arguments& args, Vec3 default_isocenter) {
     // an uncentred one stays where the file puts the volume, known only once it is loaded.
     const bool volume_known = pose.center_volume || default_isocenter.x != 0 ||
                               default_isocenter.y != 0 || default_isocenter.z != 0;
-    if (volume_known) view.check_volume_between_source_and_detector();
+    if (volume_known) view.check_source_clear_of_volume_center();
     PoseChoice choice;
     choice.carm_to_world = view.carm_to_world;
     choice.sad = view.sad;
     choice.sdd = view.sdd;
+    choice.span = RaySpan::WholeLine;
     return choice;
 }
 
@@ -184,8 +196,35 @@ RigidTransform rigid_from_arguments(const Arguments& args, Vec3 default_isocente
         std::copy(m.begin(), m.end(), a.begin());
         return from_matrix4(a);
     }
-    if (args.has("--translation")) t.translation = vec3(args.numbers("--translation", 3));
+    if (args.has("--translation")) {
+        t.translation = vec3(args.numbers_in("--translation", 3, kPosition));
+    }
     return t;
+}
+
+// The last guard for every way of giving a pose: rotations from huge angles, quaternions or
+// matrices can still overflow into NaN, which would render an image of NaN and exit 0.
+void check_finite_pose(const PoseChoice& choice, const std::string& options) {
+    bool finite = std::isfinite(choice.sad) && std::isfinite(choice.sdd);
+    for (int r = 0; r < 3; ++r) {
+        finite = finite && std::isfinite(choice.carm_to_world.translation[r]);
+        for (int c = 0; c < 3; ++c)
+            finite = finite && std::isfinite(choice.carm_to_world.rotation.m[r][c]);
+    }
+    if (!finite) {
+        throw InvalidArgument("the pose given by " + options +
+                              " is not finite (values too large?): its rotation or position "
+                              "overflows");
+    }
+    for (int r = 0; r < 3; ++r) {
+        if (!kPosition.contains(choice.carm_to_world.translation[r])) {
+            std::ostringstream msg;
+            msg << "the pose given by " << options << " puts the isocenter at "
+                << choice.carm_to_world.translation[r] << " mm along "
+                << "xyz"[r] << ", expected within " << kPosition.high << " mm of the origin";
+            throw InvalidArgument(msg.str());
+        }
+    }
 }
 
 }  // namespace
@@ -209,10 +248,15 @@ const std::vector<std::string>& detector_options() {
 }
 
 PoseChoice pose_from_arguments(const Arguments& args, Vec3 default_isocenter) {
-    if (!given(args, kDiffDrrOptions).empty()) return diffdrr_choice(args, default_isocenter);
+    const std::string diffdrr_given = given(args, kDiffDrrOptions);
+    if (!diffdrr_given.empty()) {
+        const PoseChoice choice = diffdrr_choice(args, default_isocenter);
+        check_finite_pose(choice, diffdrr_given);
+        return choice;
+    }
     PoseChoice choice;
-    choice.sad = args.number("--sad", 850.0);
-    choice.sdd = args.number("--sdd", 1020.0);
+    choice.sad = args.number_in("--sad", 850.0, kSad);
+    choice.sdd = args.number_in("--sdd", 1020.0, kSdd);
     const std::string carm_given = given(args, kCArmOptions);
     const std::string rigid_given = given(args, kRigidOptions);
     if (!carm_given.empty() && !rigid_given.empty()) {
@@ -226,6 +270,7 @@ PoseChoice pose_from_arguments(const Arguments& args, Vec3 default_isocenter) {
 
     if (!rigid_given.empty()) {
         choice.carm_to_world = rigid_from_arguments(args, default_isocenter);
+        check_finite_pose(choice, rigid_given);
         return choice;
     }
     CArmPose pose = args.has("--preset")
@@ -235,12 +280,20 @@ PoseChoice pose_from_arguments(const Arguments& args, Vec3 default_isocenter) {
     pose.secondary_deg = args.number("--secondary", pose.secondary_deg);
     pose.roll_deg = args.number("--roll", pose.roll_deg);
     if (args.has("--isocenter-offset")) {
-        pose.isocenter_offset = vec3(args.numbers("--isocenter-offset", 3));
+        pose.isocenter_offset = vec3(args.numbers_in("--isocenter-offset", 3, kPosition));
     }
     pose.validate();
     choice.carm = pose;
     choice.carm_to_world = carm_to_world(pose, default_isocenter);
+    check_finite_pose(choice,
+                      carm_given.empty() ? std::string("the default C-arm pose") : carm_given);
     return choice;
+}
+
+ProjectionGeometry pose_projection(const PoseChoice& pose, const Detector& detector) {
+    ProjectionGeometry g = rigid_projection(pose.carm_to_world, pose.sad, pose.sdd, detector);
+    g.span = pose.span;
+    return g;
 }
 
 Detector detector_from_arguments(const Arguments& args) {
@@ -248,12 +301,12 @@ Detector detector_from_arguments(const Arguments& args) {
     if (!given(args, kDiffDrrOptions).empty()) {
         d = diffdrr_detector(diffdrr_detector_from_arguments(args));
     } else {
-        d.height = args.integer("--height", 200);
-        d.width = args.integer("--width", d.height);
-        d.delx = args.number("--delx", 2.0);
-        d.dely = args.number("--dely", d.delx);
+        d.height = args.integer_in("--height", 200, kDetectorPixels);
+        d.width = args.integer_in("--width", d.height, kDetectorPixels);
+        d.delx = args.number_in("--delx", 2.0, kPixelSpacing);
+        d.dely = args.number_in("--dely", d.delx, kPixelSpacing);
         if (args.has("--principal")) {
-            const auto p = args.numbers("--principal", 2);
+            const auto p = args.numbers_in("--principal", 2, kPrincipal);
             d.principal_u = p[0];
             d.principal_v = p[1];
         }

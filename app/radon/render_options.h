@@ -19,4 +19,7 @@ DrrSettings render_settings_from_arguments(const Arguments& args);
 
 DeviceKind device_from_arguments(const Arguments& args);
 
+// The accepted values of --threads.
+Range thread_range();
+
 }  // namespace radon::cli

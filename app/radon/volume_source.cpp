@@ -6,6 +6,7 @@
 
 #include "app/radon/physics_options.h"
 #include "kernels/core/error.h"
+#include "kernels/core/host_memory.h"
 #include "kernels/physics/attenuation.h"
 #include "recon/attenuation_volume.h"
 #include "recon/io/volume_io.h"
@@ -26,6 +27,26 @@ std::array<int64_t, 3> grid_size(const Arguments& args, std::array<int64_t, 3> f
         }
         size[i] = static_cast<int64_t>(n[i]);
     }
+    // Each axis may be fine and their product still too large: refused here, with the numbers,
+    // rather than by a failed allocation.
+    const double count = n[0] * n[1] * n[2];
+    const double max_count = 2147483647.0;  // the projectors' 32-bit voxel indices
+    // The phantom in HU and its attenuation copy, both float.
+    const double needed = 2.0 * sizeof(float) * count;
+    const double memory = static_cast<double>(physical_memory_bytes());
+    if (count > max_count || (memory > 0 && needed > memory)) {
+        std::ostringstream msg;
+        msg.precision(3);
+        msg << "--phantom-size: " << size[0] << "x" << size[1] << "x" << size[2] << " = " << count
+            << " voxels";
+        if (count > max_count) {
+            msg << ", more than the " << static_cast<int64_t>(max_count) << " a volume may have";
+        } else {
+            msg << " need " << needed / (1 << 30) << " GiB of memory, more than this machine's "
+                << memory / (1 << 30) << " GiB";
+        }
+        throw InvalidArgument(msg.str());
+    }
     return size;
 }
 
@@ -33,9 +54,9 @@ Vec3 grid_spacing(const Arguments& args, Vec3 fallback) {
     if (!args.has("--phantom-spacing")) return fallback;
     const auto s = args.numbers("--phantom-spacing", 3);
     for (double v : s) {
-        if (v <= 0) {
+        if (v <= 0 || v > 1e3) {
             std::ostringstream msg;
-            msg << "--phantom-spacing: " << v << " mm is not a spacing > 0";
+            msg << "--phantom-spacing: " << v << " mm is not a spacing > 0 and at most 1000 mm";
             throw InvalidArgument(msg.str());
         }
     }

@@ -18,6 +18,7 @@
 #include "render/vtk_view.h"
 #include "ui/carm_scene_view.h"
 #include "ui/main_window.h"
+#include "ui/pose_history.h"
 #include "ui/pose_panel.h"
 #include "ui/studio_palette.h"
 
@@ -215,6 +216,7 @@ int main(int argc, char** argv) {
     pose.sdd = start.pose.sdd;
     start.pose = pose;
     window.posePanel()->setParameters(start);
+    window.poseHistory()->restart();  // undo stops at the pose asked for
     if (volume_preset) window.setVolumePreset(*volume_preset);
     if (palette) window.setStudioPalette(*palette);
     if (window_size.isValid()) window.resize(window_size);

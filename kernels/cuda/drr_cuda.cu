@@ -153,6 +153,7 @@ class CudaDrrRenderer final : public DrrRenderer {
     }
 
     DeviceKind device() const override { return DeviceKind::Cuda; }
+    const OccupiedBox& occupied() const override { return occupied_; }
 
     std::string description(const DrrSettings& settings) const override {
         std::ostringstream s;

@@ -73,6 +73,7 @@ class CpuDrrRenderer final : public DrrRenderer {
     }
 
     DeviceKind device() const override { return DeviceKind::Cpu; }
+    const OccupiedBox& occupied() const override { return occupied_; }
 
     std::string description(const DrrSettings& settings) const override {
         std::ostringstream s;

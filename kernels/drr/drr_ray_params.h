@@ -7,7 +7,8 @@ namespace radon {
 // What every ray of one DRR render shares, reduced to plain floats so the CPU engine and a
 // CUDA kernel receive the same bytes. Positions are in the volume's cell coordinates
 // q = index + 0.5, where voxel (i, j, k) fills the unit cell [i, i+1] x [j, j+1] x [k, k+1].
-// A ray runs from the source (tau = 0) to its pixel centre (tau = 1).
+// A ray runs from the source (tau = 0) to its pixel centre (tau = 1); it is integrated over
+// [tau_lo, tau_hi]: [0, 1] from the source to the detector, unbounded for the whole line.
 struct DrrRayParams {
     float q_source[3];     // source position
     float q_to_first[3];   // from the source to the centre of pixel (0, 0)
@@ -16,6 +17,7 @@ struct DrrRayParams {
     float mm_to_first[3];  // the same three vectors in world millimetres, for ray lengths
     float mm_col[3];
     float mm_row[3];
+    float tau_lo, tau_hi;    // the part of each ray's line that counts (see above)
     float box_lo[3];         // rays are clipped to this box of cell coordinates; outside it the
     float box_hi[3];         // volume is known to be zero (or the box is the whole volume)
     int32_t dims[3];         // voxels along i, j, k

@@ -12,6 +12,20 @@ void to_floats(Vec3 v, float out[3]) {
 
 }  // namespace
 
+WalkedCells walked_cells(const VolumeGrid& grid, const DrrSettings& settings,
+                         const OccupiedBox* occupied) {
+    // An all-negative ray's maximum is 0 when it crosses air, so a maximum walks every voxel.
+    const bool clip = occupied && settings.reduction == DrrReduction::Sum && !occupied->empty;
+    const int64_t margin = settings.algorithm == DrrAlgorithm::Trilinear ? 1 : 0;
+    WalkedCells cells;
+    for (int a = 0; a < 3; ++a) {
+        cells.lo[a] = clip ? std::max<int64_t>(0, occupied->lo[a] - margin) : 0;
+        cells.hi[a] =
+            clip ? std::min<int64_t>(grid.size[a], occupied->hi[a] + 1 + margin) : grid.size[a];
+    }
+    return cells;
+}
+
 DrrRayParams drr_ray_params(const VolumeGrid& grid, const ProjectionGeometry& g,
                             const DrrSettings& settings, const OccupiedBox* occupied) {
     const Mat3 world_to_index = inverse(grid.index_to_world_matrix());
@@ -24,19 +38,15 @@ DrrRayParams drr_ray_params(const VolumeGrid& grid, const ProjectionGeometry& g,
     to_floats(g.first_pixel - g.source, p.mm_to_first);
     to_floats(g.column_step, p.mm_col);
     to_floats(g.row_step, p.mm_row);
-    // Zero voxels add nothing to a line integral, so sums only walk the occupied box; a
-    // maximum must see them (an all-negative ray's maximum is 0 when it crosses air).
-    // Trilinear samples reach one voxel beyond the box, hence the margin.
-    const bool clip = occupied && settings.reduction == DrrReduction::Sum && !occupied->empty;
-    const int64_t margin = settings.algorithm == DrrAlgorithm::Trilinear ? 1 : 0;
+    const WalkedCells cells = walked_cells(grid, settings, occupied);
     for (int a = 0; a < 3; ++a) {
         p.dims[a] = static_cast<int32_t>(grid.size[a]);
-        const int64_t lo = clip ? std::max<int64_t>(0, occupied->lo[a] - margin) : 0;
-        const int64_t hi =
-            clip ? std::min<int64_t>(grid.size[a], occupied->hi[a] + 1 + margin) : grid.size[a];
-        p.box_lo[a] = static_cast<float>(lo);
-        p.box_hi[a] = static_cast<float>(hi);
+        p.box_lo[a] = static_cast<float>(cells.lo[a]);
+        p.box_hi[a] = static_cast<float>(cells.hi[a]);
     }
+    const bool whole_line = g.span == RaySpan::WholeLine;
+    p.tau_lo = whole_line ? -3.0e38f : 0.0f;
+    p.tau_hi = whole_line ? 3.0e38f : 1.0f;
     p.strides[0] = 1;
     p.strides[1] = static_cast<int32_t>(grid.size[0]);
     p.strides[2] = static_cast<int32_t>(grid.size[0] * grid.size[1]);

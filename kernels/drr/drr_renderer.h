@@ -41,6 +41,9 @@ class DrrRenderer {
                               const DrrSettings& settings, float* out,
                               const RunControl& control = {});
 
+    // The box of non-zero voxels the renderer clips line integrals to (see detector_cut.h).
+    virtual const OccupiedBox& occupied() const = 0;
+
     // The most device memory (bytes) this renderer has held at once since it was made or since
     // the last reset: the volume, its texture copy and the output buffers. 0 on the CPU.
     virtual std::size_t peak_device_bytes() const { return 0; }

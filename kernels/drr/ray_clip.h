@@ -5,9 +5,9 @@
 
 namespace radon {
 
-// One ray (or a pack of rays) in cell coordinates: q(tau) = source + tau * dir, tau in [0, 1]
-// from the source to the pixel, clipped to the params' box as [tau_in, tau_out]. `mm` is the
-// world length of the whole ray, so a tau interval dt is dt * mm millimetres.
+// One ray (or a pack of rays) in cell coordinates: q(tau) = source + tau * dir, tau = 0 at the
+// source and 1 at the pixel; [p.tau_lo, p.tau_hi] clipped to the params' box is [tau_in, tau_out].
+// `mm` is the world length of the whole ray, so a tau interval dt is dt * mm millimetres.
 template <class L>
 struct ClippedRay {
     typename L::F source[3];
@@ -25,8 +25,8 @@ RADON_HD ClippedRay<L> clip_ray(const DrrRayParams& p, typename L::F col, typena
     constexpr float kFar = 3.0e38f;
     ClippedRay<L> r;
     F mm2 = L::splat(0.0f);
-    F t0 = L::splat(0.0f);
-    F t1 = L::splat(1.0f);
+    F t0 = L::splat(p.tau_lo);
+    F t1 = L::splat(p.tau_hi);
     for (int a = 0; a < 3; ++a) {
         r.source[a] = L::splat(p.q_source[a]);
         r.dir[a] = p.q_to_first[a] + col * p.q_col[a] + row * p.q_row[a];

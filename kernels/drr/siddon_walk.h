@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kernels/core/hd.h"
+#include "kernels/drr/compensated_sum.h"
 #include "kernels/drr/drr_ray_params.h"
 #include "kernels/drr/ray_clip.h"
 
@@ -13,10 +14,12 @@ namespace radon {
 // the ray moves at most one cell along each other axis, so it crosses at most one cell boundary
 // per axis and the slab splits into at most three pieces. Every lane of a SIMD pack therefore
 // runs the same loop, and the result equals a classic Siddon walk up to float rounding.
-// Along the other two axes the walk keeps, as Siddon does, the tau of the next boundary and
-// advances it by one cell's tau when the slab crosses it. Each step starts at the tau where the
-// previous one ended, so the pieces telescope: a ray through a constant volume sums to its exact
-// chord. Requires every lane to share the dominant axis.
+// Along the other two axes the walk keeps, as Siddon does, the tau of the next boundary; it is
+// computed afresh from the cell index whenever the slab crosses one, never by adding one cell's
+// tau after another, whose rounding would drift along a long ray. Each step starts at the tau
+// where the previous one ended, so the pieces telescope: a ray through a constant volume sums to
+// its exact chord. The sum is compensated (CompensatedSum), so a ray of a thousand voxels is as
+// accurate as a short one. Requires every lane to share the dominant axis.
 template <class L>
 RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
                                    const ClippedRay<L>& ray, int a) {
@@ -61,9 +64,10 @@ RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
         (first + L::select(forward, L::splat(1.0f), L::splat(0.0f)) - ray.source[a]) * inv_a;
     const F dtau = L::abs(inv_a);
 
-    // Per other axis: current cell, the tau of the next boundary, the tau of one cell.
+    // Per other axis: current cell, the tau of the next boundary, and what it takes to find the
+    // boundary of a cell: the boundary is at q = cell + ahead, tau = (q - source) * inv.
     I cell[2], cell_step[2], offset[2];
-    F next[2], cell_tau[2];
+    F next[2], ahead[2], inv[2];
     int32_t top[2];
     for (int o = 0; o < 2; ++o) {
         const int ax = other[o];
@@ -73,12 +77,9 @@ RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
         const F q = L::min(L::max(ray.source[ax] + ray.tau_in * d, L::splat(-1.0f)),
                            L::splat(static_cast<float>(top[o]) + 2.0f));
         const F c = L::select(up, L::floor(q), -L::floor(-q) - 1.0f);
-        const F inv = 1.0f / d;
-        const M still = d == 0.0f;
-        next[o] =
-            L::select(still, L::splat(kNever),
-                      (c + L::select(up, L::splat(1.0f), L::splat(0.0f)) - ray.source[ax]) * inv);
-        cell_tau[o] = L::select(still, L::splat(0.0f), L::abs(inv));
+        inv[o] = 1.0f / d;
+        ahead[o] = L::select(up, L::splat(1.0f), L::splat(0.0f));
+        next[o] = L::select(d == 0.0f, L::splat(kNever), (c + ahead[o] - ray.source[ax]) * inv[o]);
         cell[o] = L::to_int(c);
         cell_step[o] = L::select_int(up, L::splat_int(1), L::splat_int(-1));
         offset[o] =
@@ -86,7 +87,8 @@ RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
     }
 
     F ta = ray.tau_in;
-    F acc = L::splat(p.mip ? -kNever : 0.0f);
+    F peak = L::splat(-kNever);
+    CompensatedSum<L> acc = CompensatedSum<L>::zero();
     for (int32_t s = 0; s < steps; ++s) {
         // Lanes past their own last slab stand still, whatever the other lanes still need:
         // a ray's value must not depend on which pack computed it.
@@ -109,8 +111,10 @@ RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
         for (int o = 0; o < 2; ++o) {
             const M crosses = next[o] < tb;
             t_cross[o] = L::select(crosses, L::max(next[o], ta), tb);
-            next[o] = L::select(crosses, next[o] + cell_tau[o], next[o]);
             cell[o] = cell[o] + L::select_int(crosses, cell_step[o], L::splat_int(0));
+            const F beyond = (L::to_float(cell[o]) + ahead[o] - ray.source[other[o]]) * inv[o];
+            // An axis the ray runs parallel to never crosses: its next stays kNever.
+            next[o] = L::select(crosses, beyond, next[o]);
             offset_next[o] =
                 L::min_int(L::max_int(cell[o], L::splat_int(0)), L::splat_int(top[o])) *
                 p.strides[other[o]];
@@ -126,18 +130,18 @@ RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
                                    : L::splat(0.0f);
         const F l1 = t1 - ta, l2 = t2 - t1, l3 = tb - t2;
         if (p.mip) {
-            acc = L::max(acc, L::select(l1 > 0.0f, v1, acc));
-            acc = L::max(acc, L::select(l2 > 0.0f, v2, acc));
-            acc = L::max(acc, L::select(l3 > 0.0f, v3, acc));
+            peak = L::max(peak, L::select(l1 > 0.0f, v1, peak));
+            peak = L::max(peak, L::select(l2 > 0.0f, v2, peak));
+            peak = L::max(peak, L::select(l3 > 0.0f, v3, peak));
         } else {
-            acc = acc + l1 * v1 + l2 * v2 + l3 * v3;
+            acc.add(l1 * v1 + l2 * v2 + l3 * v3);
         }
         ta = tb;
         offset[0] = offset_next[0];
         offset[1] = offset_next[1];
     }
-    if (p.mip) return L::select(acc > -kNever, acc, L::splat(0.0f));
-    return acc * ray.mm;
+    if (p.mip) return L::select(peak > -kNever, peak, L::splat(0.0f));
+    return acc.total() * ray.mm;
 }
 
 }  // namespace radon

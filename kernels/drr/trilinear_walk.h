@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "kernels/core/hd.h"
+#include "kernels/drr/compensated_sum.h"
 #include "kernels/drr/drr_ray_params.h"
 #include "kernels/drr/ray_clip.h"
 
@@ -58,6 +59,7 @@ struct VoxelTrilinear {
 
 // Samples the clipped ray every p.step_mm at the midpoint of each step (the last step is cut
 // at the exit), weighting each sample by its step length: a constant volume integrates exactly.
+// The sum is compensated, as the Siddon walk's is.
 // `sample` gives the value at a point (see VoxelTrilinear); the walk itself is the same for
 // every sampler.
 template <class L, class Sampler,
@@ -73,7 +75,8 @@ RADON_HD typename L::F trilinear_walk(const DrrRayParams& p, const Sampler& samp
     const I count = L::select_int(ray.hit, L::to_int(count_f), L::splat_int(0));
     const int32_t steps = L::max_lane(count);
 
-    F acc = L::splat(p.mip ? -3.0e38f : 0.0f);
+    F peak = L::splat(-3.0e38f);
+    CompensatedSum<L> acc = CompensatedSum<L>::zero();
     for (int32_t s = 0; s < steps; ++s) {
         const F t_start = ray.tau_in + step_tau * static_cast<float>(s);
         const F t_end = L::min(t_start + step_tau, ray.tau_out);
@@ -84,13 +87,13 @@ RADON_HD typename L::F trilinear_walk(const DrrRayParams& p, const Sampler& samp
             q[a] = ray.source[a] + t_mid * ray.dir[a];
         const F v = sample(q);
         if (p.mip) {
-            acc = L::max(acc, L::select(weight > 0.0f, v, acc));
+            peak = L::max(peak, L::select(weight > 0.0f, v, peak));
         } else {
-            acc = acc + weight * v;
+            acc.add(weight * v);
         }
     }
-    if (p.mip) return L::select(acc > -3.0e38f, acc, L::splat(0.0f));
-    return acc * ray.mm;
+    if (p.mip) return L::select(peak > -3.0e38f, peak, L::splat(0.0f));
+    return acc.total() * ray.mm;
 }
 
 // The walk with the software sampler on `volume`.

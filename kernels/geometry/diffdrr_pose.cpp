@@ -136,7 +136,7 @@ DiffDrrView diffdrr_view(const DiffDrrPose& pose, const DiffDrrDetector& detecto
     return view;
 }
 
-void DiffDrrView::check_volume_between_source_and_detector() const {
+void DiffDrrView::check_source_clear_of_volume_center() const {
     // Relative to the distances involved, so that a volume centre level with the source is
     // caught whatever the scale.
     if (sad <= 1e-9 * sdd) {
@@ -144,21 +144,15 @@ void DiffDrrView::check_volume_between_source_and_detector() const {
             "DiffDRR pose puts the X-ray source level with the volume centre (no distance along "
             "the central ray): check the translation");
     }
-    if (sad >= sdd) {
-        std::ostringstream msg;
-        msg << "DiffDRR pose puts the volume centre " << sad
-            << " mm from the source along the central ray, at or beyond the detector (sdd " << sdd
-            << " mm): radon integrates from the source to the detector only; expected a "
-               "translation that places the volume between them";
-        throw InvalidArgument(msg.str());
-    }
 }
 
 ProjectionGeometry diffdrr_projection(const DiffDrrPose& pose, const DiffDrrDetector& detector,
                                       Vec3 volume_center) {
     const DiffDrrView view = diffdrr_view(pose, detector, volume_center);
-    view.check_volume_between_source_and_detector();
-    return rigid_projection(view.carm_to_world, view.sad, view.sdd, view.detector);
+    view.check_source_clear_of_volume_center();
+    ProjectionGeometry g = rigid_projection(view.carm_to_world, view.sad, view.sdd, view.detector);
+    g.span = RaySpan::WholeLine;
+    return g;
 }
 
 }  // namespace radon

@@ -56,16 +56,18 @@ struct DiffDrrPose {
 DiffDrrPose diffdrr_pose_from_matrix(const RigidTransform& camera_to_world);
 
 // The DiffDRR view in radon's terms: rigid_projection(carm_to_world, sad, sdd, detector) gives
-// DiffDRR's rays exactly.
+// DiffDRR's rays exactly, and integrating them along their whole line (RaySpan::WholeLine)
+// gives DiffDRR's pixels.
 // - carm_to_world is orthogonal but not always a rotation: DiffDRR's image is a mirror image of
 //   radon's (seen from the source rather than from behind the detector) for orientation AP or
 //   None with reverse_x_axis, and for PA without it; then the determinant is -1, the C-arm frame's
 //   column axis reversed.
 // - The isocenter is the point of the central ray nearest the volume centre, and SAD its distance
-//   from the source. DiffDRR integrates along the whole line through source and pixel, radon from
-//   the source to the pixel; when the volume centre lies behind DiffDRR's source (PA with the
-//   translation used for AP, for example) the view is point-reflected through the source, which
-//   gives DiffDRR's image.
+//   from the source. When the volume centre lies behind DiffDRR's source (PA with the
+//   translation used for AP, for example) the view is point-reflected through the source: the
+//   same lines, with the volume in front of the source.
+// - SAD may exceed SDD: DiffDRR's detector may lie inside or in front of the volume, and its
+//   whole-line integral still counts the volume beyond it (detector_cut says when).
 struct DiffDrrView {
     RigidTransform carm_to_world;
     double sad = 0;
@@ -74,9 +76,9 @@ struct DiffDrrView {
 
     bool mirrored() const { return determinant(carm_to_world.rotation) < 0; }
 
-    // Throws InvalidArgument when the volume centre lies level with the source or at or beyond
-    // the detector, where DiffDRR's whole-line integral and radon's segment differ.
-    void check_volume_between_source_and_detector() const;
+    // Throws InvalidArgument when the volume centre lies level with the source: no C-arm frame
+    // then has it in front of the source.
+    void check_source_clear_of_volume_center() const;
 };
 
 // Radon's detector for DiffDRR's: the same size and spacing, x0 and y0 as principal point offsets.
@@ -87,7 +89,8 @@ Detector diffdrr_detector(const DiffDrrDetector& detector);
 DiffDrrView diffdrr_view(const DiffDrrPose& pose, const DiffDrrDetector& detector,
                          Vec3 volume_center);
 
-// rigid_projection of diffdrr_view, after check_volume_between_source_and_detector.
+// rigid_projection of diffdrr_view, after check_source_clear_of_volume_center, with
+// RaySpan::WholeLine: DiffDRR's rays and DiffDRR's integral.
 ProjectionGeometry diffdrr_projection(const DiffDrrPose& pose, const DiffDrrDetector& detector,
                                       Vec3 volume_center);
 

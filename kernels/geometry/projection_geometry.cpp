@@ -2,6 +2,10 @@
 
 namespace radon {
 
+const char* to_string(RaySpan span) {
+    return span == RaySpan::WholeLine ? "whole_line" : "source_to_detector";
+}
+
 std::array<double, 12> ProjectionGeometry::projection_matrix() const {
     // A point on the ray through pixel (c, r) satisfies x - source ~ B (c, r, 1) with
     // B = [column_step, row_step, first_pixel - source], so (c, r, 1) ~ B^-1 (x - source).

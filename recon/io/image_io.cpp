@@ -61,23 +61,25 @@ typename ImageType::Pointer make_itk_image(const Image2D& image) {
 
 // The ITK image borrows the pixels instead of copying them: a writer only reads its input.
 template <class ImageType>
-void write_floats(const Image2D& image, const std::string& path, const std::string& extension) {
+void write_floats(AtomicFileSet& outputs, const Image2D& image, const std::string& path,
+                  const std::string& extension) {
     auto floats = make_itk_image<ImageType>(image);
     floats->GetPixelContainer()->SetImportPointer(
         const_cast<float*>(image.pixels.host_data()),
         static_cast<itk::SizeValueType>(image.pixels.size()), false);
-    detail::write_itk_image(floats.GetPointer(), path, extension, "image");
+    detail::write_itk_image(outputs, floats.GetPointer(), path, extension, "image");
 }
 
 template <class ImageType>
-void write_png(const Image2D& image, const std::string& path, const Window& window, int bits) {
+void write_png(AtomicFileSet& outputs, const Image2D& image, const std::string& path,
+               const Window& window, int bits) {
     auto levels = make_itk_image<ImageType>(image);
     levels->Allocate();
     auto* out = levels->GetBufferPointer();
     const float* pixels = image.pixels.host_data();
     for (int64_t i = 0; i < image.pixels.size(); ++i)
         out[i] = static_cast<typename ImageType::PixelType>(png_level(pixels[i], window, bits));
-    detail::write_itk_image(levels.GetPointer(), path, ".png", "image");
+    detail::write_itk_image(outputs, levels.GetPointer(), path, ".png", "image");
 }
 
 template <class ImageType>
@@ -176,6 +178,13 @@ void window_to_bytes(const float* values, int64_t count, const Window& window, u
 
 void write_image(const Image2D& image, const std::string& path, const Window& window,
                  int png_bits) {
+    AtomicFileSet outputs;
+    write_image(outputs, image, path, window, png_bits);
+    outputs.commit();
+}
+
+void write_image(AtomicFileSet& outputs, const Image2D& image, const std::string& path,
+                 const Window& window, int png_bits) {
     const std::string extension = file_extension(path);
     if (!is_image_extension(extension)) {
         const std::string named =
@@ -212,16 +221,16 @@ void write_image(const Image2D& image, const std::string& path, const Window& wi
                                   ", expected finite values and a width > 0");
         }
         if (png_bits == 16) {
-            write_png<WordImage>(image, path, window, 16);
+            write_png<WordImage>(outputs, image, path, window, 16);
         } else {
-            write_png<ByteImage>(image, path, window, 8);
+            write_png<ByteImage>(outputs, image, path, window, 8);
         }
         return;
     }
     if (image.channels() == 1) {
-        write_floats<FloatImage>(image, path, extension);
+        write_floats<FloatImage>(outputs, image, path, extension);
     } else {
-        write_floats<FloatStack>(image, path, extension);
+        write_floats<FloatStack>(outputs, image, path, extension);
     }
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "recon/image2d.h"
+#include "recon/io/atomic_file.h"
 
 namespace radon::recon {
 
@@ -39,6 +40,10 @@ void window_to_bytes(const float* values, int64_t count, const Window& window, u
 // ones), a PNG of several channels, or png_bits other than 8 or 16.
 void write_image(const Image2D& image, const std::string& path, const Window& window,
                  int png_bits = 8);
+// The same, as one of the outputs of `outputs`, which replaces them all together on commit().
+// The file is verified before it counts as written: a full disk is an Error naming `path`.
+void write_image(AtomicFileSet& outputs, const Image2D& image, const std::string& path,
+                 const Window& window, int png_bits = 8);
 
 // Reads back a float 2D image written by write_image (PNG grey levels come back as floats).
 Image2D read_image(const std::string& path);

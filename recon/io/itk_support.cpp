@@ -58,14 +58,6 @@ bool equals_ignoring_case(const std::string& a, const std::string& b) {
            });
 }
 
-std::string printable(std::string s) {
-    for (char& c : s) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte > 0x7e) c = '?';
-    }
-    return s;
-}
-
 // ITK only registers its IO factories by itself when a project includes ITK's use-file, which
 // generates a registration header per build directory. Registering here makes reading work
 // however the library is linked; factories already present (from that header) are kept as they

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@
 #include "itkMacro.h"
 #include "kernels/core/error.h"
 #include "recon/io/atomic_file.h"
+#include "recon/io/captured_stderr.h"
+#include "recon/io/printable_text.h"
+#include "recon/io/written_image_check.h"
 #include "recon/volume.h"
 
 // The ITK glue that volume and image I/O share, so that both report the same problems in the
@@ -63,26 +67,49 @@ bool contains(const std::vector<std::string>& list, const std::string& item);
 std::string trimmed(const std::string& s);
 
 bool equals_ignoring_case(const std::string& a, const std::string& b);
-// `s` with every control or non-ASCII byte replaced by '?': for text quoted from a file or a
-// library into a one-line message.
-std::string printable(std::string s);
 
-// Writes `image` to `path` atomically with the ImageIO its extension names; `what` ("image",
+// Writes `image` to a temporary file of `outputs` for `path` with the ImageIO its extension names,
+// and verifies what landed (verify_written_image): ITK does not report a short write. PNG is
+// written in memory first (see MemoryFile) and copied with checked writes. `what` ("image",
 // "volume") names the object in the one-line error.
 template <class ImageType>
-void write_itk_image(const ImageType* image, const std::string& path, const std::string& extension,
-                     const char* what) {
-    write_atomically(path, [&](const std::string& temp) {
+void write_itk_image(AtomicFileSet& outputs, const ImageType* image, const std::string& path,
+                     const std::string& extension, const char* what) {
+    outputs.add(path, [&](const std::string& temp) {
+        const bool png = extension == ".png";
+        std::optional<MemoryFile> memory;
+        if (png) memory.emplace();
         auto writer = itk::ImageFileWriter<ImageType>::New();
-        writer->SetFileName(temp);
+        writer->SetFileName(png ? memory->path() : temp);
         writer->SetImageIO(make_itk_io(extension));
         writer->SetInput(image);
-        try {
-            writer->Update();
-        } catch (const itk::ExceptionObject& error) {
-            throw InvalidArgument(path + ": cannot write the " + what + ": " +
-                                  itk_reason(error, temp, path));
+        std::string said;
+        {
+            // niftilib and MetaIO print their complaints (a short write among them) to stderr.
+            CapturedStderr library_output;
+            try {
+                writer->Update();
+            } catch (const itk::ExceptionObject& error) {
+                said = library_reason(library_output.take());
+                // A full disk is by far the commonest cause, and the one a user can act on.
+                std::string why = disk_full_reason(
+                    path, image->GetBufferedRegion().GetNumberOfPixels() *
+                              sizeof(typename ImageType::PixelType));
+                if (why.empty()) why = said.empty() ? itk_reason(error, temp, path) : said;
+                throw Error(path + ": cannot write the " + what + ": " + printable(why) +
+                            "; the previous file is unchanged");
+            }
+            said = library_reason(library_output.take());
         }
+        if (png) {
+            const std::string bytes = memory->bytes();
+            write_file_checked(temp, {{bytes.data(), bytes.size()}}, path);
+        }
+        const auto size = image->GetBufferedRegion().GetSize();
+        std::vector<uint64_t> shape(size.begin(), size.end());
+        verify_written_image(temp, path, extension, what, shape,
+                             sizeof(typename ImageType::PixelType), image->GetBufferPointer(),
+                             said);
     });
 }
 

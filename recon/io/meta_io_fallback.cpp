@@ -188,8 +188,8 @@ std::vector<float> read_meta(const std::string& path, unsigned dims, VolumeGrid&
     return out;
 }
 
-void write_meta(const std::string& path, unsigned dims, const VolumeGrid& grid,
-                const float* values) {
+void write_meta(AtomicFileSet& outputs, const std::string& path, unsigned dims,
+                const VolumeGrid& grid, const float* values) {
     std::ostringstream header;
     header.precision(17);
     header << "ObjectType = Image\nNDims = " << dims
@@ -209,13 +209,11 @@ void write_meta(const std::string& path, unsigned dims, const VolumeGrid& grid,
         header << ' ' << grid.size[i];
     header << "\nElementType = MET_FLOAT\nElementDataFile = LOCAL\n";
     const std::string text = header.str();
-    write_atomically(path, [&](const std::string& temp) {
-        std::ofstream out(temp, std::ios::binary);
-        out << text;
-        out.write(reinterpret_cast<const char*>(values),
-                  static_cast<std::streamsize>(sizeof(float) * grid.voxel_count()));
-        out.close();
-        if (!out) throw InvalidArgument(path + ": cannot write the file");
+    const ByteSpan voxels{reinterpret_cast<const char*>(values),
+                          sizeof(float) * static_cast<std::size_t>(grid.voxel_count())};
+    // Checked writes: the file is ours, every short write is seen.
+    outputs.add(path, [&](const std::string& temp) {
+        write_file_checked(temp, {{text.data(), text.size()}, voxels}, path);
     });
 }
 
@@ -251,13 +249,19 @@ Volume read_volume(const std::string& path, const std::string& series, std::vect
 }
 
 void write_volume(const Volume& volume, const std::string& path) {
+    AtomicFileSet outputs;
+    write_volume(outputs, volume, path);
+    outputs.commit();
+}
+
+void write_volume(AtomicFileSet& outputs, const Volume& volume, const std::string& path) {
     require_mha(path, "volume");
     volume.grid.validate(path);
     const Extents expected{volume.grid.size[0], volume.grid.size[1], volume.grid.size[2]};
     if (volume.voxels.extents() != expected) {
         throw InvalidArgument(path + ": the voxel array does not match the volume's grid size");
     }
-    write_meta(path, 3, volume.grid, volume.voxels.host_data());
+    write_meta(outputs, path, 3, volume.grid, volume.voxels.host_data());
 }
 
 bool is_readable_volume_extension(const std::string& extension) {
@@ -284,14 +288,22 @@ Window automatic_window(const Image2D& image) {
     return window;
 }
 
-void write_image(const Image2D& image, const std::string& path, const Window&, int) {
+void write_image(const Image2D& image, const std::string& path, const Window& window,
+                 int png_bits) {
+    AtomicFileSet outputs;
+    write_image(outputs, image, path, window, png_bits);
+    outputs.commit();
+}
+
+void write_image(AtomicFileSet& outputs, const Image2D& image, const std::string& path,
+                 const Window&, int) {
     require_mha(path, "image");
     // A stack of channels is a 3D image, as the ITK build writes it.
     const unsigned dims = image.channels() > 1 ? 3 : 2;
     VolumeGrid grid;
     grid.size = {image.width(), image.height(), image.channels()};
     grid.spacing = {image.spacing[0], image.spacing[1], 1.0};
-    write_meta(path, dims, grid, image.pixels.host_data());
+    write_meta(outputs, path, dims, grid, image.pixels.host_data());
 }
 
 Image2D read_image(const std::string& path) {

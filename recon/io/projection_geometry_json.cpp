@@ -152,6 +152,7 @@ std::string drr_record_json(const DrrRecord& r) {
     j["carm_to_world"] = rows(m.data(), 4, 4);
     j["sad_mm"] = r.sad;
     j["sdd_mm"] = r.sdd;
+    j["ray_span"] = to_string(g.span);
     if (r.carm) {
         j["carm"] = {{"primary_deg", r.carm->primary_deg},
                      {"secondary_deg", r.carm->secondary_deg},
@@ -207,13 +208,13 @@ std::vector<std::pair<std::string, std::string>> drr_record_metadata(const DrrRe
 }
 
 void write_drr_record(const DrrRecord& record, const std::string& path) {
-    const std::string text = drr_record_json(record);
-    write_atomically(path, [&](const std::string& tmp) {
-        std::ofstream out(tmp, std::ios::binary);
-        out << text;
-        out.close();
-        if (!out) throw Error(path + ": could not write the geometry file");
-    });
+    AtomicFileSet outputs;
+    write_drr_record(outputs, record, path);
+    outputs.commit();
+}
+
+void write_drr_record(AtomicFileSet& outputs, const DrrRecord& record, const std::string& path) {
+    outputs.add_text(path, drr_record_json(record));
 }
 
 std::string drr_record_path(const std::string& image_path) {

@@ -11,6 +11,7 @@
 #include "kernels/geometry/projection_geometry.h"
 #include "kernels/physics/attenuation.h"
 #include "kernels/physics/drr_output.h"
+#include "recon/io/atomic_file.h"
 
 namespace radon::recon {
 
@@ -50,8 +51,10 @@ std::string drr_record_json(const DrrRecord& record);
 // matrix row-major, 12 numbers).
 std::vector<std::pair<std::string, std::string>> drr_record_metadata(const DrrRecord& record);
 
-// Written atomically.
+// Written atomically, through checked writes.
 void write_drr_record(const DrrRecord& record, const std::string& path);
+// The same, as one of the outputs of `outputs`, which replaces them all together on commit().
+void write_drr_record(AtomicFileSet& outputs, const DrrRecord& record, const std::string& path);
 
 // Where the record of an image goes: next to it, with the image's extension replaced by .json
 // (ap.png and ap.nrrd share ap.json).

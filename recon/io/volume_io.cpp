@@ -127,6 +127,12 @@ Volume read_volume(const std::string& path, const std::string& series,
 }
 
 void write_volume(const Volume& volume, const std::string& path) {
+    AtomicFileSet outputs;
+    write_volume(outputs, volume, path);
+    outputs.commit();
+}
+
+void write_volume(AtomicFileSet& outputs, const Volume& volume, const std::string& path) {
     const std::string extension = file_extension(path);
     if (!is_writable_volume_extension(extension)) {
         const std::string named =
@@ -145,7 +151,7 @@ void write_volume(const Volume& volume, const std::string& path) {
     }
 
     auto image = detail::borrowed_itk_image(volume);
-    detail::write_itk_image(image.GetPointer(), path, extension, "volume");
+    detail::write_itk_image(outputs, image.GetPointer(), path, extension, "volume");
 }
 
 bool is_readable_volume_extension(const std::string& extension) {

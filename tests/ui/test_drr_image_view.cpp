@@ -10,15 +10,19 @@
 
 #include <cmath>
 
+#include "kernels/geometry/projection_geometry.h"
 #include "recon/io/image_io.h"
 #include "tests/common/test_registry.h"
 #include "ui/drr_image_view.h"
+#include "ui/patient_direction.h"
 #include "ui/window_preset.h"
 #include "ui/windowed_image.h"
 
 using radon::recon::Image2D;
 using radon::recon::Window;
+using radon::ui::DrrImageGeometry;
 using radon::ui::DrrImageView;
+using radon::ui::DrrValues;
 using radon::ui::WindowPreset;
 
 namespace {
@@ -205,10 +209,146 @@ class TestDrrImageView : public QObject {
         view.resize(500, 400);
         view.setImage(ramp(40, 30));
         const QImage shot = view.grab().toImage();
-        // The ramp sits 10 px into the bar strip at the right edge and is 14 px wide.
-        const int x = view.width() - 84 + 17;
-        QVERIFY(qGray(shot.pixel(x, 16)) > 230);
-        QVERIFY(qGray(shot.pixel(x, view.height() - 16)) < 25);
+        const QRectF ramp_rect = view.colourRampRect();
+        const int x = static_cast<int>(ramp_rect.center().x());
+        QVERIFY(qGray(shot.pixel(x, static_cast<int>(ramp_rect.top()) + 4)) > 230);
+        QVERIFY(qGray(shot.pixel(x, static_cast<int>(ramp_rect.bottom()) - 4)) < 25);
+    }
+
+    void colour_bar_labels_stay_inside_and_name_the_quantity() {
+        DrrImageView view;
+        view.resize(500, 400);
+        // Counts with long labels: "-1.235e+05" at the bottom of the window.
+        Image2D counts = Image2D::allocate(2, 1, 1, 1);
+        counts.pixels[0] = -123456.0f;
+        counts.pixels[1] = 987654.0f;
+        DrrValues transmission;
+        transmission.output.kind = radon::DrrOutputKind::Transmission;
+        transmission.output.i0 = 1e6f;
+        view.setImage(counts, std::nullopt, transmission);
+        view.setWindow(-123456, 1e-3);
+        QCOMPARE(view.colourBarTitle(), QString("transmission I (counts)"));
+        const QImage shot = view.grab().toImage();
+        // Nothing but background in the last columns: no label runs off the edge.
+        const QRgb background = shot.pixel(shot.width() - 1, 0);
+        for (int x = shot.width() - 3; x < shot.width(); ++x)
+            for (int y = 0; y < shot.height(); ++y)
+                QVERIFY2(shot.pixel(x, y) == background,
+                         qPrintable(QString("x %1 y %2").arg(x).arg(y)));
+        // And text between the ramp and the edge (labels and title).
+        int text = 0;
+        for (int x = static_cast<int>(view.colourRampRect().right()) + 3; x < shot.width(); ++x)
+            for (int y = 0; y < shot.height(); ++y)
+                text += shot.pixel(x, y) != background;
+        QVERIFY(text > 200);
+
+        DrrValues line;
+        QCOMPARE(view.colourBarTitle(), QString("transmission I (counts)"));
+        view.setImage(counts, std::nullopt, line);
+        QCOMPARE(view.colourBarTitle(), QString("line integral p (dimensionless)"));
+        DrrValues log;
+        log.output.kind = radon::DrrOutputKind::Log;
+        log.output.i0 = 1e5f;
+        view.setImage(counts, std::nullopt, log);
+        QVERIFY(view.colourBarTitle().startsWith("log ln(I0/I)"));
+        DrrValues mip;
+        mip.reduction = radon::DrrReduction::Max;
+        view.setImage(counts, std::nullopt, mip);
+        QVERIFY(view.colourBarTitle().endsWith("(1/mm)"));
+    }
+
+    void hold_window_keeps_the_window_across_images_of_the_same_kind() {
+        DrrImageView view;
+        view.resize(400, 300);
+        view.setImage(ramp(50, 40));
+        const Window first = view.window();
+        QSignalSpy held(&view, &DrrImageView::holdWindowChanged);
+        view.setHoldWindow(true);
+        QCOMPARE(held.count(), 1);
+        // Another pose: other values, the same window; the preset stays named.
+        Image2D brighter = ramp(50, 40);
+        for (int64_t i = 0; i < brighter.pixels.size(); ++i)
+            brighter.pixels[i] = 3 * brighter.pixels[i] + 5000;
+        view.setImage(brighter);
+        QCOMPARE(view.window().level, first.level);
+        QCOMPARE(view.window().width, first.width);
+        QVERIFY(view.windowPreset() == WindowPreset::Automatic);
+        // Values of another kind need a window of their own.
+        DrrValues counts;
+        counts.output.kind = radon::DrrOutputKind::Transmission;
+        view.setImage(brighter, std::nullopt, counts);
+        QVERIFY(view.window().level != first.level);
+        // Released: the window follows each image again.
+        view.setHoldWindow(false);
+        view.setImage(ramp(50, 40), std::nullopt, counts);
+        QCOMPARE(view.window().level, radon::recon::automatic_window(ramp(50, 40)).level);
+    }
+
+    void edges_are_labelled_with_the_patient_directions_of_the_conventions() {
+        // docs/CONVENTIONS.md: at AP the patient's right is on the image's left and the head at
+        // the top; at PA the patient's left is on the left; at LAT-L anterior is on the left
+        // (posterior on the right); LAT-R the mirror of it.
+        struct Case {
+            radon::CArmPreset preset;
+            const char *left, *right, *top, *bottom;
+        };
+        for (const Case c : {Case{radon::CArmPreset::AP, "R", "L", "S", "I"},
+                             Case{radon::CArmPreset::PA, "L", "R", "S", "I"},
+                             Case{radon::CArmPreset::LatLeft, "A", "P", "S", "I"},
+                             Case{radon::CArmPreset::LatRight, "P", "A", "S", "I"}}) {
+            const radon::CArmPose pose = radon::preset_pose(c.preset);
+            const radon::ProjectionGeometry g =
+                radon::carm_projection(pose, radon::Detector{}, {0, 0, 0});
+            DrrImageView view;
+            view.resize(400, 300);
+            view.setImage(ramp(20, 20), std::nullopt, {},
+                          DrrImageGeometry{radon::normalized(g.column_step),
+                                           radon::normalized(g.row_step), pose.sdd / pose.sad});
+            const DrrImageView::EdgeLetters letters = view.edgeLetters();
+            QCOMPARE(letters.left, QString(c.left));
+            QCOMPARE(letters.right, QString(c.right));
+            QCOMPARE(letters.top, QString(c.top));
+            QCOMPARE(letters.bottom, QString(c.bottom));
+        }
+        // Oblique: LAO 30 turns the columns towards posterior, CRAN 20 the rows.
+        QCOMPARE(radon::ui::patient_direction_letters({0.866, 0.5, 0}), std::string("LP"));
+        QCOMPARE(radon::ui::patient_direction_letters({0.99, 0.1, 0}), std::string("L"));
+        QCOMPARE(radon::ui::patient_direction_letters({0, 0, 0}), std::string());
+        // Without a geometry there is nothing to say.
+        DrrImageView plain;
+        plain.setImage(ramp(10, 10));
+        QVERIFY(plain.edgeLetters().left.isEmpty());
+    }
+
+    void the_scale_bar_is_a_round_length_with_the_isocentre_length() {
+        DrrImageView view;
+        view.resize(600, 400);
+        DrrImageGeometry where;
+        where.magnification = 1020.0 / 850.0;
+        view.setImage(ramp(512, 512, 0.8, 0.8), std::nullopt, {}, where);  // 409.6 mm
+        const double mm = view.scaleBarMm();
+        const double mantissa = mm / std::pow(10.0, std::floor(std::log10(mm)));
+        QVERIFY2(std::fabs(mantissa - 1) < 1e-9 || std::fabs(mantissa - 2) < 1e-9 ||
+                     std::fabs(mantissa - 5) < 1e-9,
+                 qPrintable(QString::number(mm)));
+        // At most a quarter of the view, and more than a tenth of it.
+        const double shown_px = mm * view.screenPixelsPerMm();
+        const double area = view.imageRect().width();
+        QVERIFY(shown_px <= 0.25 * (view.width() - view.colourRampRect().width()) + 1e-9);
+        QVERIFY(shown_px > 0.1 * area);
+        const QString label = view.scaleBarLabel();
+        QVERIFY2(label.contains(QString("%1 mm at the detector").arg(mm)), qPrintable(label));
+        QVERIFY2(label.contains(QString::number(mm / where.magnification, 'g', 3) +
+                                " mm at the isocentre") &&
+                     label.contains("1.20"),
+                 qPrintable(label));
+        // Zoomed in, the bar shortens with the view.
+        view.fitToView();
+        const QPointF centre = view.imageRect().center();
+        QWheelEvent zoom(centre, view.mapToGlobal(centre), QPoint(), QPoint(0, 120 * 8),
+                         Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(&view, &zoom);
+        QVERIFY(view.scaleBarMm() < mm);
     }
 
     void conversion_to_grey_is_one_cheap_pass() {

@@ -136,6 +136,32 @@ class TestDrrSession : public QObject {
         QVERIFY(status.last().at(0).toString().contains("Mrays/s"));
     }
 
+    // The worker's frame says when the detector plane cuts through the volume, and the status
+    // line leads with the warning; moved clear again, both go away.
+    void a_detector_inside_the_volume_is_marked() {
+        Rig rig;
+        QVERIFY(rig.load(radon::test::kSmallThoraxSize, radon::test::kSmallThoraxSpacing));
+        QSignalSpy shown(&rig.session, &DrrSession::frameShown);
+        QSignalSpy status(&rig.session, &DrrSession::frameStatusChanged);
+        DrrParameters p = rig.panel.parameters();
+        p.pose.sdd = p.pose.sad + 20;  // 20 mm anterior of the isocenter: inside the chest
+        rig.panel.setParameters(p);
+        QVERIFY(rig.settle(shown));
+        QVERIFY(frame_at(shown, shown.count() - 1).detector_cut.beyond_detector);
+        QVERIFY2(status.last().at(0).toString().startsWith(
+                     "WARNING: the detector plane cuts through the volume"),
+                 qPrintable(status.last().at(0).toString()));
+        QCOMPARE(rig.view.warning(), QString("The detector cuts through the volume"));
+        QVERIFY(rig.view.toolTip().contains("beyond it is not in the image"));
+
+        p.pose.sdd = p.pose.sad + 170;
+        rig.panel.setParameters(p);
+        QVERIFY(rig.settle(shown));
+        QVERIFY(!frame_at(shown, shown.count() - 1).detector_cut.any());
+        QVERIFY(!status.last().at(0).toString().contains("WARNING"));
+        QVERIFY(rig.view.warning().isEmpty());
+    }
+
     void a_held_slider_previews_smaller_than_the_full_image_after_release() {
         Rig rig;
         QVERIFY(rig.load(radon::test::kSmallThoraxSize, radon::test::kSmallThoraxSpacing));

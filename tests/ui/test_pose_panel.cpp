@@ -2,14 +2,19 @@
 // beyond SAD, presets, only patch sizes that tile the detector, and projection and output
 // controls that never emit a state the worker refuses.
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
+#include <QWheelEvent>
 #include <QtTest>
+
+#include <cmath>
 
 #include "kernels/backend/devices.h"
 #include "kernels/physics/drr_output.h"
@@ -145,14 +150,112 @@ class TestPosePanel : public QObject {
         QCOMPARE(panel.parameters().settings.patch_size, int64_t(0));
     }
 
-    void cuda_is_offered_only_when_a_device_is_present() {
+    void cuda_is_listed_and_disabled_with_the_reason_when_unusable() {
         PosePanel panel;
         auto* device = panel.findChild<QComboBox*>("device");
         bool cuda_present = false;
         for (const auto& info : radon::available_devices())
             cuda_present = cuda_present || info.kind == radon::DeviceKind::Cuda;
-        QCOMPARE(device->count(), cuda_present ? 2 : 1);
+        QCOMPARE(device->count(), 2);
         QCOMPARE(device->itemData(0).toInt(), int(radon::DeviceKind::Cpu));
+        QCOMPARE(device->itemData(1).toInt(), int(radon::DeviceKind::Cuda));
+        const bool enabled =
+            device->model()->flags(device->model()->index(1, 0)) & Qt::ItemIsEnabled;
+        QCOMPARE(enabled, cuda_present);
+        if (!cuda_present) {
+            // The reason the CLI gives (`radon info`), word for word.
+            const QString reason = QString::fromStdString(radon::cuda_unavailable_reason());
+            QVERIFY(!reason.isEmpty());
+            const QString tip = device->itemData(1, Qt::ToolTipRole).toString();
+            QVERIFY2(tip.contains(reason), qPrintable(tip));
+            // Asking for it leaves the CPU chosen: the worker would refuse it.
+            DrrParameters p = panel.parameters();
+            p.device = radon::DeviceKind::Cuda;
+            panel.setParameters(p);
+            QCOMPARE(panel.parameters().device, radon::DeviceKind::Cpu);
+        }
+    }
+
+    void a_new_pixel_count_keeps_the_field_of_view_by_default() {
+        PosePanel panel;
+        QVERIFY(panel.keepsFieldOfView());
+        DrrParameters p = panel.parameters();
+        p.detector.width = 512;
+        p.detector.height = 400;
+        p.detector.delx = 0.8;
+        p.detector.dely = 0.75;
+        panel.setParameters(p);  // no keeping here: the state is given whole
+        QCOMPARE(panel.parameters().detector.delx, 0.8);
+        const double fov_x = 512 * 0.8, fov_y = 400 * 0.75;
+        QSignalSpy spy(&panel, &PosePanel::poseChanged);
+        panel.findChild<QSpinBox*>("detectorWidth")->setValue(1500);
+        QCOMPARE(spy.count(), 1);  // pixels and spacing as one change
+        DrrParameters after = emitted(spy, 0);
+        QCOMPARE(after.detector.width, int64_t(1500));
+        QVERIFY(std::fabs(after.detector.width * after.detector.delx - fov_x) < 1e-6);
+        QCOMPARE(after.detector.dely, 0.75);
+        panel.findChild<QSpinBox*>("detectorHeight")->setValue(333);
+        after = panel.parameters();
+        QVERIFY(std::fabs(after.detector.height * after.detector.dely - fov_y) < 1e-6);
+        QCOMPARE(panel.findChild<QLabel*>("panelSize")->text(), QString("409.6 x 300.0 mm"));
+
+        // Off: the spacing stays and the panel grows (1500 px of 0.8 mm are a 1.2 m panel).
+        panel.findChild<QCheckBox*>("keepFieldOfView")->setChecked(false);
+        panel.findChild<QDoubleSpinBox*>("pixelSpacingX")->setValue(0.8);
+        panel.findChild<QSpinBox*>("detectorWidth")->setValue(1500);
+        QCOMPARE(panel.parameters().detector.delx, 0.8);
+        QVERIFY(panel.findChild<QLabel*>("panelSize")->text().startsWith("1,200.0 x") ||
+                panel.findChild<QLabel*>("panelSize")->text().startsWith("1200.0 x"));
+    }
+
+    void arrows_and_wheel_step_by_one_and_finely_with_shift_or_ctrl() {
+        PosePanel panel;
+        auto* primary = panel.findChild<SliderSpinBox*>("primary");
+        QSlider* slider = primary->slider();
+        QCOMPARE(primary->value(), 0.0);
+        QTest::keyClick(slider, Qt::Key_Right);
+        QCOMPARE(primary->value(), 1.0);
+        QTest::keyClick(slider, Qt::Key_Right, Qt::ShiftModifier);
+        QCOMPARE(primary->value(), 1.1);
+        QTest::keyClick(slider, Qt::Key_Left, Qt::ControlModifier);
+        QTest::keyClick(slider, Qt::Key_Left, Qt::ControlModifier);
+        QCOMPARE(primary->value(), 0.9);
+        QTest::keyClick(primary->spinBox(), Qt::Key_Up, Qt::ShiftModifier);
+        QCOMPARE(primary->value(), 1.0);
+        QTest::keyClick(primary->spinBox(), Qt::Key_Down);
+        QCOMPARE(primary->value(), 0.0);
+
+        QSignalSpy spy(&panel, &PosePanel::poseChanged);
+        auto wheel = [](QWidget* target, int notches, Qt::KeyboardModifiers modifiers) {
+            const QPointF at(target->width() / 2.0, target->height() / 2.0);
+            QWheelEvent event(at, target->mapToGlobal(at), QPoint(), QPoint(0, 120 * notches),
+                              Qt::NoButton, modifiers, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(target, &event);
+        };
+        wheel(slider, 2, Qt::NoModifier);
+        QCOMPARE(primary->value(), 2.0);
+        wheel(slider, -3, Qt::ControlModifier);
+        QCOMPARE(primary->value(), 1.7);
+        wheel(primary->spinBox(), 1, Qt::ShiftModifier);
+        QCOMPARE(primary->value(), 1.8);
+        QCOMPARE(spy.count(), 3);  // one state per wheel event
+        QVERIFY(!emitted_held(spy, 2));
+    }
+
+    void range_problems_name_the_control_and_its_range() {
+        PosePanel panel;
+        DrrParameters p = panel.parameters();
+        QVERIFY(panel.rangeProblem(p).isEmpty());
+        p.pose.isocenter_offset.x = 400;
+        const QString problem = panel.rangeProblem(p);
+        QVERIFY2(
+            problem.contains("Isocenter x") && problem.contains("400") && problem.contains("300"),
+            qPrintable(problem));
+        p.pose.isocenter_offset.x = 0;
+        p.pose.primary_deg = 180.04;  // shown as 180.0
+        QVERIFY(panel.rangeProblem(p).isEmpty());
+        p.detector.width = 5000;
+        QVERIFY(panel.rangeProblem(p).contains("4096"));
     }
 
     void projection_and_output_are_separate_choices() {
