@@ -19,6 +19,8 @@
 #include "gdcmVR.h"
 #include "itk_zlib.h"
 
+#include "recon/io/printable_text.h"
+
 namespace radon::recon::detail {
 namespace {
 
@@ -677,7 +679,7 @@ void walk(Bytes& bytes, const std::string& path, DicomStructure& result) {
         throw Damage{
             "holds pixel data but no SOP class UID (0002,0002 or 0008,0016) of an image "
             "storage GDCM reads" +
-            (uid.empty() ? std::string() : " ('" + uid.substr(0, 64) + "')") +
+            (uid.empty() ? std::string() : " ('" + printable(uid.substr(0, 64)) + "')") +
             ": an ACR-NEMA file, or a damaged one"};
     }
     if (image && !walker.top_pixels) {
