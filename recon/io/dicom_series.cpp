@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <map>
@@ -162,6 +163,18 @@ std::string pixel_format_problem(const Field& field) {
     auto number = [&](const gdcm::Tag& tag, int64_t fallback) {
         return whole_number(field(tag), fallback);
     };
+    // A field given must hold one number: GDCM reads the first of several (a fuzz finding:
+    // six samples-per-pixel values, the first 20301, aborted the process).
+    for (const gdcm::Tag& tag :
+         {kSamplesPerPixel, kBitsAllocated, kBitsStored, kHighBit, kPixelRepresentation}) {
+        const std::string text = field(tag);
+        if (!text.empty() && whole_number(text, -1) < 0) {
+            char name[16];
+            std::snprintf(name, sizeof(name), "(%04X,%04X)", tag.GetGroup(), tag.GetElement());
+            return "the pixel description field " + std::string(name) + " holds '" +
+                   detail::printable(text.substr(0, 40)) + "', expected one whole number";
+        }
+    }
     const int64_t samples = number(kSamplesPerPixel, 1);
     if (samples != 1 && samples != 3 && samples != 4) {
         return "the samples per pixel (0028,0002) are " + std::to_string(samples) +
