@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the volume-reader fuzz targets (clang, libFuzzer + AddressSanitizer) in build-fuzz and
 # runs each for a fixed time: RADON_FUZZ_SECONDS per format (default 12), for the formats in
-# RADON_FUZZ_FORMATS (default all six: nii nii_gz nrrd nhdr mha mhd). Fails on
+# RADON_FUZZ_FORMATS (default all seven: nii nii_gz nrrd nhdr mha mhd dcm). Fails on
 # the first crash, hang, huge allocation or leak, printing the input that caused it and the
 # command that replays it. Each format's corpus grows in build-fuzz/corpus/FORMAT across runs;
 # logs, seeds and crashing inputs of the last run are in build-fuzz/run.
@@ -12,7 +12,7 @@ seconds="${RADON_FUZZ_SECONDS:-12}"
 # A fixed seed makes a run repeat the same mutations, so CI fails only on code changes (a longer
 # or reseeded run, RADON_FUZZ_SEED=0 for a random seed, explores further).
 seed="${RADON_FUZZ_SEED:-1}"
-read -r -a formats <<<"${RADON_FUZZ_FORMATS:-nii nii_gz nrrd nhdr mha mhd}"
+read -r -a formats <<<"${RADON_FUZZ_FORMATS:-nii nii_gz nrrd nhdr mha mhd dcm}"
 
 cmake -S . -B build-fuzz -DRADON_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null

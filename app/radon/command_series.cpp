@@ -19,7 +19,9 @@ const char* kUsage = R"(usage: radon series FOLDER
 
 Lists the DICOM image series in FOLDER and its subfolders: series number, UID, description,
 modality, number of files, size in voxels and spacing in mm (along the slices, their mean gap).
-Series that cannot be loaded say why (uneven spacing, missing slices, a gantry tilt, ...).
+Series that cannot be loaded say why (uneven spacing, missing slices, a gantry tilt, ...), and
+DICOM files that cannot be read (cut short, damaged) are listed after them with the reason; the
+other commands leave them out.
 Choose one for another command with --series UID or --series DESCRIPTION, e.g.
 
   radon drr FOLDER --series "Thorax 2.5 mm" -o view.png
@@ -49,7 +51,8 @@ int run_series(const std::vector<std::string>& raw) {
                                               : "expected one DICOM folder, got " +
                                                     std::to_string(folders.size()));
     }
-    const std::vector<recon::DicomSeriesSummary> list = recon::list_dicom_series(folders[0]);
+    const recon::DicomFolderListing listing = recon::scan_dicom_folder(folders[0]);
+    const std::vector<recon::DicomSeriesSummary>& list = listing.series;
 
     std::vector<std::vector<std::string>> rows = {
         {"number", "UID", "description", "modality", "files", "size (voxels)", "spacing (mm)"}};
@@ -75,6 +78,12 @@ int run_series(const std::vector<std::string>& raw) {
         if (r > 0 && !list[r - 1].problem.empty()) {
             std::printf("  (does not load: %s)\n", list[r - 1].problem.c_str());
         }
+    }
+    if (!listing.unreadable.empty()) {
+        std::printf("%zu unreadable DICOM %s (left out of every series):\n",
+                    listing.unreadable.size(), listing.unreadable.size() == 1 ? "file" : "files");
+        for (const auto& file : listing.unreadable)
+            std::printf("  %s: %s\n", file.path.c_str(), file.reason.c_str());
     }
     return 0;
 }

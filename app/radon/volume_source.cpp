@@ -1,5 +1,6 @@
 #include "app/radon/volume_source.h"
 
+#include <cstdio>
 #include <sstream>
 #include <utility>
 
@@ -62,6 +63,12 @@ Vec3 grid_spacing(const Arguments& args, Vec3 fallback) {
     return {s[0], s[1], s[2]};
 }
 
+// Problems that did not stop the load (files of a DICOM folder left out), one line each.
+void print_warnings(const std::vector<std::string>& warnings) {
+    for (const std::string& line : warnings)
+        std::fprintf(stderr, "radon: warning: %s\n", line.c_str());
+}
+
 }  // namespace
 
 const std::vector<std::string>& volume_source_options() {
@@ -106,7 +113,10 @@ recon::Volume load_hu_volume(const Arguments& args, std::string& description) {
         const std::string& path = args.positional()[0];
         const std::string series = args.text("--series", "");
         description = series.empty() ? path : path + " (series " + series + ")";
-        return recon::read_volume(path, series);
+        std::vector<std::string> warnings;
+        recon::Volume volume = recon::read_volume(path, series, &warnings);
+        print_warnings(warnings);
+        return volume;
     } else {
         const std::string name = args.text("--phantom", "thorax");
         const bool thorax = name == "thorax";
@@ -140,7 +150,9 @@ VolumeSource load_volume_source(const Arguments& args) {
     source.occupied = mu.occupied;
     if (args.has("--labels")) {
         const std::string path = *args.value("--labels");
-        const recon::Volume map = recon::read_volume(path);
+        std::vector<std::string> warnings;
+        const recon::Volume map = recon::read_volume(path, "", &warnings);
+        print_warnings(warnings);
         source.labels = make_label_map(source.grid, map.grid, map.voxels, path);
     }
     return source;

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstring>
+#include <cstdio>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <new>
 #include <numeric>
@@ -28,7 +27,10 @@
 #include "itkGDCMImageIO.h"
 
 #include "kernels/core/error.h"
+#include "recon/io/captured_stderr.h"
+#include "recon/io/dicom_structure.h"
 #include "recon/io/itk_support.h"
+#include "recon/io/regular_file.h"
 #include "recon/io/slice_stack.h"
 
 namespace radon::recon {
@@ -48,6 +50,12 @@ const gdcm::Tag kRows(0x0028, 0x0010);
 const gdcm::Tag kColumns(0x0028, 0x0011);
 const gdcm::Tag kPixelSpacing(0x0028, 0x0030);
 const gdcm::Tag kSliceThickness(0x0018, 0x0050);
+const gdcm::Tag kBitsAllocated(0x0028, 0x0100);
+const gdcm::Tag kBitsStored(0x0028, 0x0101);
+const gdcm::Tag kHighBit(0x0028, 0x0102);
+const gdcm::Tag kPixelRepresentation(0x0028, 0x0103);
+const gdcm::Tag kRescaleIntercept(0x0028, 0x1052);
+const gdcm::Tag kRescaleSlope(0x0028, 0x1053);
 const gdcm::Tag kPerFrameGroups(0x5200, 0x9230);
 const gdcm::Tag kPlanePosition(0x0020, 0x9113);
 const gdcm::Tag kPixelData(0x7fe0, 0x0010);
@@ -129,20 +137,152 @@ std::vector<std::string> files_under(const std::string& folder) {
     return files;
 }
 
+// GDCMImageIO multiplies by the slope it finds; 0 would turn every voxel into the intercept, and
+// a value that is not a number into whatever GDCM makes of it.
+std::string rescale_problem(const std::string& slope, const std::string& intercept) {
+    if (!slope.empty()) {
+        const std::vector<double> value = decimals(slope);
+        if (value.size() != 1 || value[0] == 0) {
+            return "the rescale slope (0028,1053) is '" + detail::printable(slope.substr(0, 40)) +
+                   "', expected a number other than 0";
+        }
+    }
+    if (!intercept.empty() && decimals(intercept).size() != 1) {
+        return "the rescale intercept (0028,1052) is '" +
+               detail::printable(intercept.substr(0, 40)) + "', expected a number";
+    }
+    return {};
+}
+
+// GDCM's pixel layer asserts on pixel descriptions no writer produces (more than 4 samples per
+// pixel, more bits stored than allocated, a high bit outside them) and fails inside its raw
+// decoder on odd allocations, aborting the process: such files are refused from their header.
+// `field` gives the text of a field by tag.
+template <class Field>
+std::string pixel_format_problem(const Field& field) {
+    auto number = [&](const gdcm::Tag& tag, int64_t fallback) {
+        return whole_number(field(tag), fallback);
+    };
+    // A field given must hold one number: GDCM reads the first of several (a fuzz finding:
+    // six samples-per-pixel values, the first 20301, aborted the process).
+    for (const gdcm::Tag& tag :
+         {kSamplesPerPixel, kBitsAllocated, kBitsStored, kHighBit, kPixelRepresentation}) {
+        const std::string text = field(tag);
+        if (!text.empty() && whole_number(text, -1) < 0) {
+            char name[16];
+            std::snprintf(name, sizeof(name), "(%04X,%04X)", tag.GetGroup(), tag.GetElement());
+            return "the pixel description field " + std::string(name) + " holds '" +
+                   detail::printable(text.substr(0, 40)) + "', expected one whole number";
+        }
+    }
+    const int64_t samples = number(kSamplesPerPixel, 1);
+    if (samples != 1 && samples != 3 && samples != 4) {
+        return "the samples per pixel (0028,0002) are " + std::to_string(samples) +
+               ", expected 1 (grey values)";
+    }
+    const int64_t allocated = number(kBitsAllocated, 0);
+    if (allocated != 8 && allocated != 16 && allocated != 32 && allocated != 64) {
+        return "the bits allocated (0028,0100) are '" + detail::printable(field(kBitsAllocated)) +
+               "', expected 8, 16, 32 or 64";
+    }
+    const int64_t stored = number(kBitsStored, allocated);
+    if (stored < 1 || stored > allocated) {
+        return "the bits stored (0028,0101) are " + std::to_string(stored) + ", expected 1 to " +
+               std::to_string(allocated) + " (the bits allocated)";
+    }
+    const int64_t high = number(kHighBit, stored - 1);
+    if (high < 0 || high >= stored) {
+        return "the high bit (0028,0102) is " + std::to_string(high) + ", expected 0 to " +
+               std::to_string(stored - 1) + " (below the bits stored)";
+    }
+    const int64_t representation = number(kPixelRepresentation, 0);
+    if (representation != 0 && representation != 1) {
+        return "the pixel representation (0028,0103) is " + std::to_string(representation) +
+               ", expected 0 (unsigned) or 1 (signed)";
+    }
+    return {};
+}
+
+// GDCMImageIO asserts that the type its rescale produces is not narrower than the stored one
+// (a fuzz finding: 1 bit stored of 16, intercept -1, aborted the process). GDCM picks that type
+// from the stored range (bits stored, signedness) mapped through an integer slope and intercept:
+// the smallest of uint8, int8, uint16, int16, uint32, int32 that holds it (ranked in that order);
+// other slopes and intercepts give doubles. Called once the pixel format is known to be valid.
+template <class Field>
+std::string rescaled_type_problem(const Field& field) {
+    double slope = 1, intercept = 0;
+    const std::vector<double> s = decimals(field(kRescaleSlope));
+    const std::vector<double> i = decimals(field(kRescaleIntercept));
+    if (s.size() == 1) slope = s[0];
+    if (i.size() == 1) intercept = i[0];
+    if ((slope == 1 && intercept == 0) || slope != std::trunc(slope) ||
+        intercept != std::trunc(intercept)) {
+        return {};
+    }
+    const int64_t allocated = whole_number(field(kBitsAllocated), 0);
+    if (allocated > 32) return {};
+    const int64_t stored = whole_number(field(kBitsStored), allocated);
+    const bool is_signed = whole_number(field(kPixelRepresentation), 0) == 1;
+    const double low = is_signed ? -std::ldexp(1.0, static_cast<int>(stored) - 1) : 0.0;
+    const double high = is_signed ? std::ldexp(1.0, static_cast<int>(stored) - 1) - 1
+                                  : std::ldexp(1.0, static_cast<int>(stored)) - 1;
+    const double a = slope * low + intercept, b = slope * high + intercept;
+    const double least = std::min(a, b), most = std::max(a, b);
+    // Ranks as GDCM orders its scalar types: uint8, int8, (12-bit), uint16, int16, uint32, int32.
+    int rank = -1;
+    if (least >= 0) {
+        rank = most <= 255 ? 0 : most <= 65535 ? 4 : most <= 4294967295.0 ? 6 : -1;
+    } else {
+        rank = least >= -128 && most <= 127                     ? 1
+               : least >= -32768 && most <= 32767               ? 5
+               : least >= -2147483648.0 && most <= 2147483647.0 ? 7
+                                                                : -1;
+    }
+    const int stored_rank = (allocated == 8 ? 0 : allocated == 16 ? 4 : 6) + (is_signed ? 1 : 0);
+    if (rank >= stored_rank) return {};
+    std::ostringstream msg;
+    msg << "the rescale slope " << slope << " and intercept " << intercept << " map its " << stored
+        << " stored bits to " << least << " .. " << most
+        << (rank < 0
+                ? ", beyond 32-bit integers"
+                : ", a narrower type than the " + std::to_string(allocated) + " bits allocated")
+        << ", which GDCM's reader cannot handle";
+    return msg.str();
+}
+
+struct ScannedFiles {
+    std::vector<DicomImageHeader> images;
+    std::vector<UnreadableDicomFile> unreadable;
+};
+
 // Reads the header fields of every file that GDCM recognises as a DICOM image (it has rows and
 // columns; DICOMDIRs, reports and structure sets do not), stopping each read before the pixels.
-std::vector<DicomImageHeader> scan_images(const std::vector<std::string>& files) {
+// Only files whose structure is whole reach GDCM (see dicom_structure.h); the others, and images
+// with values no image can have, are unreadable.
+ScannedFiles scan_images(const std::vector<std::string>& files) {
     silence_gdcm();
+    ScannedFiles scanned;
+    std::vector<std::string> intact;
+    for (const std::string& file : files) {
+        const detail::DicomStructure structure = detail::check_dicom_structure(file);
+        if (!structure.dicom) continue;
+        if (structure.problem.empty()) {
+            intact.push_back(file);
+        } else {
+            scanned.unreadable.push_back({file, structure.problem});
+        }
+    }
     gdcm::Scanner scanner;
     for (const gdcm::Tag& tag :
          {kSeriesUid, kSeriesDescription, kModality, kSeriesNumber, kImagePosition,
           kImageOrientation, kSamplesPerPixel, kNumberOfFrames, kRows, kColumns, kPixelSpacing,
-          kSliceThickness}) {
+          kSliceThickness, kBitsAllocated, kBitsStored, kHighBit, kPixelRepresentation,
+          kRescaleIntercept, kRescaleSlope}) {
         scanner.AddTag(tag);
     }
-    scanner.Scan(files);
-    std::vector<DicomImageHeader> images;
-    for (const std::string& file : files) {
+    scanner.Scan(intact);
+    std::vector<DicomImageHeader>& images = scanned.images;
+    for (const std::string& file : intact) {
         if (!scanner.IsKey(file.c_str())) continue;
         const auto& found = scanner.GetMapping(file.c_str());
         auto text = [&](const gdcm::Tag& tag) {
@@ -154,6 +294,15 @@ std::vector<DicomImageHeader> scan_images(const std::vector<std::string>& files)
         h.rows = whole_number(text(kRows), 0);
         h.columns = whole_number(text(kColumns), 0);
         if (h.rows < 1 || h.columns < 1) continue;
+        std::string value_problem = pixel_format_problem(text);
+        if (value_problem.empty()) {
+            value_problem = rescale_problem(text(kRescaleSlope), text(kRescaleIntercept));
+        }
+        if (value_problem.empty()) value_problem = rescaled_type_problem(text);
+        if (!value_problem.empty()) {
+            scanned.unreadable.push_back({file, value_problem});
+            continue;
+        }
         h.series_uid = text(kSeriesUid);
         h.description = text(kSeriesDescription);
         h.modality = text(kModality);
@@ -167,7 +316,18 @@ std::vector<DicomImageHeader> scan_images(const std::vector<std::string>& files)
         if (thickness.size() == 1 && thickness[0] > 0) h.slice_thickness = thickness[0];
         images.push_back(std::move(h));
     }
-    return images;
+    std::sort(
+        scanned.unreadable.begin(), scanned.unreadable.end(),
+        [](const UnreadableDicomFile& a, const UnreadableDicomFile& b) { return a.path < b.path; });
+    return scanned;
+}
+
+// "1 file is unreadable: PATH: REASON", or "3 files are unreadable, the first PATH: REASON".
+std::string unreadable_summary(const std::vector<UnreadableDicomFile>& unreadable) {
+    const UnreadableDicomFile& first = unreadable.front();
+    const std::string one = first.path + ": " + first.reason;
+    if (unreadable.size() == 1) return "1 DICOM file is unreadable: " + one;
+    return std::to_string(unreadable.size()) + " DICOM files are unreadable, the first " + one;
 }
 
 std::vector<SeriesFiles> group_by_series(std::vector<DicomImageHeader> images) {
@@ -392,13 +552,21 @@ SeriesLayout lay_out(const SeriesFiles& series) {
     return layout;
 }
 
-std::vector<SeriesFiles> series_in_folder(const std::string& folder) {
+std::vector<SeriesFiles> series_in_folder(const std::string& folder,
+                                          std::vector<UnreadableDicomFile>& unreadable) {
     const std::vector<std::string> files = files_under(folder);
-    std::vector<SeriesFiles> all = group_by_series(scan_images(files));
+    ScannedFiles scanned = scan_images(files);
+    unreadable = std::move(scanned.unreadable);
+    std::vector<SeriesFiles> all = group_by_series(std::move(scanned.images));
     if (all.empty()) {
-        throw InvalidArgument(folder + ": no DICOM images found (" + std::to_string(files.size()) +
-                              (files.size() == 1 ? " file" : " files") +
-                              " in the folder and its subfolders)");
+        const std::string counted = std::to_string(files.size()) +
+                                    (files.size() == 1 ? " file" : " files") +
+                                    " in the folder and its subfolders";
+        if (!unreadable.empty()) {
+            throw InvalidArgument(folder + ": no readable DICOM images (" + counted + "; " +
+                                  unreadable_summary(unreadable) + ")");
+        }
+        throw InvalidArgument(folder + ": no DICOM images found (" + counted + ")");
     }
     return all;
 }
@@ -496,6 +664,19 @@ void check_pixel_payload(const DicomImageHeader& image) {
                           std::to_string(size > start ? size - start : 0) + " are present");
 }
 
+// The slope GDCM applies, also from the functional groups of an enhanced multi-frame file, which
+// the scan of the top-level fields does not see.
+void check_rescale(const itk::GDCMImageIO* io, const std::string& path) {
+    const double slope = io->GetRescaleSlope();
+    if (!std::isfinite(slope) || slope == 0 || !std::isfinite(io->GetRescaleIntercept())) {
+        std::ostringstream msg;
+        msg << path << ": the rescale slope is " << slope << " and the intercept "
+            << io->GetRescaleIntercept()
+            << " (0028,1053 and 0028,1052), expected finite numbers and a slope other than 0";
+        throw InvalidArgument(msg.str());
+    }
+}
+
 [[noreturn]] void throw_unreadable(const std::string& file, const itk::ExceptionObject& error) {
     throw InvalidArgument(file +
                           ": cannot read the DICOM pixel data (damaged file or an "
@@ -517,6 +698,7 @@ void read_slice(itk::GDCMImageIO* io, const DicomImageHeader& image, const Volum
                                   std::to_string(grid.size[0]) + "x" +
                                   std::to_string(grid.size[1]) + " expected)");
         }
+        check_rescale(io, image.path);
         // GDCMImageIO applies this file's rescale slope and intercept while reading.
         detail::read_pixels_as_float(io, image.path, out, slice, slice);
     } catch (const itk::ExceptionObject& error) {
@@ -564,6 +746,7 @@ void read_frames(const SeriesLayout& layout, Volume& volume) {
     try {
         io->SetFileName(image.path);
         io->ReadImageInformation();
+        check_rescale(io, image.path);
         detail::read_pixels_as_float(io, image.path, volume.voxels.host_data(),
                                      static_cast<std::size_t>(grid.voxel_count()), slice);
     } catch (const itk::ExceptionObject& error) {
@@ -574,9 +757,16 @@ void read_frames(const SeriesLayout& layout, Volume& volume) {
     reorder_slices(volume.voxels.host_data(), slice, layout.arrangement.order);
 }
 
-Volume read_layout(const std::string& where, const SeriesLayout& layout) {
+Volume read_layout(const std::string& where, const SeriesLayout& layout,
+                   const std::vector<UnreadableDicomFile>& unreadable = {}) {
     const SliceArrangement& a = layout.arrangement;
-    if (!a.problem.empty()) throw InvalidArgument(where + ": " + a.problem + "; " + layout.advice);
+    if (!a.problem.empty()) {
+        // A missing slice is often one of the files that could not be read.
+        const std::string left_out =
+            unreadable.empty() ? std::string()
+                               : " (" + unreadable_summary(unreadable) + ", and was left out)";
+        throw InvalidArgument(where + ": " + a.problem + "; " + layout.advice + left_out);
+    }
     a.grid.validate(where);
     // The float volume, plus for a multi-frame file GDCM's copy of the file and of its
     // rescaled values while it is read whole.
@@ -603,27 +793,49 @@ Volume read_layout(const std::string& where, const SeriesLayout& layout) {
 
 }  // namespace
 
-std::vector<DicomSeriesSummary> list_dicom_series(const std::string& folder) {
+DicomFolderListing scan_dicom_folder(const std::string& folder) {
     std::error_code ec;
     if (!fs::is_directory(folder, ec)) {
         throw InvalidArgument(folder +
                               (fs::exists(folder, ec) ? ": is not a folder" : ": no such folder"));
     }
-    std::vector<DicomSeriesSummary> summaries;
-    for (const SeriesFiles& series : series_in_folder(folder))
-        summaries.push_back(lay_out(series).summary);
-    return summaries;
+    detail::CapturedStderr library_output;
+    DicomFolderListing listing;
+    for (const SeriesFiles& series : series_in_folder(folder, listing.unreadable))
+        listing.series.push_back(lay_out(series).summary);
+    return listing;
 }
 
-Volume read_dicom(const std::string& path, const std::string& series) {
+std::vector<DicomSeriesSummary> list_dicom_series(const std::string& folder) {
+    return scan_dicom_folder(folder).series;
+}
+
+Volume read_dicom(const std::string& path, const std::string& series,
+                  std::vector<std::string>* warnings) {
+    // GDCM and ITK's DICOM reader print their own complaints: an error replaces them.
+    detail::CapturedStderr library_output;
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
-        const std::vector<SeriesFiles> all = series_in_folder(path);
+        std::vector<UnreadableDicomFile> unreadable;
+        const std::vector<SeriesFiles> all = series_in_folder(path, unreadable);
         const SeriesFiles& chosen = choose_series(path, all, series);
-        return read_layout(path + ": series " + describe(chosen), lay_out(chosen));
+        Volume volume =
+            read_layout(path + ": series " + describe(chosen), lay_out(chosen), unreadable);
+        if (warnings && !unreadable.empty()) {
+            warnings->push_back(path + ": " + unreadable_summary(unreadable) +
+                                "; left out of the folder, the rest loaded");
+        }
+        return volume;
     }
     if (!fs::exists(path, ec)) throw InvalidArgument(path + ": no such file or folder");
-    std::vector<SeriesFiles> one = group_by_series(scan_images({path}));
+    detail::require_regular_file(path, path + ": ");
+    const detail::DicomStructure structure = detail::check_dicom_structure(path);
+    if (!structure.problem.empty()) throw InvalidArgument(path + ": " + structure.problem);
+    ScannedFiles scanned = scan_images({path});
+    if (!scanned.unreadable.empty()) {
+        throw InvalidArgument(path + ": " + scanned.unreadable[0].reason);
+    }
+    std::vector<SeriesFiles> one = group_by_series(std::move(scanned.images));
     if (one.empty()) {
         throw InvalidArgument(path +
                               ": not a DICOM image GDCM can read (damaged, or a DICOM "
@@ -640,15 +852,8 @@ Volume read_dicom(const std::string& path, const std::string& series) {
 }
 
 bool is_dicom_file(const std::string& path) {
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) return false;
-    std::ifstream in(path, std::ios::binary);
-    char preamble[132] = {};
-    if (in.read(preamble, sizeof(preamble)) && std::memcmp(preamble + 128, "DICM", 4) == 0) {
-        return true;
-    }
-    silence_gdcm();
-    return itk::GDCMImageIO::New()->CanReadFile(path.c_str());
+    // Never GDCMImageIO::CanReadFile: it parses the file, and aborts on a damaged one.
+    return detail::check_dicom_structure(path).dicom;
 }
 
 }  // namespace radon::recon

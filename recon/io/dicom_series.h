@@ -24,9 +24,25 @@ struct DicomSeriesSummary {
     std::string problem;
 };
 
-// The image series in `folder` and its subfolders, ordered by series number, then UID. Files
-// that are not DICOM images (DICOMDIR, reports, other formats) are passed over. Reads headers
-// only. Throws InvalidArgument naming the folder when it holds no DICOM image.
+// A file of a folder that presents itself as DICOM but cannot be read: cut short, damaged, or
+// holding values no image can have (a rescale slope of 0).
+struct UnreadableDicomFile {
+    std::string path;
+    std::string reason;  // one clause, for "PATH: REASON"
+};
+
+struct DicomFolderListing {
+    std::vector<DicomSeriesSummary> series;
+    std::vector<UnreadableDicomFile> unreadable;  // in file name order
+};
+
+// The image series in `folder` and its subfolders, ordered by series number, then UID, and the
+// files that are DICOM but cannot be read, each with its reason. Files that are not DICOM images
+// (DICOMDIR, reports, other formats) are passed over. Reads headers only. Throws InvalidArgument
+// naming the folder when it holds no readable DICOM image.
+DicomFolderListing scan_dicom_folder(const std::string& folder);
+
+// The series of scan_dicom_folder.
 std::vector<DicomSeriesSummary> list_dicom_series(const std::string& folder);
 
 // Reads a DICOM series from a folder, or a single DICOM file (one slice, or a multi-frame file
@@ -38,11 +54,16 @@ std::vector<DicomSeriesSummary> list_dicom_series(const std::string& folder);
 // Throws InvalidArgument with a one-line message naming the folder or file and, for a series,
 // its UID: no DICOM image, several series and no choice, a choice that matches none or several,
 // uneven spacing or missing slices, a gantry tilt (measured spacings or angle given), images of
-// different sizes or orientations, unreadable pixel data.
-Volume read_dicom(const std::string& path, const std::string& series);
+// different sizes or orientations, unreadable pixel data, a damaged or cut file (the single file
+// read, or every image file of the folder), a rescale slope that is 0 or not a number.
+// Unreadable files of a folder are left out and the rest loads; `warnings`, when given, then
+// receives one line naming them (and an error that the rest cannot load names them too).
+Volume read_dicom(const std::string& path, const std::string& series,
+                  std::vector<std::string>* warnings = nullptr);
 
-// True for a file that looks like DICOM: "DICM" at byte 128, or a DICOM data set without the
-// preamble that GDCM recognises. False for folders and missing files.
+// True for a regular file that presents itself as DICOM: "DICM" at byte 128, a DICOM data set
+// without preamble, a DICOM file name, or a copy cut short inside the preamble. Reads a few bytes
+// only; false for folders, pipes, devices and missing files.
 bool is_dicom_file(const std::string& path);
 
 }  // namespace radon::recon

@@ -17,6 +17,7 @@
 
 #include "kernels/core/error.h"
 #include "recon/io/atomic_file.h"
+#include "recon/io/captured_stderr.h"
 #include "recon/io/itk_support.h"
 
 namespace radon::recon {
@@ -83,6 +84,8 @@ void write_png(AtomicFileSet& outputs, const Image2D& image, const std::string& 
 
 template <class ImageType>
 Image2D read_floats(const std::string& path, const std::string& kind) {
+    // libtiff and libpng warn on stderr while ITK reads; an error replaces what they said.
+    detail::CapturedStderr library_chatter;
     constexpr unsigned dimensions = ImageType::ImageDimension;
     itk::ImageIOBase::Pointer io =
         detail::read_itk_header(path, kind, "pixel", dimensions, kReadableImages);

@@ -36,6 +36,7 @@
 #include "recon/io/captured_stderr.h"
 #include "recon/io/format_sniff.h"
 #include "recon/io/payload_check.h"
+#include "recon/io/regular_file.h"
 
 namespace radon::recon::detail {
 
@@ -285,6 +286,8 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
     if (fs::is_directory(status)) {
         throw InvalidArgument(path + ": is a folder, expected a " + kind + " file");
     }
+    // Before anything opens it: opening a named pipe blocks until another process writes.
+    require_regular_file(path, path + ": ");
     if (!std::ifstream(path, std::ios::binary)) {
         throw InvalidArgument(path + ": cannot be opened for reading (permission denied?)");
     }

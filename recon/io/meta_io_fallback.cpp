@@ -18,6 +18,7 @@
 #include "recon/io/atomic_file.h"
 #include "recon/io/dicom_series.h"
 #include "recon/io/image_io.h"
+#include "recon/io/regular_file.h"
 #include "recon/io/volume_io.h"
 
 namespace radon::recon {
@@ -90,6 +91,7 @@ void convert(const std::vector<char>& raw, float* out, std::size_t count) {
 // Reads a scalar MetaImage of `dims` dimensions (a 2D image may also be 3D with one slice) into
 // floats; fills size (1 for missing axes), spacing, origin and direction.
 std::vector<float> read_meta(const std::string& path, unsigned dims, VolumeGrid& grid) {
+    detail::require_regular_file(path, path + ": ");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InvalidArgument(path + ": cannot open the file");
     const MetaHeader h = read_meta_header(in, path);
@@ -156,6 +158,8 @@ std::vector<float> read_meta(const std::string& path, unsigned dims, VolumeGrid&
     std::istream* data = &in;
     if (data_file != "LOCAL") {
         const auto data_path = std::filesystem::path(path).parent_path() / data_file;
+        detail::require_regular_file(data_path.string(),
+                                     path + ": its data file " + data_path.string() + " ");
         data_stream.open(data_path, std::ios::binary);
         if (!data_stream) {
             throw InvalidArgument(path + ": cannot open its data file " + data_path.string());
@@ -222,11 +226,15 @@ void require_mha(const std::string& path, const std::string& what) {
 
 }  // namespace
 
-std::vector<DicomSeriesSummary> list_dicom_series(const std::string& folder) {
+DicomFolderListing scan_dicom_folder(const std::string& folder) {
     throw InvalidArgument(folder + ": DICOM series need ITK; " + kNoItk);
 }
 
-Volume read_volume(const std::string& path, const std::string& series) {
+std::vector<DicomSeriesSummary> list_dicom_series(const std::string& folder) {
+    return scan_dicom_folder(folder).series;
+}
+
+Volume read_volume(const std::string& path, const std::string& series, std::vector<std::string>*) {
     if (!series.empty()) {
         throw InvalidArgument(path + ": DICOM series need ITK; " + kNoItk);
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -25,6 +26,7 @@
 #include "kernels/core/error.h"
 #include "recon/io/inflate_stream.h"
 #include "recon/io/itk_support.h"
+#include "recon/io/regular_file.h"
 
 namespace radon::recon::detail {
 namespace {
@@ -165,6 +167,46 @@ std::uintmax_t listed_files_size(const std::string& path, std::istream& in) {
     return total;
 }
 
+// MetaIO reads text values (BinaryData = False) with operator>> and reports success however few
+// it finds, leaving the rest of the volume as it was: the values are counted here, each must be
+// a number. Text volumes are small; a LIST or a pattern of text files is not checked.
+void check_meta_text(const std::string& path, const std::string& data_file,
+                     std::uintmax_t data_offset, double values) {
+    if (data_file.empty() || data_file.compare(0, 4, "LIST") == 0 ||
+        data_file.find('%') != std::string::npos) {
+        return;
+    }
+    const bool local = equals_ignoring_case(data_file, "LOCAL");
+    fs::path data = local ? fs::path(path) : fs::path(data_file);
+    if (data.is_relative()) data = fs::path(path).parent_path() / data;
+    const std::string label = local ? std::string() : data.string();
+    std::error_code ec;
+    if (!local && !fs::exists(data, ec)) {
+        throw InvalidArgument(path + ": its data file " + printable(data.string()) + " is missing");
+    }
+    std::ifstream in(data, std::ios::binary);
+    if (local) in.seekg(static_cast<std::streamoff>(data_offset));
+    std::uintmax_t count = 0;
+    std::string token;
+    while (static_cast<double>(count) < values && in >> token) {
+        double number = 0;
+        const char* first = token.data() + (token[0] == '+' ? 1 : 0);
+        const auto [end, error] = std::from_chars(first, token.data() + token.size(), number);
+        if (error != std::errc() || end != token.data() + token.size()) {
+            throw InvalidArgument(where(path, label) + "text value " + std::to_string(count + 1) +
+                                  " is '" + printable(token.substr(0, 20)) +
+                                  "', expected a number");
+        }
+        ++count;
+    }
+    if (static_cast<double>(count) < values) {
+        std::ostringstream msg;
+        msg << where(path, label) << "the file is truncated: the header describes " << values
+            << " values as text (BinaryData = False), " << count << " are present";
+        throw InvalidArgument(msg.str());
+    }
+}
+
 void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
     std::ifstream in(path, std::ios::binary);
     bool compressed = false;
@@ -173,6 +215,7 @@ void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
     long long header_size = 0;
     std::string data_file;
     std::uintmax_t data_offset = 0;
+    double values = 1;  // DimSize product times ElementNumberOfChannels, for text data
     std::string line;
     // The header is a few dozen "Key = Value" lines and ends with ElementDataFile.
     for (int lines = 0; lines < 1000 && std::getline(in, line); ++lines) {
@@ -185,6 +228,11 @@ void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
             if (key == "BinaryData") binary = equals_ignoring_case(value, "true");
             if (key == "CompressedDataSize") compressed_size = std::stoll(value);
             if (key == "HeaderSize") header_size = std::stoll(value);
+            if (key == "DimSize" || key == "ElementNumberOfChannels") {
+                std::istringstream numbers(value);
+                for (double n = 0; numbers >> n;)
+                    values *= n;
+            }
         } catch (const std::exception&) {
             return;  // leave odd headers to ITK
         }
@@ -220,8 +268,9 @@ void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
                                   " compressed bytes can hold (a damaged header?)");
         }
     }
-    // Text data and slice patterns are rare and cannot be measured cheaply.
-    if (data_file.empty() || !binary || data_file.find('%') != std::string::npos) return;
+    if (!binary) return check_meta_text(path, data_file, data_offset, values);
+    // Slice patterns are rare and cannot be measured cheaply.
+    if (data_file.empty() || data_file.find('%') != std::string::npos) return;
     if (data_file.compare(0, 4, "LIST") == 0) {
         // MetaIO fills what a compressed slice file lacks with nothing and reports success.
         if (compressed) {
@@ -627,6 +676,20 @@ void check_nrrd_payload(const std::string& path, unsigned dimensions, bool thoro
         std::free(biffGetDone(NRRD));
         return;  // ITK has read this header; if it cannot read the data, it will say so
     }
+    // A space direction of "none", or of NaN values, leaves ITK to make up a 1 mm spacing and
+    // an axis direction without a word.
+    if (h.nio->seen[nrrdField_space_directions]) {
+        for (unsigned i = 0; i < h.nrrd->dim; ++i) {
+            for (unsigned j = 0; j < h.nrrd->spaceDim; ++j) {
+                if (!std::isfinite(h.nrrd->axis[i].spaceDirection[j])) {
+                    throw InvalidArgument(path + ": the space direction of axis " + axis_name(i) +
+                                          " is none or not finite in the header ('space "
+                                          "directions'), expected a vector of finite numbers "
+                                          "(its length is the spacing)");
+                }
+            }
+        }
+    }
     // NRRD writes an unknown spacing as "nan"; ITK then makes it 1 mm without a word.
     if (h.nio->seen[nrrdField_spacings] && h.nrrd->dim == dimensions) {
         for (unsigned i = 0; i < h.nrrd->dim; ++i) {
@@ -731,6 +794,31 @@ void check_data_file_pattern(const std::string& path, const std::string& field,
     }
 }
 
+// Every file a header names for its data must be a regular file: a named pipe blocks the reader
+// forever, /dev/zero reads as an endless run of valid zeros, and a folder reads as anything.
+// Names are relative to the header's folder, as both libraries take them.
+void require_regular_data_file(const std::string& path, const std::string& name) {
+    fs::path data = name;
+    if (data.is_relative()) data = fs::path(path).parent_path() / data;
+    require_regular_file(data.string(), path + ": its data file " + printable(data.string()) + " ");
+}
+
+// A data file field: one name or a pattern (checked by check_data_file_pattern first), whose
+// files are checked one by one; LOCAL and LIST name none themselves.
+void require_regular_data_files(const std::string& path, const std::string& value) {
+    if (value.compare(0, 4, "LIST") == 0 || equals_ignoring_case(value, "LOCAL")) return;
+    if (value.find('%') == std::string::npos) return require_regular_data_file(path, value);
+    std::istringstream tokens(value);
+    std::string format;
+    long long first = 0, last = 0, step = 0;
+    if (!(tokens >> format >> first >> last >> step) || step == 0) return;
+    for (long long i = first; step > 0 ? i <= last : i >= last; i += step) {
+        char name[512];
+        std::snprintf(name, sizeof(name), format.c_str(), static_cast<int>(i));
+        require_regular_data_file(path, name);
+    }
+}
+
 // NrrdIO formats its messages about data files into fixed buffers with an unchecked sprintf: a
 // listed name of 91 characters overflowed the heap (a fuzz finding). Data files sit next to
 // their header, so their names are short.
@@ -754,7 +842,10 @@ void check_nrrd_header(const std::string& path) {
     for (int lines = 0; lines < 10000 && std::getline(in, line); ++lines) {
         line = trimmed(line);
         if (listing) {
-            if (!line.empty()) check_nrrd_data_file_name(path, line);
+            if (!line.empty()) {
+                check_nrrd_data_file_name(path, line);
+                require_regular_data_file(path, line);
+            }
             continue;
         }
         if (line.empty()) return;  // the blank line before attached data
@@ -769,6 +860,7 @@ void check_nrrd_header(const std::string& path) {
             }
             check_nrrd_data_file_name(path, value);
             check_data_file_pattern(path, "'" + key + "'", value);
+            require_regular_data_files(path, value);
             listing = value.compare(0, 4, "LIST") == 0;
         }
     }
@@ -929,6 +1021,14 @@ void check_meta_header(const std::string& path) {
                 }
             }
             check_data_file_pattern(path, "ElementDataFile", value);
+            require_regular_data_files(path, value);
+            // A LIST names its files on the lines that follow.
+            for (int files = 0;
+                 value.compare(0, 4, "LIST") == 0 && files < 100000 && std::getline(in, line);
+                 ++files) {
+                const std::string name = trimmed(line);
+                if (!name.empty()) require_regular_data_file(path, name);
+            }
             return;
         }
         if (std::find_if(std::begin(flags), std::end(flags),

@@ -49,11 +49,15 @@ void reject_non_finite(const std::string& path, const Array<float>& voxels) {
 
 }  // namespace
 
-Volume read_volume(const std::string& path, const std::string& series) {
+Volume read_volume(const std::string& path, const std::string& series,
+                   std::vector<std::string>* warnings) {
+    // Held back until the whole read has succeeded: a library may print before a check further
+    // down refuses the file, and the error must then be the only line.
+    detail::CapturedStderr library_chatter;
     std::error_code ec;
     const bool folder = std::filesystem::is_directory(path, ec);
     if (folder || (!is_readable_volume_extension(file_extension(path)) && is_dicom_file(path))) {
-        Volume volume = read_dicom(path, series);
+        Volume volume = read_dicom(path, series, warnings);
         reject_non_finite(path, volume.voxels);
         return volume;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "recon/io/atomic_file.h"
 #include "recon/volume.h"
@@ -12,8 +13,12 @@ namespace radon::recon {
 // DICOM folder or file (see read_dicom), where `series` picks one series of a folder by UID or
 // description. Values are taken as HU. Throws InvalidArgument with a one-line message naming the
 // file and the problem (missing, unreadable, not 3D, bad spacing or direction, non-finite
-// voxels, a series choice for a file that is not DICOM).
-Volume read_volume(const std::string& path, const std::string& series = "");
+// voxels, a series choice for a file that is not DICOM, a path or data file that is not a
+// regular file). Whatever the format libraries print while reading is held back, and dropped
+// when the read fails, so that the error is the only line. `warnings`, when given, receives
+// problems that did not stop the load (unreadable files left out of a DICOM folder).
+Volume read_volume(const std::string& path, const std::string& series = "",
+                   std::vector<std::string>* warnings = nullptr);
 
 // Writes a volume as float in the format its extension names, atomically.
 void write_volume(const Volume& volume, const std::string& path);

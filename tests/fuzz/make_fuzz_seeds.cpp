@@ -95,6 +95,67 @@ std::string meta(const std::string& type, const std::string& data_file, int64_t 
     return h.str();
 }
 
+// DICOM data elements, little endian, explicit or implicit VR: enough to write small CT slices
+// byte by byte, with the encodings a DICOM reader meets (sequences of defined and undefined
+// length, nested items).
+std::string u16(unsigned v) {
+    return std::string{static_cast<char>(v & 0xff), static_cast<char>(v >> 8)};
+}
+
+std::string u32(uint32_t v) {
+    return u16(v & 0xffff) + u16(v >> 16);
+}
+
+std::string element(unsigned group, unsigned number, const char* vr, std::string value,
+                    bool explicit_vr = true) {
+    if (value.size() % 2) value += (std::string(vr) == "UI" ? '\0' : ' ');
+    const std::string tag = u16(group) + u16(number);
+    if (!explicit_vr) return tag + u32(static_cast<uint32_t>(value.size())) + value;
+    const std::string v(vr);
+    const bool long_length = v == "OB" || v == "OW" || v == "SQ" || v == "UN" || v == "UT";
+    return tag + v +
+           (long_length ? u16(0) + u32(static_cast<uint32_t>(value.size()))
+                        : u16(static_cast<unsigned>(value.size()))) +
+           value;
+}
+
+std::string dicom_slice(bool explicit_vr, bool undefined_sequence) {
+    const std::string ts = explicit_vr ? "1.2.840.10008.1.2.1" : "1.2.840.10008.1.2";
+    std::string meta_elements = element(0x0002, 0x0002, "UI", "1.2.840.10008.5.1.4.1.1.2") +
+                                element(0x0002, 0x0010, "UI", ts);
+    std::string file =
+        std::string(128, '\0') + "DICM" +
+        element(0x0002, 0x0000, "UL", u32(static_cast<uint32_t>(meta_elements.size()))) +
+        meta_elements;
+    auto e = [&](unsigned group, unsigned number, const char* vr, const std::string& value) {
+        return element(group, number, vr, value, explicit_vr);
+    };
+    const std::string item_body = e(0x0008, 0x0100, "SH", "123") + e(0x0008, 0x0102, "SH", "DCM");
+    std::string sequence;
+    if (undefined_sequence) {
+        sequence = u16(0x0008) + u16(0x1032) + (explicit_vr ? "SQ" + u16(0) : "") +
+                   u32(0xffffffffu) + u16(0xfffe) + u16(0xe000) + u32(0xffffffffu) + item_body +
+                   u16(0xfffe) + u16(0xe00d) + u32(0) + u16(0xfffe) + u16(0xe0dd) + u32(0);
+    } else {
+        sequence =
+            e(0x0008, 0x1032, "SQ",
+              u16(0xfffe) + u16(0xe000) + u32(static_cast<uint32_t>(item_body.size())) + item_body);
+    }
+    std::string pixels;
+    for (int i = 0; i < 12; ++i)
+        pixels += u16(static_cast<unsigned>(i * 90));
+    file += e(0x0008, 0x0016, "UI", "1.2.840.10008.5.1.4.1.1.2") + e(0x0008, 0x0060, "CS", "CT") +
+            sequence + e(0x0020, 0x000e, "UI", "1.2.3.4") +
+            e(0x0020, 0x0032, "DS", "-10\\20.5\\3") + e(0x0020, 0x0037, "DS", "1\\0\\0\\0\\1\\0") +
+            e(0x0028, 0x0002, "US", u16(1)) + e(0x0028, 0x0004, "CS", "MONOCHROME2") +
+            e(0x0028, 0x0010, "US", u16(3)) + e(0x0028, 0x0011, "US", u16(4)) +
+            e(0x0028, 0x0030, "DS", "0.75\\0.5") + e(0x0028, 0x0100, "US", u16(16)) +
+            e(0x0028, 0x0101, "US", u16(16)) + e(0x0028, 0x0102, "US", u16(15)) +
+            e(0x0028, 0x0103, "US", u16(1)) + e(0x0028, 0x1052, "DS", "-1024") +
+            e(0x0028, 0x1053, "DS", "0.5") + e(0x7fe0, 0x0010, "OW", pixels);
+    return file;
+}
+
 void write(const fs::path& folder, const std::string& name, const std::string& bytes) {
     std::ofstream out(folder / name, std::ios::binary);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -142,5 +203,11 @@ int main(int argc, char** argv) {
     write(folder, "compressed.mha", meta("MET_FLOAT", "LOCAL", packed_size) + packed);
     write(folder, "raw.mhd", meta("MET_FLOAT", "input.raw", -1) + nul + floats);
     write(folder, "compressed.mhd", meta("MET_FLOAT", "input.raw", packed_size) + nul + packed);
+
+    // DICOM slices: explicit and implicit VR, sequences of defined and undefined length.
+    write(folder, "explicit.dcm", dicom_slice(true, false));
+    write(folder, "explicit-undefined.dcm", dicom_slice(true, true));
+    write(folder, "implicit.dcm", dicom_slice(false, false));
+    write(folder, "implicit-undefined.dcm", dicom_slice(false, true));
     return 0;
 }

@@ -6,8 +6,14 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <future>
 
 #include <cmath>
 #include <cstdint>
@@ -33,9 +39,14 @@ using namespace radon::test;
 
 namespace {
 
+// What a corpus file is on disk: its bytes, or a file of another kind under its name (a data
+// file that is a named pipe blocked the readers forever; /dev/zero and folders read as garbage).
+enum class FileKind { Bytes, Fifo, Folder, DevZero };
+
 struct CorpusFile {
     std::string name;
     std::string bytes;
+    FileKind kind = FileKind::Bytes;
 };
 
 struct BadCase {
@@ -405,6 +416,58 @@ std::vector<BadCase> cases_for(const Format& format) {
         add("data file missing", header_only, format.nrrd ? "couldn't open" : "is missing");
     }
     add("no such file", {}, "no such file");
+
+    // Files that are not regular files, as the volume or as its data file.
+    const std::string main = "v" + format.extension;
+    add("the file is a named pipe", {{main, "", FileKind::Fifo}},
+        "is a named pipe (FIFO), expected a regular file");
+    add("the file is /dev/zero", {{main, "", FileKind::DevZero}},
+        "is a character device, expected a regular file");
+    if (format.detached) {
+        const char* const kinds[] = {"a named pipe (FIFO)", "a folder", "a character device"};
+        const FileKind special[] = {FileKind::Fifo, FileKind::Folder, FileKind::DevZero};
+        const char* const labels[] = {"the data file is a named pipe", "the data file is a folder",
+                                      "the data file is /dev/zero"};
+        for (int i = 0; i < 3; ++i) {
+            std::vector<CorpusFile> files = format.write(plain);
+            files[1] = {kData, "", special[i]};
+            add(labels[i], files,
+                std::string("its data file ") + "DIR/" + kData + " is " + kinds[i] +
+                    ", expected a regular file");
+        }
+    }
+    if (format.nrrd) {
+        // NrrdIO reads "none" and a vector of NaN alike; ITK then made up a 1 mm spacing.
+        for (const std::string& axis : {std::string("(nan,nan,nan)"), std::string("none")}) {
+            add("space direction " + axis,
+                with_header(format, with_direction({1, 0, 0, 0, 1, 0, 0, 0, 1}),
+                            [&](std::string h) { return replaced(h, "(0,0.75,0)", axis); }),
+                "the space direction of axis y is none or not finite in the header ('space "
+                "directions')");
+        }
+    }
+    if (!format.nifti && !format.nrrd) {
+        // Text values (BinaryData = False): MetaIO read too few without a word.
+        VolumeFileSpec text;
+        std::string values;
+        for (int i = 0; i < 59; ++i)
+            values += std::to_string(i) + " ";
+        auto as_text = [&](const std::string& payload) {
+            std::vector<CorpusFile> files = format.write(text);
+            files[0].bytes =
+                replaced(files[0].bytes.substr(0, files[0].bytes.size() -
+                                                      (format.detached ? 0 : text.payload.size())),
+                         "BinaryData = True", "BinaryData = False") +
+                (format.detached ? "" : payload);
+            if (format.detached) files[1].bytes = payload;
+            return files;
+        };
+        add("text values, one too few", as_text(values),
+            "the file is truncated: the header describes 60 values as text (BinaryData = False), "
+            "59 are present");
+        add("text values that are not numbers", as_text(values + "sixty"),
+            "text value 60 is 'sixty', expected a number");
+    }
     return cases;
 }
 
@@ -430,6 +493,38 @@ const std::vector<std::pair<std::string, BadCase>>& corpus() {
 void write_file(const std::string& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+void write_corpus_file(const std::string& path, const CorpusFile& file) {
+    switch (file.kind) {
+        case FileKind::Bytes:
+            return write_file(path, file.bytes);
+        case FileKind::Fifo:
+            ::mkfifo(path.c_str(), 0600);
+            return;
+        case FileKind::Folder:
+            std::filesystem::create_directory(path);
+            return;
+        case FileKind::DevZero:
+            std::filesystem::create_symlink("/dev/zero", path);
+            return;
+    }
+}
+
+// Runs `read` on a thread of its own and waits at most `seconds`: a reader blocked on a named
+// pipe is released by opening the pipes' write ends (the reader then sees the end of the file),
+// and the test fails instead of hanging.
+QString message_within(const std::function<QString()>& read, const std::vector<std::string>& pipes,
+                       int seconds, bool& blocked) {
+    auto result = std::async(std::launch::async, read);
+    blocked = result.wait_for(std::chrono::seconds(seconds)) != std::future_status::ready;
+    while (blocked && result.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+        for (const std::string& pipe : pipes) {
+            const int fd = ::open(pipe.c_str(), O_WRONLY | O_NONBLOCK);
+            if (fd >= 0) ::close(fd);
+        }
+    }
+    return result.get();
 }
 
 // Caps this process's address space at what it uses now plus `headroom` for as long as it
@@ -514,28 +609,42 @@ class TestBadInputVolume : public QObject {
         const BadCase& bad = corpus()[static_cast<std::size_t>(index)].second;
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        for (const CorpusFile& file : bad.files)
-            write_file(dir.filePath(QString::fromStdString(file.name)).toStdString(), file.bytes);
+        std::vector<std::string> pipes;
+        for (const CorpusFile& file : bad.files) {
+            const std::string name = dir.filePath(QString::fromStdString(file.name)).toStdString();
+            write_corpus_file(name, file);
+            if (file.kind == FileKind::Fifo) pipes.push_back(name);
+        }
         const std::string path =
             dir.filePath(QString::fromStdString(corpus()[static_cast<std::size_t>(index)].first))
                 .toStdString();
+        // The data file is named in the message by its path in this folder.
+        std::string problem = bad.problem;
+        const auto dir_at = problem.find("DIR/");
+        if (dir_at != std::string::npos) {
+            problem.replace(dir_at, 3, dir.path().toStdString());
+        }
 
         QString message;
         QElapsedTimer timer;
         timer.start();
+        bool blocked = false;
         {
             const AddressSpaceCap cap(std::uintmax_t(1) << 30);
             QVERIFY(cap.active());
             try {
-                message = invalid_argument_message([&] { recon::read_volume(path); });
+                message = message_within(
+                    [&] { return invalid_argument_message([&] { recon::read_volume(path); }); },
+                    pipes, 5, blocked);
             } catch (const std::exception& e) {
                 QFAIL(qPrintable(QString("not an InvalidArgument: ") + e.what()));
             }
         }
         const qint64 ms = timer.elapsed();
+        QVERIFY2(!blocked, "the read blocked on a named pipe");
         QVERIFY2(!message.isEmpty(), "read without an error");
         QVERIFY2(message.contains(QString::fromStdString(path)), qPrintable(message));
-        QVERIFY2(message.contains(QString::fromStdString(bad.problem)), qPrintable(message));
+        QVERIFY2(message.contains(QString::fromStdString(problem)), qPrintable(message));
         QVERIFY2(!message.contains('\n') && !message.contains('\r'), qPrintable(message));
         // A guard against hangs, not a speed measurement: every case takes milliseconds, and the
         // margin absorbs a loaded machine.
