@@ -167,6 +167,14 @@ std::uintmax_t listed_files_size(const std::string& path, std::istream& in) {
     return total;
 }
 
+// Where a MetaImage's voxels are: the header file itself (LOCAL), or the data file, named
+// relative to the header's folder (the header's own path is one already).
+fs::path meta_data_path(const std::string& path, const std::string& data_file, bool local) {
+    if (local) return fs::path(path);
+    const fs::path data(data_file);
+    return data.is_relative() ? fs::path(path).parent_path() / data : data;
+}
+
 // MetaIO reads text values (BinaryData = False) with operator>> and reports success however few
 // it finds, leaving the rest of the volume as it was: the values are counted here, each must be
 // a number. Text volumes are small; a LIST or a pattern of text files is not checked.
@@ -177,8 +185,7 @@ void check_meta_text(const std::string& path, const std::string& data_file,
         return;
     }
     const bool local = equals_ignoring_case(data_file, "LOCAL");
-    fs::path data = local ? fs::path(path) : fs::path(data_file);
-    if (data.is_relative()) data = fs::path(path).parent_path() / data;
+    const fs::path data = meta_data_path(path, data_file, local);
     const std::string label = local ? std::string() : data.string();
     std::error_code ec;
     if (!local && !fs::exists(data, ec)) {
@@ -285,8 +292,7 @@ void check_meta_payload(const std::string& path, std::uintmax_t raw_bytes) {
 
     std::error_code ec;
     const bool local = equals_ignoring_case(data_file, "LOCAL");
-    fs::path data = local ? fs::path(path) : fs::path(data_file);
-    if (data.is_relative()) data = fs::path(path).parent_path() / data;
+    const fs::path data = meta_data_path(path, data_file, local);
     const std::string label = local ? std::string() : data.string();
     if (!local && !fs::exists(data, ec)) {
         throw InvalidArgument(path + ": its data file " + printable(data.string()) + " is missing");

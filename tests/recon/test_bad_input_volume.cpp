@@ -2,6 +2,7 @@
 // by the test itself. Each file must give one InvalidArgument line that names the file and the
 // problem, without a crash, a hang or a large allocation.
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -593,6 +594,29 @@ class TestBadInputVolume : public QObject {
         QCOMPARE(v.grid.size, (std::array<int64_t, 3>{5, 4, 3}));
         QCOMPARE(v.voxels[59], 290.0f);
         QCOMPARE(std::fabs(v.grid.spacing[1]), 0.75);
+    }
+
+    // A relative path with a folder in it names the same file as its absolute path: the payload
+    // of a MetaImage holding its own data is measured in that file (it was looked for in
+    // FOLDER/FOLDER/NAME, not found, and a cut file loaded).
+    void cutLocalMetaImageByRelativePathIsRefused() {
+        Format mha;
+        for (const Format& f : formats())
+            if (f.extension == ".mha") mha = f;
+        QCOMPARE(mha.extension, std::string(".mha"));
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkdir("sub"));
+        for (const CorpusFile& file : mha.write(VolumeFileSpec{})) {
+            std::string bytes = file.bytes;
+            bytes.resize(bytes.size() - 40);  // the last ten float voxels
+            write_file(dir.filePath(QString::fromStdString("sub/" + file.name)).toStdString(),
+                       bytes);
+        }
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(dir.path()));
+        const QString message = invalid_argument_message([] { recon::read_volume("sub/v.mha"); });
+        QDir::setCurrent(before);
+        QVERIFY2(message.contains("truncated"), qPrintable(message));
     }
 
     void badFileGivesOneLine_data() {
