@@ -243,8 +243,7 @@ void convert_to_float(const std::string& path, const char* stored, itk::IOCompon
 
 }  // namespace
 
-void read_pixels_as_float(itk::ImageIOBase* io, const std::string& path, float* out,
-                          std::size_t count, std::size_t plane) {
+void select_whole_image(itk::ImageIOBase* io) {
     const unsigned dimensions = io->GetNumberOfDimensions();
     itk::ImageIORegion region(dimensions);
     for (unsigned i = 0; i < dimensions; ++i) {
@@ -252,6 +251,11 @@ void read_pixels_as_float(itk::ImageIOBase* io, const std::string& path, float* 
         region.SetSize(i, io->GetDimensions(i));
     }
     io->SetIORegion(region);
+}
+
+void read_pixels_as_float(itk::ImageIOBase* io, const std::string& path, float* out,
+                          std::size_t count, std::size_t plane) {
+    select_whole_image(io);
     const std::size_t value_size = io->GetComponentSize();
     const std::size_t bytes = static_cast<std::size_t>(io->GetImageSizeInBytes());
     if (io->GetNumberOfComponents() != 1 || bytes != count * value_size) {

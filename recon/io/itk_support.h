@@ -48,6 +48,9 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
 uint64_t check_loadable_size(const std::string& path, const std::vector<uint64_t>& shape,
                              const std::string& element, double bytes_per_element);
 
+// Makes the next Read of `io` (its header already read) cover every pixel.
+void select_whole_image(itk::ImageIOBase* io);
+
 // Reads all pixels of `io` (its header already read; one value per pixel, `count` of them) into
 // `out` as float, in at most the memory of `out` plus the reader's own buffers: the stored values
 // are read into the end of `out` and converted plane by plane (`plane` values) towards its start,
@@ -92,9 +95,9 @@ void write_itk_image(AtomicFileSet& outputs, const ImageType* image, const std::
             } catch (const itk::ExceptionObject& error) {
                 said = library_reason(library_output.take());
                 // A full disk is by far the commonest cause, and the one a user can act on.
-                std::string why = disk_full_reason(
-                    path, image->GetBufferedRegion().GetNumberOfPixels() *
-                              sizeof(typename ImageType::PixelType));
+                std::string why =
+                    disk_full_reason(path, image->GetBufferedRegion().GetNumberOfPixels() *
+                                               sizeof(typename ImageType::PixelType));
                 if (why.empty()) why = said.empty() ? itk_reason(error, temp, path) : said;
                 throw Error(path + ": cannot write the " + what + ": " + printable(why) +
                             "; the previous file is unchanged");

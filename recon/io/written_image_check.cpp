@@ -82,13 +82,7 @@ void verify_written_image(const std::string& temp, const std::string& path,
         }
         return;
     }
-    const unsigned dimensions = io->GetNumberOfDimensions();
-    itk::ImageIORegion region(dimensions);
-    for (unsigned i = 0; i < dimensions; ++i) {
-        region.SetIndex(i, 0);
-        region.SetSize(i, io->GetDimensions(i));
-    }
-    io->SetIORegion(region);
+    select_whole_image(io);
     std::vector<char> stored(payload);
     try {
         io->Read(stored.data());
@@ -102,7 +96,8 @@ void verify_written_image(const std::string& temp, const std::string& path,
 }
 
 MemoryFile::MemoryFile() : fd_(::memfd_create("radon-output", MFD_CLOEXEC)) {
-    if (fd_ < 0) throw Error(std::string("cannot create a file in memory: ") + std::strerror(errno));
+    if (fd_ < 0)
+        throw Error(std::string("cannot create a file in memory: ") + std::strerror(errno));
 }
 
 MemoryFile::~MemoryFile() {
@@ -119,7 +114,8 @@ std::string MemoryFile::bytes() const {
     for (off_t at = 0;;) {
         const ssize_t n = ::pread(fd_, buffer, sizeof buffer, at);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw Error(std::string("cannot read a file in memory: ") + std::strerror(errno));
+        if (n < 0)
+            throw Error(std::string("cannot read a file in memory: ") + std::strerror(errno));
         if (n == 0) return out;
         out.append(buffer, static_cast<std::size_t>(n));
         at += n;
