@@ -27,6 +27,7 @@
 
 #include "kernels/geometry/projection_geometry.h"
 #include "tests/common/test_registry.h"
+#include "tests/gui/main_window_fixture.h"
 #include "ui/drr_image_view.h"
 #include "ui/main_window.h"
 #include "ui/pose_history.h"
@@ -42,36 +43,7 @@ using radon::ui::MainWindowOptions;
 
 namespace {
 
-// A window on the thorax phantom's field of view on a coarse grid, so that it loads in a blink.
-struct PoseStudio {
-    PoseStudio(const QTemporaryDir& dir, bool start_with_thorax = true) {
-        MainWindowOptions options;
-        options.settings_file = dir.filePath("radonstudio.ini");
-        options.thorax_size = {64, 64, 38};
-        options.thorax_spacing = {5.625, 5.625, 8.75};
-        options.detector = {128, 128, 3.2, 3.2, 0, 0};
-        options.start_with_thorax = start_with_thorax;
-        window = std::make_unique<MainWindow>(options);
-        shown = std::make_unique<QSignalSpy>(&window->session(), &DrrSession::frameShown);
-        window->show();
-    }
-    bool ready() { return QTest::qWaitForWindowExposed(window.get()) && settle(); }
-    bool settle(int timeout_ms = 60000) {
-        return QTest::qWaitFor(
-            [this] {
-                return !shown->isEmpty() &&
-                       last_frame().request.sequence == window->session().lastPostedSequence();
-            },
-            timeout_ms);
-    }
-    DrrFrame last_frame() const { return shown->last().at(0).value<DrrFrame>(); }
-    radon::ui::SliderSpinBox* slider(const char* name) const {
-        return window->posePanel()->findChild<radon::ui::SliderSpinBox*>(name);
-    }
-
-    std::unique_ptr<MainWindow> window;
-    std::unique_ptr<QSignalSpy> shown;
-};
+using radon::test::Studio;
 
 void close_error_boxes() {
     for (QWidget* widget : QApplication::topLevelWidgets()) {
@@ -129,7 +101,7 @@ class TestMainWindowPose : public QObject {
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("not a volume");
         f.close();
-        PoseStudio studio(dir, false);
+        Studio studio(dir, false);
         MainWindow& w = *studio.window;
         QSignalSpy error(&w, &MainWindow::errorShown);
         QSignalSpy loaded(&w, &MainWindow::volumeShown);
@@ -150,7 +122,7 @@ class TestMainWindowPose : public QObject {
 
     void the_pose_dock_fits_1280x720_without_scrolling() {
         QTemporaryDir dir;
-        PoseStudio studio(dir);
+        Studio studio(dir);
         MainWindow& w = *studio.window;
         w.resize(1280, 720);
         QVERIFY(studio.ready());
@@ -173,7 +145,7 @@ class TestMainWindowPose : public QObject {
 
     void an_exported_pose_reloads_by_menu_and_drop_to_the_identical_geometry() {
         QTemporaryDir dir;
-        PoseStudio studio(dir);
+        Studio studio(dir);
         QVERIFY(studio.ready());
         MainWindow& w = *studio.window;
         DrrParameters p = w.posePanel()->parameters();
@@ -226,7 +198,7 @@ class TestMainWindowPose : public QObject {
 
     void ctrl_z_undoes_and_ctrl_shift_z_redoes_a_pose_change() {
         QTemporaryDir dir;
-        PoseStudio studio(dir);
+        Studio studio(dir);
         QVERIFY(studio.ready());
         MainWindow& w = *studio.window;
         w.activateWindow();
@@ -235,7 +207,9 @@ class TestMainWindowPose : public QObject {
         QTest::keyClick(&w, Qt::Key_2, Qt::ControlModifier);  // PA
         QVERIFY(studio.settle());
         // Typed into a field, which keeps the keyboard focus.
-        QDoubleSpinBox* secondary = studio.slider("secondary")->spinBox();
+        QDoubleSpinBox* secondary = studio.window->posePanel()
+                                        ->findChild<radon::ui::SliderSpinBox*>("secondary")
+                                        ->spinBox();
         secondary->setFocus();
         secondary->setValue(15.5);
         QVERIFY(studio.settle());
@@ -255,7 +229,7 @@ class TestMainWindowPose : public QObject {
 
     void help_lists_every_action_with_a_shortcut() {
         QTemporaryDir dir;
-        PoseStudio studio(dir);
+        Studio studio(dir);
         MainWindow& w = *studio.window;
         w.findChild<QAction*>("actionShortcuts")->trigger();
         auto* dialog = w.findChild<radon::ui::ShortcutsDialog*>("shortcutsDialog");
@@ -285,7 +259,7 @@ class TestMainWindowPose : public QObject {
     void keep_field_of_view_and_hold_window_are_remembered() {
         QTemporaryDir dir;
         {
-            PoseStudio studio(dir);
+            Studio studio(dir);
             QVERIFY(studio.window->posePanel()->keepsFieldOfView());  // the default
             QVERIFY(!studio.window->drrView()->holdsWindow());
             studio.window->posePanel()->setKeepFieldOfView(false);
@@ -293,7 +267,7 @@ class TestMainWindowPose : public QObject {
             QVERIFY(studio.window->drrView()->holdsWindow());
             studio.window->saveSettings();
         }
-        PoseStudio again(dir);
+        Studio again(dir);
         QVERIFY(!again.window->posePanel()->keepsFieldOfView());
         QVERIFY(again.window->drrView()->holdsWindow());
         QVERIFY(again.window->findChild<QAction*>("actionHoldWindow")->isChecked());
@@ -301,7 +275,7 @@ class TestMainWindowPose : public QObject {
 
     void the_drr_names_the_patient_directions_of_the_pose() {
         QTemporaryDir dir;
-        PoseStudio studio(dir);
+        Studio studio(dir);
         QVERIFY(studio.ready());
         MainWindow& w = *studio.window;
         QCOMPARE(w.drrView()->edgeLetters().left, QString("R"));  // AP: read like a radiograph

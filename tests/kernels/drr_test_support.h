@@ -10,16 +10,15 @@
 
 namespace radon::test {
 
-// Exact length (mm) of the segment a -> b inside the closed box covered by `grid`'s voxels,
-// computed in double in index space: the ground truth for radiological path lengths.
-inline double chord_through_grid(const VolumeGrid& grid, Vec3 a, Vec3 b) {
+// Narrows [t0, t1] to the part of the line a + tau (b - a) inside the grid's outer voxel faces
+// (any direction); false when nothing of it is inside.
+inline bool clip_to_grid(const VolumeGrid& grid, Vec3 a, Vec3 b, double& t0, double& t1) {
     const Vec3 qa = grid.world_to_index(a), qb = grid.world_to_index(b);
-    double t0 = 0, t1 = 1;
     for (int i = 0; i < 3; ++i) {
         const double lo = -0.5, hi = grid.size[i] - 0.5;
         const double d = qb[i] - qa[i];
         if (d == 0) {
-            if (qa[i] < lo || qa[i] > hi) return 0;
+            if (qa[i] < lo || qa[i] > hi) return false;
             continue;
         }
         double ta = (lo - qa[i]) / d, tb = (hi - qa[i]) / d;
@@ -27,7 +26,14 @@ inline double chord_through_grid(const VolumeGrid& grid, Vec3 a, Vec3 b) {
         t0 = std::max(t0, ta);
         t1 = std::min(t1, tb);
     }
-    return t1 > t0 ? (t1 - t0) * norm(b - a) : 0.0;
+    return t1 > t0;
+}
+
+// Exact length (mm) of the segment a -> b inside the closed box covered by `grid`'s voxels,
+// computed in double in index space: the ground truth for radiological path lengths.
+inline double chord_through_grid(const VolumeGrid& grid, Vec3 a, Vec3 b) {
+    double t0 = 0, t1 = 1;
+    return clip_to_grid(grid, a, b, t0, t1) ? (t1 - t0) * norm(b - a) : 0.0;
 }
 
 // The line integral of `volume` (voxels of `grid`, any direction) along a + tau (b - a) for tau
@@ -38,19 +44,7 @@ inline double exact_line_integral(const VolumeGrid& grid, const float* volume, V
                                   double tau_lo = 0, double tau_hi = 1) {
     const Vec3 qa = grid.world_to_index(a), qb = grid.world_to_index(b);
     double t0 = tau_lo, t1 = tau_hi;
-    for (int i = 0; i < 3; ++i) {
-        const double lo = -0.5, hi = grid.size[i] - 0.5;
-        const double d = qb[i] - qa[i];
-        if (d == 0) {
-            if (qa[i] < lo || qa[i] > hi) return 0;
-            continue;
-        }
-        double ta = (lo - qa[i]) / d, tb = (hi - qa[i]) / d;
-        if (ta > tb) std::swap(ta, tb);
-        t0 = std::max(t0, ta);
-        t1 = std::min(t1, tb);
-    }
-    if (!(t1 > t0)) return 0;
+    if (!clip_to_grid(grid, a, b, t0, t1)) return 0;
     std::vector<double> taus = {t0, t1};
     for (int i = 0; i < 3; ++i) {
         const double d = qb[i] - qa[i];
