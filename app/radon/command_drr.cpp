@@ -135,8 +135,8 @@ int run_drr(const std::vector<std::string>& raw) {
     std::optional<recon::Window> window;
     if (args.has("--window")) {
         const auto w = args.numbers("--window", 2);
-        if (w[1] <= 0) throw InvalidArgument("--window: width must be > 0");
         window = recon::Window{w[0], w[1]};
+        recon::check_window(*window, "--window");
     }
     const int png_bits = png_bits_from_arguments(
         args, std::any_of(outputs.begin(), outputs.end(), [](const auto& p) { return is_png(p); }));
