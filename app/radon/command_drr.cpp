@@ -174,6 +174,11 @@ int run_drr(const std::vector<std::string>& raw) {
         renderer->render(geometry, settings, image.pixels.host_data(), control);
     } else {
         LabelDrrRenderer renderer(device, volume.grid, volume.attenuation, *volume.labels);
+        // Only the chosen labels' voxels are in the image, so only they can be cut off.
+        const std::vector<uint16_t>& chosen = labels.channels ? channel_labels : labels.subset;
+        cut = confirm_detector_cut(cut, geometry, settings,
+                                   [&](const ProjectionGeometry& g, const DrrSettings& s,
+                                       float* out) { renderer.render_subset(chosen, g, s, out); });
         if (labels.channels) {
             renderer.render_channels(channel_labels, geometry, settings, image.pixels.host_data(),
                                      control);
