@@ -139,8 +139,8 @@ int run_drr(const std::vector<std::string>& raw) {
     std::optional<recon::Window> window;
     if (args.has("--window")) {
         const auto w = args.numbers("--window", 2);
-        if (w[1] <= 0) throw InvalidArgument("--window: width must be > 0");
         window = recon::Window{w[0], w[1]};
+        recon::check_window(*window, "--window");
     }
     const int png_bits = png_bits_from_arguments(
         args, std::any_of(outputs.begin(), outputs.end(), [](const auto& p) { return is_png(p); }));
@@ -178,6 +178,11 @@ int run_drr(const std::vector<std::string>& raw) {
         renderer->render(geometry, settings, image.pixels.host_data(), control);
     } else {
         LabelDrrRenderer renderer(device, volume.grid, volume.attenuation, *volume.labels);
+        // Only the chosen labels' voxels are in the image, so only they can be cut off.
+        const std::vector<uint16_t>& chosen = labels.channels ? channel_labels : labels.subset;
+        cut = confirm_detector_cut(cut, geometry, settings,
+                                   [&](const ProjectionGeometry& g, const DrrSettings& s,
+                                       float* out) { renderer.render_subset(chosen, g, s, out); });
         if (labels.channels) {
             renderer.render_channels(channel_labels, geometry, settings, image.pixels.host_data(),
                                      control);
