@@ -258,7 +258,7 @@ ScannerGeometry make_scanner(const BlockScannerSpec& s) {
             is_virtual.push_back(j >= c - s.virtual_crystals_per_block_transaxial);
         }
     const double reference = s.radius_mm + g.average_doi_mm;
-    check_faces_fit(s.name, modules, k * c * p + (k - 1) * s.block_gap_transaxial_mm, s.radius_mm,
+    check_faces_fit(s.name, modules, k * c * p + (k - 1) * s.block_gap_transaxial_mm, reference,
                     "blocks_per_module_transaxial x crystals_per_block_transaxial x "
                     "crystal_pitch_transaxial_mm + block gaps");
 

@@ -87,8 +87,9 @@ struct RegularPolygonSpec {
 // size transaxial/axial/depth, DOI layers, maximum ring difference, minimum angle difference)
 // and the block structure: crystals per block, blocks per module, gaps between blocks and
 // modules. Each module is a flat face; modules sit at equal azimuth steps, so the transaxial gap
-// between modules follows from the radius and the module width (ScannerGeometry checks they do
-// not overlap). Axially, rings follow each other at the crystal pitch, plus the block gap at
+// between modules follows from the radius and the module width (make_scanner checks that they
+// do not overlap at the depth where the crystal centres are placed: published block scanners
+// counted with virtual crystals, such as the mCT's 13+1, are only consistent there). Axially, rings follow each other at the crystal pitch, plus the block gap at
 // each block boundary and the module gap at each module boundary, centred on z = 0.
 struct BlockScannerSpec {
     std::string name = "block scanner";
