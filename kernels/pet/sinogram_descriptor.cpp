@@ -338,22 +338,27 @@ void SinogramDescriptor::fill_lor_endpoints(const std::vector<int>& views, float
                                   std::to_string(v) + " requested, expected views in [0, " +
                                   std::to_string(views_ - 1) + "]");
     const int view_count = static_cast<int>(views.size());
-#pragma omp parallel for schedule(dynamic)
-    for (int vp = 0; vp < view_count; ++vp) {
+    const int64_t extent[3] = {radial_bins_, view_count, planes()};
+    const int64_t total = extent[0] * extent[1] * extent[2];
+    // Walk the output in memory order so that every thread writes one contiguous run.
+#pragma omp parallel for schedule(static)
+    for (int64_t off = 0; off < total; ++off) {
+        int64_t rest = off;
+        int64_t index[3] = {0, 0, 0};
+        for (int k = 2; k >= 0; --k) {
+            const int axis = spatial_order_[k];
+            index[axis] = rest % extent[axis];
+            rest /= extent[axis];
+        }
         SinogramBin bin;
-        bin.view = views[static_cast<std::size_t>(vp)];
-        for (int plane = 0; plane < planes(); ++plane) {
-            bin.plane = plane;
-            for (int r = 0; r < radial_bins_; ++r) {
-                bin.radial = r;
-                Vec3 a, b;
-                lor_endpoints(bin, a, b);
-                const int64_t off = 3 * spatial_offset(r, vp, plane, view_count);
-                for (int c = 0; c < 3; ++c) {
-                    p1[off + c] = static_cast<float>(a[c]);
-                    p2[off + c] = static_cast<float>(b[c]);
-                }
-            }
+        bin.radial = static_cast<int>(index[0]);
+        bin.view = views[static_cast<std::size_t>(index[1])];
+        bin.plane = static_cast<int>(index[2]);
+        Vec3 a, b;
+        lor_endpoints(bin, a, b);
+        for (int c = 0; c < 3; ++c) {
+            p1[3 * off + c] = static_cast<float>(a[c]);
+            p2[3 * off + c] = static_cast<float>(b[c]);
         }
     }
 }

@@ -394,7 +394,7 @@ class TestPetGeometry : public QObject {
             }
         }
         // Published totals: 36 rings span 1 MRD 35 is 36^2 = 1296 planes (the GE DMI 4-ring
-        // benchmark sinogram); Siemens mCT span 11 MRD 49 is 621 planes (its e7tools sinogram
+        // benchmark sinogram); Siemens mCT span 11 MRD 49 is 621 planes (its vendor sinogram
         // 400 x 168 x 621).
         RegularPolygonSpec s = demo_spec();
         s.rings = 36;
@@ -404,6 +404,12 @@ class TestPetGeometry : public QObject {
         mct.span = 11;
         mct.max_ring_difference = 49;
         QCOMPARE(SinogramDescriptor(make_scanner(s), mct).planes(), 621);
+        // Siemens mMR: 64 rings, span 11, MRD 60: 837 planes (its 344 x 252 x 837 sinogram).
+        s.rings = 64;
+        SinogramSpec mmr;
+        mmr.span = 11;
+        mmr.max_ring_difference = 60;
+        QCOMPARE(SinogramDescriptor(make_scanner(s), mmr).planes(), 837);
     }
 
     void planes_map_to_ring_pairs_as_documented() {
