@@ -242,6 +242,107 @@ pet::ScannerGeometry read_explicit(Fields& f, const std::string& name, const pet
     return pet::make_scanner(s);
 }
 
+// A YRT-PET scanner file (its documented fields: VERSION, scannerName, detCoord, axialFOV,
+// crystalSize_trans, crystalSize_z, crystalDepth, scannerRadius, detsPerRing, numRings, numDOI,
+// maxRingDiff, minAngDiff, and the scatter-only collimatorRadius, fwhm, energyLLD). With a LUT
+// (detCoord: float32 x y z and an outward unit orientation per element, in-ring index fastest,
+// then ring) the crystals are taken from it as they are; without one, `scannerRadius` is taken
+// as the radius of the crystal centres on a polygon of detsPerRing / detsPerBlock sides, rings
+// axialFOV / numRings apart.
+ScannerDescription read_yrt(Fields& f, const std::string& origin) {
+    ScannerDescription d;
+    d.origin = origin;
+    d.model = "yrt-pet";
+    f.number("VERSION", "a number (YRT-PET's scanner file version)");
+    const std::string name = f.text("scannerName", "the scanner's name (a string)");
+    const double axial_fov = f.number("axialFOV", "a number of mm > 0");
+    const double size_trans = f.number("crystalSize_trans", "a number of mm in (0, 1000]");
+    f.number("crystalSize_z", "a number of mm in (0, 1000]");
+    f.number("crystalDepth", "a number of mm in (0, 1000]");
+    const double radius = f.number("scannerRadius", "a number of mm in (0, 10000]");
+    const int per_ring = f.integer("detsPerRing", "an integer in [3, 100000]");
+    const int rings = f.integer("numRings", "an integer in [1, 10000]");
+    const int doi = f.integer("numDOI", "1 (sinograms and this reader take one layer)");
+    const int mrd = f.integer("maxRingDiff", "an integer in [0, numRings - 1]");
+    const int min_ang = f.integer("minAngDiff", "an integer in [1, detsPerRing / 2]");
+    const int per_block = f.integer("detsPerBlock", "an integer dividing detsPerRing", 1);
+    for (const char* scatter_only : {"collimatorRadius", "fwhm", "energyLLD"})
+        if (f.has(scatter_only))
+            f.number(scatter_only, "a number (used only in scatter estimation)");
+    // Checked under YRT-PET's names, so that the message names the field in the user's file.
+    auto in_range = [&](const char* field, double v, double lo, double hi, const char* unit) {
+        if (v >= lo && v <= hi) return;
+        std::ostringstream msg;
+        msg << origin << ": field '" << field << "' is " << v << ", expected " << unit << " in ["
+            << lo << ", " << hi << "]";
+        throw InvalidArgument(msg.str());
+    };
+    in_range("scannerRadius", radius, 1e-3, 10000, "a number of mm");
+    in_range("axialFOV", axial_fov, 1e-3, 10000, "a number of mm");
+    in_range("crystalSize_trans", size_trans, 1e-3, 1000, "a number of mm");
+    in_range("detsPerRing", per_ring, 3, 100000, "an integer");
+    in_range("numRings", rings, 1, 10000, "an integer");
+    in_range("maxRingDiff", mrd, 0, rings - 1, "an integer");
+    in_range("minAngDiff", min_ang, 1, per_ring / 2, "an integer");
+    if (doi != 1)
+        throw InvalidArgument(origin + ": field 'numDOI' is " + std::to_string(doi) +
+                              ", expected 1 (DOI layers are not read from YRT-PET files)");
+    if (f.has("detCoord")) {
+        const std::string lut_name = f.text("detCoord", "the LUT file's path (a string)");
+        const auto slash = origin.find_last_of('/');
+        const std::string lut =
+            (!lut_name.empty() && lut_name[0] == '/') || slash == std::string::npos
+                ? lut_name
+                : origin.substr(0, slash + 1) + lut_name;
+        detail::require_regular_file(lut, origin + ": its LUT " + lut + " ");
+        std::ifstream in(lut, std::ios::binary | std::ios::ate);
+        if (!in) throw InvalidArgument(origin + ": cannot open its LUT " + lut);
+        const long long count = static_cast<long long>(per_ring) * rings;
+        const long long bytes = static_cast<long long>(in.tellg());
+        if (bytes != count * 6 * 4)
+            throw InvalidArgument(origin + ": its LUT " + lut + " holds " + std::to_string(bytes) +
+                                  " bytes, expected detsPerRing x "
+                                  "numRings x 6 float32 = " +
+                                  std::to_string(count * 24));
+        std::vector<float> values(static_cast<std::size_t>(count * 6));
+        in.seekg(0);
+        in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(bytes));
+        if (!in) throw InvalidArgument(origin + ": cannot read its LUT " + lut);
+        pet::ExplicitScannerSpec s;
+        s.name = name;
+        s.detectors_per_ring = per_ring;
+        s.rings = rings;
+        s.max_ring_difference = mrd;
+        s.min_angle_difference = min_ang;
+        for (long long i = 0; i < count; ++i) {
+            const float* e = &values[static_cast<std::size_t>(6 * i)];
+            s.centres.push_back({e[0], e[1], e[2]});
+            s.normals.push_back({-e[3], -e[4], -e[5]});  // YRT-PET's point outward
+        }
+        d.scanner = pet::make_scanner(s);
+    } else {
+        if (per_block < 1 || per_ring % per_block != 0)
+            throw InvalidArgument(
+                origin + ": field 'detsPerBlock' is " + std::to_string(per_block) +
+                ", expected a divisor of detsPerRing (" + std::to_string(per_ring) + ")");
+        pet::RegularPolygonSpec s;
+        s.name = name;
+        s.inner_radius_mm = radius;
+        s.average_doi_mm = 0;
+        s.sides = per_ring / per_block;
+        s.crystals_per_side = per_block;
+        s.crystal_pitch_mm = size_trans;
+        s.rings = rings;
+        s.ring_spacing_mm = axial_fov / rings;
+        s.max_ring_difference = mrd;
+        s.min_angle_difference = min_ang;
+        d.scanner = pet::make_scanner(s);
+    }
+    f.refuse_unknown();
+    d.default_sinogram.max_ring_difference = -1;
+    return d;
+}
+
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -258,6 +359,15 @@ ScannerDescription parse(const std::string& text, const std::string& origin) {
     if (!j.is_object())
         throw InvalidArgument(origin + ": expected a JSON object describing a PET scanner");
     Fields f(j, origin, "");
+    if (j.contains("scannerName") && !j.contains("model")) {
+        try {
+            return read_yrt(f, origin);
+        } catch (const InvalidArgument& e) {
+            const std::string what = e.what();
+            if (what.compare(0, origin.size(), origin) == 0) throw;
+            throw InvalidArgument(origin + ": " + what);
+        }
+    }
     if (f.has("format") && f.text("format", "\"radon-pet-scanner\"") != "radon-pet-scanner")
         throw InvalidArgument(origin + ": field 'format' is " + j.at("format").dump() +
                               ", expected \"radon-pet-scanner\"");

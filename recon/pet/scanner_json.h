@@ -13,7 +13,8 @@ namespace radon::recon {
 // "model" selects the description: "block" (BlockScannerSpec's fields), "regular_polygon"
 // (RegularPolygonSpec's) or "explicit" (crystal_centres_mm, optional crystal_normals). TOF
 // settings are given in ps ("tof": bins, bin_width_ps, fwhm_ps, truncation_sigmas,
-// centre_offset_ps) and converted to mm along the LOR (c / 2 per ps).
+// centre_offset_ps) and converted to mm along the LOR (c / 2 per ps). A YRT-PET scanner file
+// (recognised by its "scannerName" field) is read too, with its look-up table when it names one.
 struct ScannerDescription {
     pet::ScannerGeometry scanner;
     pet::SinogramSpec default_sinogram;  // the file's "default_sinogram", TOF from "tof"

@@ -192,6 +192,84 @@ class TestPetScannerJson : public QObject {
         m = parse_message("{\"name\": ");
         QVERIFY2(m.startsWith("dmi.json: not valid JSON"), qPrintable(m));
     }
+
+    void yrt_pet_files_are_read() {
+        // YRT-PET's documented example, with one DOI layer (two are refused).
+        nlohmann::json yrt = {{"VERSION", 3.1},
+                              {"scannerName", "myscanner"},
+                              {"axialFOV", 250.0},
+                              {"crystalSize_z", 1.0},
+                              {"crystalSize_trans", 1.0},
+                              {"crystalDepth", 8.0},
+                              {"scannerRadius", 200.0},
+                              {"detsPerRing", 800},
+                              {"numRings", 150},
+                              {"numDOI", 2},
+                              {"maxRingDiff", 50},
+                              {"minAngDiff", 230},
+                              {"fwhm", 0.2},
+                              {"energyLLD", 400},
+                              {"collimatorRadius", 167.4}};
+        QString m = invalid_argument_message([&] { parse_scanner_json(yrt.dump(), "y.json"); });
+        QVERIFY2(m.startsWith("y.json: field 'numDOI' is 2") && m.contains("expected 1"),
+                 qPrintable(m));
+        yrt["numDOI"] = 1;
+        const ScannerDescription d = parse_scanner_json(yrt.dump(), "y.json");
+        QCOMPARE(d.scanner.detectors_per_ring, 800);
+        QCOMPARE(d.scanner.rings, 150);
+        QCOMPARE(d.scanner.max_ring_difference, 50);
+        QVERIFY(std::fabs(d.scanner.ring_z_mm[1] - d.scanner.ring_z_mm[0] - 250.0 / 150) < kMm);
+        const pet::Crystal& c0 = d.scanner.crystals[0];
+        QVERIFY(std::fabs(std::hypot(c0.centre.x, c0.centre.y) - 200) < 1e-6);
+        // minAngDiff 230 of 800: radial positions with |t| <= 400 - 230.
+        QCOMPARE(pet::SinogramDescriptor(d.scanner, {}).radial_bins(), 2 * 170 + 1);
+        yrt["scannerRadius"] = -5;
+        m = invalid_argument_message([&] { parse_scanner_json(yrt.dump(), "y.json"); });
+        QVERIFY2(
+            m.startsWith("y.json: field 'scannerRadius' is -5") && m.contains("[0.001, 10000]"),
+            qPrintable(m));
+    }
+
+    void yrt_pet_lut_gives_the_crystals() {
+        // A LUT written from the demo scanner (YRT-PET's layout: x y z, then the orientation
+        // pointing out of the scanner) reads back as the same crystals.
+        const pet::ScannerGeometry demo = scanner_preset("demo").scanner;
+        QTemporaryDir dir;
+        const std::string lut = dir.filePath("demo.lut").toStdString();
+        {
+            std::ofstream out(lut, std::ios::binary);
+            for (const pet::Crystal& c : demo.crystals) {
+                const float e[6] = {float(c.centre.x),  float(c.centre.y),  float(c.centre.z),
+                                    float(-c.normal.x), float(-c.normal.y), float(-c.normal.z)};
+                out.write(reinterpret_cast<const char*>(e), sizeof(e));
+            }
+        }
+        nlohmann::json yrt = {{"VERSION", 3.1},
+                              {"scannerName", "demo lut"},
+                              {"detCoord", "demo.lut"},
+                              {"axialFOV", 16.8},
+                              {"crystalSize_z", 4.0},
+                              {"crystalSize_trans", 4.0},
+                              {"crystalDepth", 10.0},
+                              {"scannerRadius", 150.0},
+                              {"detsPerRing", 64},
+                              {"numRings", 4},
+                              {"numDOI", 1},
+                              {"maxRingDiff", 3},
+                              {"minAngDiff", 2}};
+        const std::string path = dir.filePath("demo_yrt.json").toStdString();
+        std::ofstream(path) << yrt.dump();
+        const ScannerDescription d = load_scanner(path);
+        QCOMPARE(d.scanner.crystal_count(), demo.crystal_count());
+        for (std::size_t i = 0; i < demo.crystals.size(); ++i) {
+            QVERIFY(norm(d.scanner.crystals[i].centre - demo.crystals[i].centre) < 1e-4);
+            QVERIFY(norm(d.scanner.crystals[i].normal - demo.crystals[i].normal) < 1e-6);
+        }
+        yrt["numRings"] = 5;
+        std::ofstream(path) << yrt.dump();
+        const QString m = invalid_argument_message([&] { load_scanner(path); });
+        QVERIFY2(m.contains("demo.lut holds 6144 bytes") && m.contains("= 7680"), qPrintable(m));
+    }
 };
 
 RADON_TEST_CLASS(TestPetScannerJson);
