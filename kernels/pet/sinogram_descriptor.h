@@ -163,4 +163,13 @@ class SinogramDescriptor {
     std::vector<int> ring_pair_plane_;  // [r1 * rings + r2]
 };
 
+// View mashing and axial compression as a map, for building them as operators: for every bin
+// of `full` (an uncompressed sinogram: span 1, no mashing), the offset in `compressed` of the bin
+// it adds into, or -1 when `compressed` leaves it out (beyond its MRD or radial range). The
+// compression operator is y[map[i]] += x[i]; its adjoint x[i] = y[map[i]]. Both must describe the
+// same scanner and the same TOF bins; offsets follow each one's axis order. Throws
+// InvalidArgument otherwise.
+std::vector<int64_t> compression_map(const SinogramDescriptor& full,
+                                     const SinogramDescriptor& compressed);
+
 }  // namespace radon::pet

@@ -661,6 +661,49 @@ class TestPetGeometry : public QObject {
         QCOMPARE(d.radial_bins(), 25);
         QCOMPARE(d.min_tangential(), -12);
     }
+
+    void compression_map_sums_the_contributing_bins() {
+        const ScannerGeometry g = make_scanner(demo_spec());
+        SinogramSpec full_spec;
+        full_spec.axis_order = "VRP";
+        full_spec.tof.bins = 3;
+        full_spec.tof.bin_width_mm = 20;
+        full_spec.tof.fwhm_mm = 30;
+        const SinogramDescriptor full(g, full_spec);
+        SinogramSpec spec = full_spec;
+        spec.span = 3;
+        spec.max_ring_difference = 3;
+        spec.view_mashing = 2;
+        spec.radial_bins = 21;
+        spec.axis_order = "TPVR";
+        const SinogramDescriptor compressed(g, spec);
+        const std::vector<int64_t> map = compression_map(full, compressed);
+        QCOMPARE(static_cast<int64_t>(map.size()), full.bins());
+        // Each compressed bin receives exactly its contributing pairs (per TOF bin), each from the
+        // full bin of that pair.
+        std::vector<int> received(static_cast<std::size_t>(compressed.bins()), 0);
+        for (int64_t i = 0; i < full.bins(); ++i)
+            if (map[static_cast<std::size_t>(i)] >= 0) {
+                ++received[static_cast<std::size_t>(map[static_cast<std::size_t>(i)])];
+                const SinogramBin src = full.bin_at(i);
+                const SinogramBin dst = compressed.bin_at(map[static_cast<std::size_t>(i)]);
+                QCOMPARE(dst.tof, src.tof);
+                const DetectorPair p = full.contributing_pairs(src).front();
+                const auto pairs = compressed.contributing_pairs(dst);
+                QVERIFY(std::any_of(pairs.begin(), pairs.end(), [&](const DetectorPair& q) {
+                    return q.a == p.a && q.b == p.b;
+                }));
+            }
+        for (int64_t j = 0; j < compressed.bins(); ++j)
+            QCOMPARE(received[static_cast<std::size_t>(j)],
+                     static_cast<int>(compressed.contributing_pairs(compressed.bin_at(j)).size()));
+        // Dropped: the ring difference 4 and the trimmed radial positions.
+        SinogramSpec mashed_full = full_spec;
+        mashed_full.view_mashing = 2;
+        const QString m = invalid_argument_message(
+            [&] { compression_map(SinogramDescriptor(g, mashed_full), compressed); });
+        QVERIFY2(m.contains("view mashing 2") && m.contains("expected 1 and 1"), qPrintable(m));
+    }
 };
 
 RADON_TEST_CLASS(TestPetGeometry);
