@@ -291,6 +291,15 @@ bool SinogramDescriptor::bin_of_pair(int crystal_a, int crystal_b, SinogramBin& 
     return true;
 }
 
+bool SinogramDescriptor::bin_of_lor(const Vec3& p1, const Vec3& p2, SinogramBin& bin, bool& swapped,
+                                    double tolerance_mm) const {
+    double d1 = 0, d2 = 0;
+    const int a = nearest_crystal(scanner_, p1, d1);
+    const int b = nearest_crystal(scanner_, p2, d2);
+    if (a < 0 || b < 0 || !(d1 <= tolerance_mm) || !(d2 <= tolerance_mm)) return false;
+    return bin_of_pair(a, b, bin, swapped);
+}
+
 void SinogramDescriptor::lor_endpoints(const SinogramBin& bin, Vec3& p1, Vec3& p2) const {
     // The mean over contributing_pairs(bin), summed here without building the list: the fill
     // below calls this once per bin.

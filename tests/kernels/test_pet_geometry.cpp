@@ -704,6 +704,31 @@ class TestPetGeometry : public QObject {
             [&] { compression_map(SinogramDescriptor(g, mashed_full), compressed); });
         QVERIFY2(m.contains("view mashing 2") && m.contains("expected 1 and 1"), qPrintable(m));
     }
+
+    void lor_endpoints_round_trip_to_their_bin() {
+        RegularPolygonSpec spec = demo_spec();
+        spec.isocentre_lps = {5, -7, 120};
+        const ScannerGeometry g = make_scanner(spec);
+        const SinogramDescriptor d(g, {});
+        for (int64_t off = 0; off < d.bins(); ++off) {
+            const SinogramBin bin = d.bin_at(off);
+            Vec3 p1, p2;
+            d.lor_endpoints(bin, p1, p2);
+            SinogramBin back;
+            bool swapped = true;
+            QVERIFY(d.bin_of_lor(p1, p2, back, swapped));
+            QVERIFY(!swapped);
+            QCOMPARE(d.offset(back), off);
+            // Reversed ends: the same bin, swapped; ends 0.4 mm off still find their crystals.
+            const Vec3 nudge{0.2, -0.2, 0.2};
+            QVERIFY(d.bin_of_lor(p2 + nudge, p1 - nudge, back, swapped));
+            QVERIFY(swapped);
+            QCOMPARE(d.offset(back), off);
+        }
+        SinogramBin bin;
+        bool swapped = false;
+        QVERIFY(!d.bin_of_lor({0, 0, 120}, {0, 105, 120}, bin, swapped));  // an end at the centre
+    }
 };
 
 RADON_TEST_CLASS(TestPetGeometry);
