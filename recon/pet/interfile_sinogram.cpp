@@ -7,10 +7,12 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "kernels/core/error.h"
 #include "recon/io/regular_file.h"
+#include "recon/pet/scanner_json.h"
 
 namespace radon::recon {
 namespace {
@@ -406,6 +408,107 @@ std::vector<float> read_interfile_sinogram(const std::string& header_path,
     if (!host_is_little_endian())
         throw InvalidArgument(header_path + ": reading needs a little-endian host");
     return from_file_order(d, file);
+}
+
+InterfileSinogram read_interfile_sinogram(const std::string& header_path) {
+    const Header h = parse_header(header_path);
+    const std::string block = " (Interfile scanner block)";
+    const int rings = static_cast<int>(h.integer("Number of rings", "an integer >= 1"));
+    const int per_ring =
+        static_cast<int>(h.integer("Number of detectors per ring", "an even integer >= 4"));
+    pet::ScannerGeometry scanner;
+    bool from_preset = false;
+    if (h.has("Scanner type")) {
+        try {
+            const ScannerDescription preset = scanner_preset(h.text("Scanner type", "a name"));
+            if (preset.scanner.rings == rings && preset.scanner.detectors_per_ring == per_ring) {
+                scanner = preset.scanner;
+                from_preset = true;
+            }
+        } catch (const InvalidArgument&) {
+            // Not one of ours: the scanner block below describes it.
+        }
+    }
+    if (!from_preset) {
+        // A cylinder (one crystal per polygon side) as STIR's cylindrical scanners are.
+        pet::RegularPolygonSpec c;
+        c.name = h.has("Scanner type") ? h.text("Scanner type", "a name") : "Interfile scanner";
+        c.inner_radius_mm =
+            h.number("Inner ring diameter (cm)", "a number of cm > 0" + block) * 10 / 2;
+        c.average_doi_mm =
+            h.has("Average depth of interaction (cm)")
+                ? h.number("Average depth of interaction (cm)", "a number of cm >= 0") * 10
+                : 0;
+        c.sides = per_ring;
+        c.crystals_per_side = 1;
+        c.crystal_pitch_mm = 1e-3;
+        c.rings = rings;
+        c.ring_spacing_mm =
+            rings > 1 ? h.number("Distance between rings (cm)", "a number of cm > 0") * 10 : 1;
+        if (h.has("radon first crystal azimuth (degrees)"))
+            c.first_crystal_azimuth_deg =
+                h.number("radon first crystal azimuth (degrees)", "a number of degrees");
+        try {
+            scanner = pet::make_scanner(c);
+        } catch (const InvalidArgument& e) {
+            throw InvalidArgument(header_path + ": " + e.what());
+        }
+    }
+
+    pet::SinogramSpec spec;
+    const std::vector<int> mins =
+        h.list("minimum ring difference per segment", "a list {d0, d-1, d+1, ...}");
+    const std::vector<int> maxs =
+        h.list("maximum ring difference per segment", "a list {d0, d-1, d+1, ...}");
+    if (mins.empty() || maxs.size() != mins.size())
+        throw InvalidArgument(header_path + ": " + std::to_string(mins.size()) + " minimum and " +
+                              std::to_string(maxs.size()) +
+                              " maximum ring differences, expected one of each per segment");
+    spec.span = maxs[0] - mins[0] + 1;
+    int mrd = 0;
+    for (std::size_t k = 0; k < mins.size(); ++k)
+        mrd = std::max(mrd, std::max(std::abs(mins[k]), std::abs(maxs[k])));
+    spec.max_ring_difference = mrd;
+    spec.radial_bins = static_cast<int>(h.integer("matrix size [1]", "an integer >= 1"));
+    const long long views = h.integer("matrix size [2]", "an integer >= 1");
+    if (views < 1 || (per_ring / 2) % views != 0)
+        throw InvalidArgument(header_path + ": key 'matrix size [2]' is " + std::to_string(views) +
+                              ", expected a divisor of the " + std::to_string(per_ring / 2) +
+                              " views of " + std::to_string(per_ring) + " detectors per ring");
+    spec.view_mashing = static_cast<int>(per_ring / 2 / views);
+    const long long dims = h.integer("number of dimensions", "4, or 5 with TOF");
+    if (dims != 4 && dims != 5)
+        throw InvalidArgument(header_path + ": key 'number of dimensions' is " +
+                              std::to_string(dims) + ", expected 4, or 5 with TOF");
+    spec.axis_order = "PVR";
+    if (dims == 5) {
+        spec.axis_order = "TPVR";
+        spec.tof.bins = static_cast<int>(h.integer("matrix size [5]", "an integer >= 2"));
+        spec.tof.bin_width_mm = static_cast<float>(
+            h.has("radon tof bin width (mm)")
+                ? h.number("radon tof bin width (mm)", "a number of mm > 0")
+                : h.number("Size of unmashed TOF time bins (ps)", "a number of ps > 0") *
+                      pet::kTofMmPerPs);
+        spec.tof.fwhm_mm = static_cast<float>(
+            h.has("radon tof fwhm (mm)")
+                ? h.number("radon tof fwhm (mm)", "a number of mm > 0")
+                : h.number("TOF timing resolution (ps)", "a number of ps > 0") * pet::kTofMmPerPs);
+        if (h.has("radon tof truncation (sigmas)"))
+            spec.tof.truncation_sigmas =
+                static_cast<float>(h.number("radon tof truncation (sigmas)", "a number > 0"));
+        if (h.has("radon tof centre offset (mm)"))
+            spec.tof.centre_offset_mm =
+                static_cast<float>(h.number("radon tof centre offset (mm)", "a number of mm"));
+    }
+    std::optional<pet::SinogramDescriptor> descriptor;
+    try {
+        descriptor.emplace(scanner, spec);
+    } catch (const InvalidArgument& e) {
+        throw InvalidArgument(header_path + ": " + e.what());
+    }
+    // Every size in the header must be the rebuilt sinogram's.
+    std::vector<float> data = read_interfile_sinogram(header_path, *descriptor);
+    return {std::move(*descriptor), std::move(data)};
 }
 
 }  // namespace radon::recon

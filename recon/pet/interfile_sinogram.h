@@ -41,4 +41,15 @@ void write_interfile_sinogram(const std::string& header_path,
 std::vector<float> read_interfile_sinogram(const std::string& header_path,
                                            const pet::SinogramDescriptor& sinogram);
 
+// A sinogram file read without knowing its sinogram beforehand: the descriptor is rebuilt from
+// the header (the scanner named by "Scanner type" when it is a preset, else a cylinder from the
+// scanner block; span, maximum ring difference, radial bins, view mashing and TOF from the
+// matrix sizes and segment lists) and then checked against every size in the header, so a file
+// whose sizes do not fit its scanner is refused.
+struct InterfileSinogram {
+    pet::SinogramDescriptor descriptor;
+    std::vector<float> data;  // in the descriptor's axis order ("PVR", or "TPVR" with TOF)
+};
+InterfileSinogram read_interfile_sinogram(const std::string& header_path);
+
 }  // namespace radon::recon

@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <fstream>
 #include <random>
 #include <vector>
@@ -159,6 +160,46 @@ class TestPetInterfile : public QObject {
             m.contains("10 sinogram values") && m.contains("expected " + QString::number(d.bins())),
             qPrintable(m));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 0);
+    }
+
+    void header_alone_rebuilds_the_sinogram() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("s.hs").toStdString();
+        // A preset named in the header: its own geometry comes back.
+        const pet::SinogramDescriptor d = demo_sinogram(3, 2, "RVP", 7);
+        const std::vector<float> data = random_sinogram(d.bins());
+        write_interfile_sinogram(path, d, data);
+        const InterfileSinogram back = read_interfile_sinogram(path);
+        QCOMPARE(back.descriptor.spec().axis_order, std::string("TPVR"));
+        QCOMPARE(back.descriptor.spec().span, 3);
+        QCOMPARE(back.descriptor.spec().view_mashing, 2);
+        QCOMPARE(back.descriptor.views(), d.views());
+        QCOMPARE(back.descriptor.planes(), d.planes());
+        QCOMPARE(back.descriptor.tof_bins(), 7);
+        QCOMPARE(back.descriptor.scanner().crystals[5].centre.x, d.scanner().crystals[5].centre.x);
+        for (int64_t off = 0; off < d.bins(); off += 5)
+            QCOMPARE(back.data[static_cast<std::size_t>(back.descriptor.offset(d.bin_at(off)))],
+                     data[static_cast<std::size_t>(off)]);
+
+        // A scanner that is not a preset: a cylinder from the scanner block, same sizes.
+        std::string header = read_text(path);
+        const auto at = header.find("Scanner type := Demo");
+        QVERIFY(at != std::string::npos);
+        header.replace(at, 20, "Scanner type := Elsewhere");
+        std::ofstream(path) << header;
+        const InterfileSinogram other = read_interfile_sinogram(path);
+        QCOMPARE(other.descriptor.scanner().name, std::string("Elsewhere"));
+        QCOMPARE(other.descriptor.bins(), d.bins());
+        QVERIFY(std::fabs(other.descriptor.scanner().inner_radius_mm - 150) < 1e-9);
+
+        // Sizes that do not fit the scanner: 7 views do not divide its 32.
+        const auto views = header.find("!matrix size [2] := 16");
+        QVERIFY(views != std::string::npos);
+        header.replace(views, 22, "!matrix size [2] := 7");
+        std::ofstream(path) << header;
+        const QString m = invalid_argument_message([&] { read_interfile_sinogram(path); });
+        QVERIFY2(m.contains("matrix size [2]") && m.contains("is 7") && m.contains("divisor"),
+                 qPrintable(m));
     }
 };
 
