@@ -32,6 +32,11 @@ struct JosephLor {
     float u0[2], du[2];   // continuous index along other[o] at plane i: u0[o] + i * du[o]
     float step_mm;        // LOR length per plane
     float s0, ds;         // signed distance from the midpoint toward p2 at plane i: s0 + i * ds
+    // Memory steps (x fastest) of a plane along the dominant axis and of a voxel along each
+    // other axis, and the voxel counts along the other axes.
+    int32_t plane_stride;
+    int32_t stride[2];
+    int32_t n[2];
 };
 
 // The four voxels around one sample and their bilinear weights. Voxels outside the grid get
@@ -75,6 +80,12 @@ RADON_HD JosephLor joseph_lor(const PetImageGrid& g, const float* p1, const floa
     l.last = -1;
     l.u0[0] = l.u0[1] = l.du[0] = l.du[1] = 0.0f;
     l.step_mm = l.s0 = l.ds = 0.0f;
+    const int32_t strides[3] = {1, g.dims[0], g.dims[0] * g.dims[1]};
+    l.plane_stride = strides[a];
+    for (int o = 0; o < 2; ++o) {
+        l.stride[o] = strides[l.other[o]];
+        l.n[o] = g.dims[l.other[o]];
+    }
     // A zero-length LOR (or NaN coordinates) has no direction: it projects to zero.
     if (!(r[a] > 0.0f)) return l;
 
@@ -116,34 +127,46 @@ RADON_HD JosephLor joseph_lor(const PetImageGrid& g, const float* p1, const floa
     return l;
 }
 
-RADON_HD void joseph_strides(const PetImageGrid& g, int32_t s[3]) {
-    s[0] = 1;
-    s[1] = g.dims[0];
-    s[2] = g.dims[0] * g.dims[1];
-}
-
-RADON_HD JosephTaps joseph_taps(const PetImageGrid& g, const int32_t strides[3], const JosephLor& l,
-                                int32_t plane) {
+RADON_HD JosephTaps joseph_taps(const JosephLor& l, int32_t plane) {
+    const float fp = static_cast<float>(plane);
+    float u[2], frac[2];
+    int32_t c[2];
+    for (int o = 0; o < 2; ++o) {
+        // Clamped so the conversion is safe; beyond -2 or n + 1 both weights are zero anyway.
+        u[o] = detail::clampf(l.u0[o] + fp * l.du[o], -2.0f, static_cast<float>(l.n[o]) + 1.0f);
+        const float fl = floorf(u[o]);
+        frac[o] = u[o] - fl;
+        c[o] = static_cast<int32_t>(fl);
+    }
+    const int32_t base = plane * l.plane_stride;
+    JosephTaps t;
+    // Inside the grid (the common case) all four voxels exist; at its border the missing ones
+    // get weight zero and a clamped index. Both paths give the same indices and weights where
+    // both apply.
+    if (static_cast<uint32_t>(c[0]) < static_cast<uint32_t>(l.n[0] - 1) &&
+        static_cast<uint32_t>(c[1]) < static_cast<uint32_t>(l.n[1] - 1)) {
+        const int32_t i0 = base + c[0] * l.stride[0] + c[1] * l.stride[1];
+        t.index[0] = i0;
+        t.index[1] = i0 + l.stride[0];
+        t.index[2] = i0 + l.stride[1];
+        t.index[3] = i0 + l.stride[0] + l.stride[1];
+        const float a0 = 1.0f - frac[0], a1 = frac[0], b0 = 1.0f - frac[1], b1 = frac[1];
+        t.weight[0] = a0 * b0;
+        t.weight[1] = a1 * b0;
+        t.weight[2] = a0 * b1;
+        t.weight[3] = a1 * b1;
+        return t;
+    }
     int32_t cell[2][2];
     float w[2][2];
-    const float fp = static_cast<float>(plane);
     for (int o = 0; o < 2; ++o) {
-        const int32_t n = g.dims[l.other[o]];
-        // Clamped so the conversion is safe; beyond -2 or n + 1 both weights are zero anyway.
-        const float u = detail::clampf(l.u0[o] + fp * l.du[o], -2.0f, static_cast<float>(n) + 1.0f);
-        const float fl = floorf(u);
-        const float frac = u - fl;
-        const int32_t c = static_cast<int32_t>(fl);
-        const bool lo_in = c >= 0 && c < n;
-        const bool hi_in = c + 1 >= 0 && c + 1 < n;
-        w[o][0] = lo_in ? 1.0f - frac : 0.0f;
-        w[o][1] = hi_in ? frac : 0.0f;
-        const int32_t s = strides[l.other[o]];
-        cell[o][0] = (lo_in ? c : 0) * s;
-        cell[o][1] = (hi_in ? c + 1 : 0) * s;
+        const bool lo_in = c[o] >= 0 && c[o] < l.n[o];
+        const bool hi_in = c[o] + 1 >= 0 && c[o] + 1 < l.n[o];
+        w[o][0] = lo_in ? 1.0f - frac[o] : 0.0f;
+        w[o][1] = hi_in ? frac[o] : 0.0f;
+        cell[o][0] = (lo_in ? c[o] : 0) * l.stride[o];
+        cell[o][1] = (hi_in ? c[o] + 1 : 0) * l.stride[o];
     }
-    const int32_t base = plane * strides[l.axis];
-    JosephTaps t;
     t.index[0] = base + cell[0][0] + cell[1][0];
     t.index[1] = base + cell[0][1] + cell[1][0];
     t.index[2] = base + cell[0][0] + cell[1][1];
@@ -171,39 +194,43 @@ struct PlainAdd {
     RADON_HD void operator()(float* target, float v) const { *target += v; }
 };
 
+// Atomic addition for a CUDA kernel, whose threads share one image (plain on the host side).
+struct AtomicAdd {
+    RADON_HD void operator()(float* target, float v) const {
+#if defined(__CUDA_ARCH__)
+        atomicAdd(target, v);
+#else
+        *target += v;
+#endif
+    }
+};
+
 // ------------------------------------------------------------------------------- non-TOF
 
-RADON_HD float joseph_forward(const PetImageGrid& g, const float* image, const JosephLor& l) {
-    int32_t strides[3];
-    joseph_strides(g, strides);
+RADON_HD float joseph_forward(const float* image, const JosephLor& l) {
     float acc = 0.0f;
     for (int32_t i = l.first; i <= l.last; ++i)
-        acc += joseph_sample(image, joseph_taps(g, strides, l, i));
+        acc += joseph_sample(image, joseph_taps(l, i));
     return acc * l.step_mm;
 }
 
 template <class Add>
-RADON_HD void joseph_back(const PetImageGrid& g, float* image, const JosephLor& l, float value,
-                          Add& add) {
+RADON_HD void joseph_back(float* image, const JosephLor& l, float value, Add& add) {
     if (value == 0.0f) return;
-    int32_t strides[3];
-    joseph_strides(g, strides);
     const float v = value * l.step_mm;
     for (int32_t i = l.first; i <= l.last; ++i)
-        joseph_spread(image, joseph_taps(g, strides, l, i), v, add);
+        joseph_spread(image, joseph_taps(l, i), v, add);
 }
 
 // ------------------------------------------------------------------ TOF, all bins of a LOR
 
 // out[k * bin_stride] = (A_k x)_lor for k in [0, bins): every TOF bin of one LOR.
-RADON_HD void joseph_forward_tof(const PetImageGrid& g, const float* image, const JosephLor& l,
-                                 const TofKernel& tk, float* out, int64_t bin_stride) {
+RADON_HD void joseph_forward_tof(const float* image, const JosephLor& l, const TofKernel& tk,
+                                 float* out, int64_t bin_stride) {
     for (int k = 0; k < tk.bins; ++k)
         out[k * bin_stride] = 0.0f;
-    int32_t strides[3];
-    joseph_strides(g, strides);
     for (int32_t i = l.first; i <= l.last; ++i) {
-        const float sample = joseph_sample(image, joseph_taps(g, strides, l, i)) * l.step_mm;
+        const float sample = joseph_sample(image, joseph_taps(l, i)) * l.step_mm;
         // Adding zero times a weight changes nothing: skip the erfs of empty samples.
         if (sample == 0.0f) continue;
         const float s = l.s0 + static_cast<float>(i) * l.ds;
@@ -220,15 +247,12 @@ RADON_HD void joseph_forward_tof(const PetImageGrid& g, const float* image, cons
 
 // The transpose of joseph_forward_tof: adds A_k^T y_k over the LOR's bins to the image.
 template <class Add>
-RADON_HD void joseph_back_tof(const PetImageGrid& g, float* image, const JosephLor& l,
-                              const TofKernel& tk, const float* values, int64_t bin_stride,
-                              Add& add) {
+RADON_HD void joseph_back_tof(float* image, const JosephLor& l, const TofKernel& tk,
+                              const float* values, int64_t bin_stride, Add& add) {
     bool any = false;
     for (int k = 0; k < tk.bins; ++k)
         any = any || values[k * bin_stride] != 0.0f;
     if (!any) return;
-    int32_t strides[3];
-    joseph_strides(g, strides);
     for (int32_t i = l.first; i <= l.last; ++i) {
         const float s = l.s0 + static_cast<float>(i) * l.ds;
         int lo, hi;
@@ -241,7 +265,7 @@ RADON_HD void joseph_back_tof(const PetImageGrid& g, float* image, const JosephL
             below = above;
         }
         if (weighted == 0.0f) continue;
-        joseph_spread(image, joseph_taps(g, strides, l, i), weighted * l.step_mm, add);
+        joseph_spread(image, joseph_taps(l, i), weighted * l.step_mm, add);
     }
 }
 
@@ -265,16 +289,14 @@ RADON_HD void joseph_tof_planes(const JosephLor& l, const TofKernel& tk, int bin
     last = t < last ? t : last;
 }
 
-RADON_HD float joseph_forward_tof_bin(const PetImageGrid& g, const float* image, const JosephLor& l,
-                                      const TofKernel& tk, int bin) {
+RADON_HD float joseph_forward_tof_bin(const float* image, const JosephLor& l, const TofKernel& tk,
+                                      int bin) {
     if (bin < 0 || bin >= tk.bins) return 0.0f;
-    int32_t strides[3];
-    joseph_strides(g, strides);
     int32_t first, last;
     joseph_tof_planes(l, tk, bin, first, last);
     float acc = 0.0f;
     for (int32_t i = first; i <= last; ++i) {
-        const float sample = joseph_sample(image, joseph_taps(g, strides, l, i));
+        const float sample = joseph_sample(image, joseph_taps(l, i));
         if (sample == 0.0f) continue;
         acc += sample * tof_weight(tk, bin, l.s0 + static_cast<float>(i) * l.ds);
     }
@@ -282,18 +304,16 @@ RADON_HD float joseph_forward_tof_bin(const PetImageGrid& g, const float* image,
 }
 
 template <class Add>
-RADON_HD void joseph_back_tof_bin(const PetImageGrid& g, float* image, const JosephLor& l,
-                                  const TofKernel& tk, int bin, float value, Add& add) {
+RADON_HD void joseph_back_tof_bin(float* image, const JosephLor& l, const TofKernel& tk, int bin,
+                                  float value, Add& add) {
     if (value == 0.0f || bin < 0 || bin >= tk.bins) return;
-    int32_t strides[3];
-    joseph_strides(g, strides);
     int32_t first, last;
     joseph_tof_planes(l, tk, bin, first, last);
     const float v = value * l.step_mm;
     for (int32_t i = first; i <= last; ++i) {
         const float w = tof_weight(tk, bin, l.s0 + static_cast<float>(i) * l.ds);
         if (w == 0.0f) continue;
-        joseph_spread(image, joseph_taps(g, strides, l, i), v * w, add);
+        joseph_spread(image, joseph_taps(l, i), v * w, add);
     }
 }
 

@@ -48,11 +48,11 @@ RADON_HD void pet_lor_forward(const PetProjectionSpec& s, const PetLors& lors, i
     }
     const JosephLor l = joseph_lor(s.grid, p1, p2);
     if (!s.tof_on) {
-        out[n] = joseph_forward(s.grid, image, l);
+        out[n] = joseph_forward(image, l);
     } else if (s.listmode) {
-        out[n] = joseph_forward_tof_bin(s.grid, image, l, s.tof_kernel, lors.tof_bin[n]);
+        out[n] = joseph_forward_tof_bin(image, l, s.tof_kernel, lors.tof_bin[n]);
     } else {
-        joseph_forward_tof(s.grid, image, l, s.tof_kernel, out + n * s.tof_kernel.bins, 1);
+        joseph_forward_tof(image, l, s.tof_kernel, out + n * s.tof_kernel.bins, 1);
     }
 }
 
@@ -68,11 +68,11 @@ RADON_HD void pet_lor_back(const PetProjectionSpec& s, const PetLors& lors, int6
     }
     const JosephLor l = joseph_lor(s.grid, p1, p2);
     if (!s.tof_on) {
-        joseph_back(s.grid, image, l, values[n], add);
+        joseph_back(image, l, values[n], add);
     } else if (s.listmode) {
-        joseph_back_tof_bin(s.grid, image, l, s.tof_kernel, lors.tof_bin[n], values[n], add);
+        joseph_back_tof_bin(image, l, s.tof_kernel, lors.tof_bin[n], values[n], add);
     } else {
-        joseph_back_tof(s.grid, image, l, s.tof_kernel, values + n * s.tof_kernel.bins, 1, add);
+        joseph_back_tof(image, l, s.tof_kernel, values + n * s.tof_kernel.bins, 1, add);
     }
 }
 
