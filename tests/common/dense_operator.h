@@ -5,10 +5,12 @@
 // definition (y_i = sum_j M_ij x_j), so nothing of the code under test is reused.
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "kernels/operator/elementwise.h"
 #include "kernels/operator/linear_operator.h"
 
 namespace radon::test {
@@ -72,6 +74,42 @@ class DenseOperator final : public LinearOperator {
     int64_t rows_, cols_;
     std::vector<double> m_;
     OperatorShape in_, out_;
+};
+
+// An operator that takes device memory by staging through the host: for running the
+// compositions and the EM algorithms on device memory against the same dense reference.
+class DeviceStagedOperator final : public LinearOperator {
+  public:
+    explicit DeviceStagedOperator(std::shared_ptr<const LinearOperator> op) : op_(std::move(op)) {}
+    OperatorShape in_shape() const override { return op_->in_shape(); }
+    OperatorShape out_shape() const override { return op_->out_shape(); }
+    DeviceKind device() const override { return DeviceKind::Cuda; }
+    bool accepts(MemorySpace) const override { return true; }
+    std::string description() const override { return op_->description() + " (staged)"; }
+
+  protected:
+    void do_apply(const float* x, float* y, MemorySpace space,
+                  const RunControl& control) const override {
+        stage(x, in_shape().size(), y, out_shape().size(), space, control, false);
+    }
+    void do_apply_adjoint(const float* y, float* x, MemorySpace space,
+                          const RunControl& control) const override {
+        stage(y, out_shape().size(), x, in_shape().size(), space, control, true);
+    }
+
+  private:
+    void stage(const float* in, int64_t n_in, float* out, int64_t n_out, MemorySpace space,
+               const RunControl& control, bool adjoint) const {
+        std::vector<float> a(static_cast<std::size_t>(n_in)), b(static_cast<std::size_t>(n_out));
+        copy_values(a.data(), MemorySpace::Host, in, space, n_in);
+        if (adjoint)
+            op_->apply_adjoint(a.data(), n_in, b.data(), n_out, MemorySpace::Host, control);
+        else
+            op_->apply(a.data(), n_in, b.data(), n_out, MemorySpace::Host, control);
+        copy_values(out, space, b.data(), MemorySpace::Host, n_out);
+    }
+
+    std::shared_ptr<const LinearOperator> op_;
 };
 
 // Matrix product of row-major matrices: (r x k) (k x c).

@@ -308,6 +308,72 @@ class TestOperatorCompositions : public QObject {
         QVERIFY(std::fabs(got - want) < 1e-6);
     }
 
+    // On device memory the helpers run the same arithmetic (elementwise_math.h) as on the host:
+    // identical bits for the element-wise results, the log-likelihood to double rounding; the
+    // compositions stage a dense operator and match the host within float rounding.
+    void deviceMatchesHost() {
+        if (!cuda_unavailable_reason().empty())
+            QSKIP(
+                qPrintable("no CUDA device: " + QString::fromStdString(cuda_unavailable_reason())));
+        std::mt19937 rng(8);
+        const int64_t n = 100003;
+        const std::vector<float> a = random_vector(n, rng, 0, 2), b = random_vector(n, rng, -1, 2);
+        auto up = [&](const std::vector<float>& v) {
+            Array<float> d = allocate_values(int64_t(v.size()), MemorySpace::Device);
+            copy_values(d.device_data(), MemorySpace::Device, v.data(), MemorySpace::Host,
+                        d.size());
+            return d;
+        };
+        auto down = [&](const Array<float>& d) {
+            std::vector<float> v(static_cast<std::size_t>(d.size()));
+            copy_values(v.data(), MemorySpace::Host, d.device_data(), MemorySpace::Device,
+                        d.size());
+            return v;
+        };
+        const Array<float> da = up(a), db = up(b);
+        Array<float> dout = allocate_values(n, MemorySpace::Device);
+        std::vector<float> host(static_cast<std::size_t>(n));
+        for (BinaryOp op : {BinaryOp::Multiply, BinaryOp::Divide, BinaryOp::Add}) {
+            elementwise(op, da.device_data(), db.device_data(), dout.device_data(), n,
+                        MemorySpace::Device);
+            elementwise(op, a.data(), b.data(), host.data(), n, MemorySpace::Host);
+            QVERIFY(down(dout) == host);
+        }
+        const double ll_host = poisson_log_likelihood(a.data(), b.data(), n, MemorySpace::Host);
+        const double ll_device =
+            poisson_log_likelihood(da.device_data(), db.device_data(), n, MemorySpace::Device);
+        QVERIFY(std::fabs(ll_host - ll_device) <= 1e-12 * std::fabs(ll_host));
+
+        // A stack of two subsets of diagonal products, on device memory.
+        OperatorShape out;
+        out.dims = {3, 4};
+        const auto m = random_dense(12, 5, rng);
+        std::vector<OperatorSubset> subsets;
+        for (const auto& views : interleaved_subsets(4, 2)) {
+            const std::vector<int64_t> rows = rows_with_index_along(out, 1, views);
+            std::vector<double> part;
+            for (const int64_t r : rows)
+                part.insert(part.end(), m->values().begin() + r * 5,
+                            m->values().begin() + (r + 1) * 5);
+            auto dense = std::make_shared<DenseOperator>(int64_t(rows.size()), 5, part);
+            auto scaled = std::make_shared<DiagonalProduct>(
+                std::make_shared<test::DeviceStagedOperator>(dense),
+                random_vector(int64_t(rows.size()), rng, 0, 1), DiagonalSide::Output);
+            subsets.push_back({scaled, rows});
+        }
+        const SubsetStack stack(out, std::move(subsets));
+        const std::vector<float> x = random_vector(5, rng), y = random_vector(12, rng);
+        const Array<float> dx = up(x), dy = up(y);
+        Array<float> dfx = allocate_values(12, MemorySpace::Device),
+                     dby = allocate_values(5, MemorySpace::Device);
+        stack.apply(dx, dfx);
+        stack.apply_adjoint(dy, dby);
+        const std::vector<float> fx = forward(stack, x);
+        expect_close(down(dfx), std::vector<double>(fx.begin(), fx.end()));
+        const std::vector<float> by = backward(stack, y);
+        expect_close(down(dby), std::vector<double>(by.begin(), by.end()));
+    }
+
     void deviceMemoryWithoutCudaIsAClearError() {
         if (built_with_cuda()) QSKIP("this build has CUDA: the stand-in is not linked");
         float v = 0;

@@ -13,6 +13,7 @@
 #include "kernels/physics/pet_attenuation.h"
 #include "recon/attenuation_volume.h"
 #include "recon/phantom/ellipsoid_phantom.h"
+#include "tests/common/row_integral_operator.h"
 #include "tests/common/test_registry.h"
 #include "tests/common/test_support.h"
 
@@ -21,36 +22,6 @@ using namespace radon::recon;
 using radon::test::invalid_argument_message;
 
 namespace {
-
-// The line integrals along the grid's x rows through voxel centres: y[j, k] = sum_i mu[i,j,k] dx.
-// Exact for a voxelised map; an independent stand-in for a PET projector.
-class RowIntegralOperator final : public LinearOperator {
-  public:
-    RowIntegralOperator(std::array<int64_t, 3> size, double dx) : size_(size), dx_(dx) {}
-    OperatorShape in_shape() const override { return {{size_[0], size_[1], size_[2]}, {}}; }
-    OperatorShape out_shape() const override { return {{size_[1], size_[2]}, {}}; }
-    DeviceKind device() const override { return DeviceKind::Cpu; }
-    std::string description() const override { return "row line integrals"; }
-
-  protected:
-    void do_apply(const float* x, float* y, MemorySpace, const RunControl&) const override {
-        for (int64_t r = 0; r < size_[1] * size_[2]; ++r) {
-            double s = 0;
-            for (int64_t i = 0; i < size_[0]; ++i)
-                s += x[r * size_[0] + i];
-            y[r] = static_cast<float>(s * dx_);
-        }
-    }
-    void do_apply_adjoint(const float* y, float* x, MemorySpace, const RunControl&) const override {
-        for (int64_t r = 0; r < size_[1] * size_[2]; ++r)
-            for (int64_t i = 0; i < size_[0]; ++i)
-                x[r * size_[0] + i] = static_cast<float>(y[r] * dx_);
-    }
-
-  private:
-    std::array<int64_t, 3> size_;
-    double dx_;
-};
 
 float mu511(float hu) {
     return hu_to_attenuation(hu, pet_attenuation_model());
@@ -108,7 +79,7 @@ class TestPetAttenuation : public QObject {
         const Volume hu = cylinder.voxelize_hu(grid, 8);
         const Array<float> mu_array = attenuation_from_hu(hu, pet_attenuation_model());
         const std::vector<float> mu(mu_array.host_data(), mu_array.host_data() + mu_array.size());
-        const RowIntegralOperator rows(grid.size, dx);
+        const test::RowIntegralOperator rows(grid.size, dx);
         const std::vector<float> factors = attenuation_factors(rows, mu);
         QCOMPARE(factors.size(), std::size_t(101 * 3));
         const double bound = 0.30 * 0.0096;
@@ -132,7 +103,7 @@ class TestPetAttenuation : public QObject {
     }
 
     void badMuMapIsNamed() {
-        const RowIntegralOperator rows({4, 3, 2}, 1.0);
+        const test::RowIntegralOperator rows({4, 3, 2}, 1.0);
         QString m =
             invalid_argument_message([&] { attenuation_factors(rows, std::vector<float>(23)); });
         QVERIFY2(m.contains("23 voxels") && m.contains("4 x 3 x 2"), qPrintable(m));
