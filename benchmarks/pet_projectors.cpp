@@ -287,9 +287,11 @@ int main(int argc, char** argv) {
                         }),
               lor_count, ref);
     if (handle) {
-        // parallelproj samples a LOR only inside the box of voxel faces, Radon Studio at every
-        // plane where the bilinear interpolant is not zero (up to a voxel centre beyond the
-        // outermost centres): their back projections differ in the outermost voxels.
+        // The two models differ in two places: parallelproj samples a LOR only inside the box of
+        // voxel faces, Radon Studio wherever the bilinear interpolant is not zero (up to a voxel
+        // centre beyond the outermost centres), which changes the outermost voxels; and a LOR at
+        // exactly 45 degrees between two axes (the ring has such diagonals) is sampled along x by
+        // Radon Studio and along y by parallelproj, which changes the voxels those LORs cross.
         double worst = 0, worst_inside = 0, peak = 0;
         for (int k = 0; k < g.dims[2]; ++k)
             for (int j = 0; j < g.dims[1]; ++j)
