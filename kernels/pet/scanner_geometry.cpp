@@ -1,5 +1,6 @@
 #include "kernels/pet/scanner_geometry.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -141,6 +142,44 @@ void validate_tof(const TofBinning& tof, const std::string& what) {
         fail("truncation_sigmas", tof.truncation_sigmas, "a number in (0, 20]");
     if (!(std::fabs(tof.centre_offset_mm) <= kMaxLengthMm))
         fail("centre_offset_mm", tof.centre_offset_mm, "a number in [-10000, 10000] mm");
+}
+
+int nearest_crystal(const ScannerGeometry& g, const Vec3& world_lps, double& distance_mm) {
+    distance_mm = 0;
+    if (g.crystals.empty() || g.ring_z_mm.empty()) return -1;
+    const Vec3 p = world_lps - g.isocentre_lps;
+    // Rings are sorted by z: the nearest ring's crystals hold the nearest crystal whenever rings
+    // are flat (every crystal of a ring at its z), as generated scanners are; explicit lists
+    // whose rings are not flat are searched whole.
+    const auto above = std::lower_bound(g.ring_z_mm.begin(), g.ring_z_mm.end(), p.z);
+    int ring = static_cast<int>(above - g.ring_z_mm.begin());
+    if (ring == g.rings || (ring > 0 && p.z - g.ring_z_mm[static_cast<std::size_t>(ring - 1)] <
+                                            g.ring_z_mm[static_cast<std::size_t>(ring)] - p.z))
+        --ring;
+    bool flat = true;
+    for (int i = 0; i < g.detectors_per_ring && flat; ++i)
+        flat = g.crystals[static_cast<std::size_t>(g.crystal_id(ring, i))].centre.z ==
+               g.ring_z_mm[static_cast<std::size_t>(ring)];
+    int best = -1;
+    double best_d2 = 0;
+    auto consider = [&](int id) {
+        const Vec3 d = g.crystals[static_cast<std::size_t>(id)].centre - p;
+        const double d2 = dot(d, d);
+        if (best < 0 || d2 < best_d2) {
+            best = id;
+            best_d2 = d2;
+        }
+    };
+    if (flat) {
+        for (int layer = 0; layer < g.doi_layers; ++layer)
+            for (int i = 0; i < g.detectors_per_ring; ++i)
+                consider(g.crystal_id(ring, i, layer));
+    } else {
+        for (int id = 0; id < g.crystal_count(); ++id)
+            consider(id);
+    }
+    distance_mm = std::sqrt(best_d2);
+    return best;
 }
 
 ScannerGeometry make_scanner(const RegularPolygonSpec& s) {

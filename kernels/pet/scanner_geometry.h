@@ -89,8 +89,9 @@ struct RegularPolygonSpec {
 // modules. Each module is a flat face; modules sit at equal azimuth steps, so the transaxial gap
 // between modules follows from the radius and the module width (make_scanner checks that they
 // do not overlap at the depth where the crystal centres are placed: published block scanners
-// counted with virtual crystals, such as the mCT's 13+1, are only consistent there). Axially, rings follow each other at the crystal pitch, plus the block gap at
-// each block boundary and the module gap at each module boundary, centred on z = 0.
+// counted with virtual crystals, such as the mCT's 13+1, are only consistent there). Axially, rings
+// follow each other at the crystal pitch, plus the block gap at each block boundary and the module
+// gap at each module boundary, centred on z = 0.
 struct BlockScannerSpec {
     std::string name = "block scanner";
     double radius_mm = 0;       // inner radius: axis to the modules' front faces
@@ -132,6 +133,10 @@ struct ExplicitScannerSpec {
     Vec3 isocentre_lps;
     TofBinning tof;
 };
+
+// The crystal whose centre lies nearest to `world_lps` (mm), and that distance; -1 for a scanner
+// without crystals. Searches the nearest ring's crystals (and, for DOI scanners, every layer).
+int nearest_crystal(const ScannerGeometry& scanner, const Vec3& world_lps, double& distance_mm);
 
 // Each throws InvalidArgument naming the field, its value and the expected range.
 ScannerGeometry make_scanner(const RegularPolygonSpec& spec);

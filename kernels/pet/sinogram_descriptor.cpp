@@ -291,6 +291,15 @@ bool SinogramDescriptor::bin_of_pair(int crystal_a, int crystal_b, SinogramBin& 
     return true;
 }
 
+bool SinogramDescriptor::bin_of_lor(const Vec3& p1, const Vec3& p2, SinogramBin& bin, bool& swapped,
+                                    double tolerance_mm) const {
+    double d1 = 0, d2 = 0;
+    const int a = nearest_crystal(scanner_, p1, d1);
+    const int b = nearest_crystal(scanner_, p2, d2);
+    if (a < 0 || b < 0 || !(d1 <= tolerance_mm) || !(d2 <= tolerance_mm)) return false;
+    return bin_of_pair(a, b, bin, swapped);
+}
+
 void SinogramDescriptor::lor_endpoints(const SinogramBin& bin, Vec3& p1, Vec3& p2) const {
     // The mean over contributing_pairs(bin), summed here without building the list: the fill
     // below calls this once per bin.
@@ -372,6 +381,44 @@ std::string SinogramDescriptor::description() const {
     if (spec_.view_mashing > 1) d += ", view mashing " + std::to_string(spec_.view_mashing);
     d += ", order " + spec_.axis_order;
     return d;
+}
+
+std::vector<int64_t> compression_map(const SinogramDescriptor& full,
+                                     const SinogramDescriptor& compressed) {
+    const SinogramSpec& f = full.spec();
+    if (f.span != 1 || f.view_mashing != 1)
+        throw InvalidArgument("compression map: the full sinogram has span " +
+                              std::to_string(f.span) + " and view mashing " +
+                              std::to_string(f.view_mashing) + ", expected 1 and 1");
+    const ScannerGeometry& a = full.scanner();
+    const ScannerGeometry& b = compressed.scanner();
+    if (a.detectors_per_ring != b.detectors_per_ring || a.rings != b.rings ||
+        a.crystal_count() != b.crystal_count())
+        throw InvalidArgument(
+            "compression map: scanner '" + b.name + "' (" + std::to_string(b.detectors_per_ring) +
+            " x " + std::to_string(b.rings) + ") is not the full sinogram's '" + a.name + "' (" +
+            std::to_string(a.detectors_per_ring) + " x " + std::to_string(a.rings) + ")");
+    if (full.tof_bins() != compressed.tof_bins())
+        throw InvalidArgument("compression map: " + std::to_string(compressed.tof_bins()) +
+                              " TOF bins, expected the full sinogram's " +
+                              std::to_string(full.tof_bins()) + " (TOF mashing is not mapped)");
+    std::vector<int64_t> map(static_cast<std::size_t>(full.bins()), -1);
+#pragma omp parallel for schedule(static)
+    for (int64_t off = 0; off < full.bins(); ++off) {
+        const SinogramBin bin = full.bin_at(off);
+        int ia = 0, ib = 0;
+        full.in_ring_pair(bin.view, bin.radial + full.min_tangential(), ia, ib);
+        const RingPair& rp = full.ring_pairs()[static_cast<std::size_t>(
+            full.plane_table()[static_cast<std::size_t>(bin.plane)].first_pair)];
+        SinogramBin target;
+        bool swapped = false;
+        if (!compressed.bin_of_pair(a.crystal_id(rp.r1, ia), a.crystal_id(rp.r2, ib), target,
+                                    swapped))
+            continue;
+        target.tof = bin.tof;
+        map[static_cast<std::size_t>(off)] = compressed.offset(target);
+    }
+    return map;
 }
 
 }  // namespace radon::pet

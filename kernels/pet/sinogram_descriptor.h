@@ -130,6 +130,12 @@ class SinogramDescriptor {
     // then counts from the other end (tof_binning.h).
     bool bin_of_pair(int crystal_a, int crystal_b, SinogramBin& bin, bool& swapped) const;
 
+    // The bin of the LOR whose ends lie at the crystal centres nearest to p1 and p2 (LPS world,
+    // mm), each within `tolerance_mm`; false when an end is further from every crystal or the
+    // pair is not in the sinogram. `swapped` as for bin_of_pair.
+    bool bin_of_lor(const Vec3& p1, const Vec3& p2, SinogramBin& bin, bool& swapped,
+                    double tolerance_mm = 1.0) const;
+
     // The bin's LOR in the LPS world, mm: for an uncompressed bin its two crystal centres; for
     // a mashed or compressed bin the mean of its contributing pairs' endpoints.
     void lor_endpoints(const SinogramBin& bin, Vec3& p1, Vec3& p2) const;
@@ -162,5 +168,14 @@ class SinogramDescriptor {
     std::vector<RingPair> ring_pairs_;
     std::vector<int> ring_pair_plane_;  // [r1 * rings + r2]
 };
+
+// View mashing and axial compression as a map, for building them as operators: for every bin
+// of `full` (an uncompressed sinogram: span 1, no mashing), the offset in `compressed` of the bin
+// it adds into, or -1 when `compressed` leaves it out (beyond its MRD or radial range). The
+// compression operator is y[map[i]] += x[i]; its adjoint x[i] = y[map[i]]. Both must describe the
+// same scanner and the same TOF bins; offsets follow each one's axis order. Throws
+// InvalidArgument otherwise.
+std::vector<int64_t> compression_map(const SinogramDescriptor& full,
+                                     const SinogramDescriptor& compressed);
 
 }  // namespace radon::pet

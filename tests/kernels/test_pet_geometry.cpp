@@ -661,6 +661,74 @@ class TestPetGeometry : public QObject {
         QCOMPARE(d.radial_bins(), 25);
         QCOMPARE(d.min_tangential(), -12);
     }
+
+    void compression_map_sums_the_contributing_bins() {
+        const ScannerGeometry g = make_scanner(demo_spec());
+        SinogramSpec full_spec;
+        full_spec.axis_order = "VRP";
+        full_spec.tof.bins = 3;
+        full_spec.tof.bin_width_mm = 20;
+        full_spec.tof.fwhm_mm = 30;
+        const SinogramDescriptor full(g, full_spec);
+        SinogramSpec spec = full_spec;
+        spec.span = 3;
+        spec.max_ring_difference = 3;
+        spec.view_mashing = 2;
+        spec.radial_bins = 21;
+        spec.axis_order = "TPVR";
+        const SinogramDescriptor compressed(g, spec);
+        const std::vector<int64_t> map = compression_map(full, compressed);
+        QCOMPARE(static_cast<int64_t>(map.size()), full.bins());
+        // Each compressed bin receives exactly its contributing pairs (per TOF bin), each from the
+        // full bin of that pair.
+        std::vector<int> received(static_cast<std::size_t>(compressed.bins()), 0);
+        for (int64_t i = 0; i < full.bins(); ++i)
+            if (map[static_cast<std::size_t>(i)] >= 0) {
+                ++received[static_cast<std::size_t>(map[static_cast<std::size_t>(i)])];
+                const SinogramBin src = full.bin_at(i);
+                const SinogramBin dst = compressed.bin_at(map[static_cast<std::size_t>(i)]);
+                QCOMPARE(dst.tof, src.tof);
+                const DetectorPair p = full.contributing_pairs(src).front();
+                const auto pairs = compressed.contributing_pairs(dst);
+                QVERIFY(std::any_of(pairs.begin(), pairs.end(), [&](const DetectorPair& q) {
+                    return q.a == p.a && q.b == p.b;
+                }));
+            }
+        for (int64_t j = 0; j < compressed.bins(); ++j)
+            QCOMPARE(received[static_cast<std::size_t>(j)],
+                     static_cast<int>(compressed.contributing_pairs(compressed.bin_at(j)).size()));
+        // Dropped: the ring difference 4 and the trimmed radial positions.
+        SinogramSpec mashed_full = full_spec;
+        mashed_full.view_mashing = 2;
+        const QString m = invalid_argument_message(
+            [&] { compression_map(SinogramDescriptor(g, mashed_full), compressed); });
+        QVERIFY2(m.contains("view mashing 2") && m.contains("expected 1 and 1"), qPrintable(m));
+    }
+
+    void lor_endpoints_round_trip_to_their_bin() {
+        RegularPolygonSpec spec = demo_spec();
+        spec.isocentre_lps = {5, -7, 120};
+        const ScannerGeometry g = make_scanner(spec);
+        const SinogramDescriptor d(g, {});
+        for (int64_t off = 0; off < d.bins(); ++off) {
+            const SinogramBin bin = d.bin_at(off);
+            Vec3 p1, p2;
+            d.lor_endpoints(bin, p1, p2);
+            SinogramBin back;
+            bool swapped = true;
+            QVERIFY(d.bin_of_lor(p1, p2, back, swapped));
+            QVERIFY(!swapped);
+            QCOMPARE(d.offset(back), off);
+            // Reversed ends: the same bin, swapped; ends 0.4 mm off still find their crystals.
+            const Vec3 nudge{0.2, -0.2, 0.2};
+            QVERIFY(d.bin_of_lor(p2 + nudge, p1 - nudge, back, swapped));
+            QVERIFY(swapped);
+            QCOMPARE(d.offset(back), off);
+        }
+        SinogramBin bin;
+        bool swapped = false;
+        QVERIFY(!d.bin_of_lor({0, 0, 120}, {0, 105, 120}, bin, swapped));  // an end at the centre
+    }
 };
 
 RADON_TEST_CLASS(TestPetGeometry);
