@@ -163,3 +163,158 @@ std::string grid_text(const pet::PetImageGrid& grid) {
 }
 
 }  // namespace radon::cli
+
+#include "kernels/pet/sinogram_projector.h"
+#include "kernels/physics/pet_attenuation.h"
+#include "recon/phantom/iec_body_phantom.h"
+#include "recon/phantom/pet_mu_map.h"
+
+namespace radon::cli {
+namespace {
+
+Vec3 phantom_centre(const pet::SinogramDescriptor& sinogram) {
+    const pet::ScannerGeometry& s = sinogram.scanner();
+    return s.isocentre_lps + Vec3{0, 0, 0.5 * (s.ring_z_mm.front() + s.ring_z_mm.back())};
+}
+
+recon::IecBodyPhantom iec_from_arguments(const Arguments& args,
+                                         const pet::SinogramDescriptor& sinogram) {
+    recon::IecBodyPhantomSpec spec;
+    // The spheres' plane (27 mm above the body's centre) at the middle of the rings.
+    spec.centre = phantom_centre(sinogram) - Vec3{0, 0, 27};
+    spec.sphere_to_background =
+        args.number_in("--contrast", 4.0, {0, 1000, true, "sphere to background activity", ""});
+    return recon::IecBodyPhantom(spec);
+}
+
+// The non-TOF sinogram with the same LORs: attenuation does not depend on the TOF bin.
+pet::SinogramDescriptor without_tof(const pet::SinogramDescriptor& sinogram) {
+    pet::SinogramSpec spec = sinogram.spec();
+    if (!sinogram.has_tof_axis()) return sinogram;
+    spec.tof = pet::TofBinning{};
+    std::string order = spec.axis_order;
+    order.erase(order.find('T'), 1);
+    spec.axis_order = order;
+    return pet::SinogramDescriptor(sinogram.scanner(), spec);
+}
+
+}  // namespace
+
+const std::vector<std::string>& pet_object_value_options() {
+    static const std::vector<std::string> options = {"--image",    "--phantom", "--point",
+                                                     "--contrast", "--mu-map",  "--mu-from-ct"};
+    return options;
+}
+
+const std::vector<std::string>& pet_object_flags() {
+    static const std::vector<std::string> flags = {"--attenuation"};
+    return flags;
+}
+
+const char* pet_object_help() {
+    return R"(Object:
+  --image FILE                activity image (.nii, .nii.gz, .nrrd, .mha; axes along L, P, S)
+  --phantom iec|point         the NEMA IEC body phantom (spheres in the middle ring plane), or a
+  --point X,Y,Z               point source at X,Y,Z mm (LPS, default the scanner centre)
+  --contrast C                IEC sphere to background activity (default 4)
+Attenuation (optional):
+  --mu-map FILE               mu at 511 keV in 1/mm, on any grid with axes along L, P, S
+  --mu-from-ct CT             a CT in HU, converted by the bilinear 511 keV model (docs/PHYSICS.md)
+  --attenuation               the phantom's own mu-map
+)";
+}
+
+recon::PetImage activity_from_arguments(const Arguments& args,
+                                        const pet::SinogramDescriptor& sinogram,
+                                        const pet::PetImageGrid& grid, std::string& description) {
+    if (args.has("--image") && args.has("--phantom"))
+        throw InvalidArgument("--image and --phantom: give one of them");
+    if (args.has("--image")) {
+        const std::string path = args.text("--image", "");
+        description = path;
+        return read_pet_image(path, sinogram);
+    }
+    const std::string phantom = args.text("--phantom", "iec");
+    recon::PetImage image;
+    image.grid = grid;
+    if (phantom == "iec") {
+        const recon::IecBodyPhantom iec = iec_from_arguments(args, sinogram);
+        const recon::Volume v = iec.voxelize_activity(recon::volume_grid_of(grid));
+        image = recon::pet_image_from_volume(v, "IEC phantom");
+        description = "IEC body phantom, spheres " +
+                      std::to_string(iec.spec().sphere_to_background).substr(0, 4) + ":1, on " +
+                      grid_text(grid);
+    } else if (phantom == "point") {
+        const Vec3 centre = phantom_centre(sinogram);
+        Vec3 point = centre;
+        if (args.has("--point")) {
+            const std::vector<double> p =
+                args.numbers_in("--point", 3, {-1e4, 1e4, false, "point source position", "mm"});
+            point = {p[0], p[1], p[2]};
+        }
+        image.values.assign(static_cast<std::size_t>(grid.voxels()), 0.0f);
+        int64_t index = 0, stride = 1;
+        for (int a = 0; a < 3; ++a) {
+            const double i = std::round((point[a] - grid.origin_mm[a]) / grid.voxel_mm[a]);
+            if (i < 0 || i >= grid.dims[a])
+                throw InvalidArgument("--point: (" + std::to_string(point.x) + ", " +
+                                      std::to_string(point.y) + ", " + std::to_string(point.z) +
+                                      ") mm lies outside the image grid (" + grid_text(grid) + ")");
+            index += static_cast<int64_t>(i) * stride;
+            stride *= grid.dims[a];
+        }
+        image.values[static_cast<std::size_t>(index)] = 1.0f;
+        description = "point source at the voxel nearest (" + std::to_string(point.x) + ", " +
+                      std::to_string(point.y) + ", " + std::to_string(point.z) + ") mm";
+    } else {
+        throw InvalidArgument("--phantom: unknown phantom '" + phantom +
+                              "': expected iec or point");
+    }
+    return image;
+}
+
+std::vector<float> attenuation_from_arguments(const Arguments& args,
+                                              const pet::SinogramDescriptor& sinogram,
+                                              const pet::PetImageGrid& grid,
+                                              const pet::LorProjectorConfig& projector,
+                                              std::string& description) {
+    const int given =
+        int(args.has("--mu-map")) + int(args.has("--mu-from-ct")) + int(args.flag("--attenuation"));
+    if (given == 0) return {};
+    if (given > 1)
+        throw InvalidArgument("--mu-map, --mu-from-ct and --attenuation: give one of them");
+    recon::PetImage mu;
+    if (args.has("--mu-map")) {
+        const std::string path = args.text("--mu-map", "");
+        mu = read_pet_image(path, sinogram);
+        description = "mu-map " + path;
+    } else if (args.has("--mu-from-ct")) {
+        const std::string path = args.text("--mu-from-ct", "");
+        recon::Volume ct = recon::read_volume(path);
+        mu = recon::pet_image_from_volume(recon::mu_map_511(ct), path);
+        recon::check_image_meets_fov(mu.grid, sinogram, path);
+        description = "mu-map at 511 keV from the CT " + path;
+    } else {
+        if (args.has("--image") || args.text("--phantom", "iec") != "iec")
+            throw InvalidArgument(
+                "--attenuation: only the IEC phantom has its own mu-map; give --mu-map FILE or "
+                "--mu-from-ct CT for an image");
+        const recon::IecBodyPhantom iec = iec_from_arguments(args, sinogram);
+        mu = recon::pet_image_from_volume(recon::iec_mu_map_511(iec, recon::volume_grid_of(grid)),
+                                          "IEC mu-map");
+        description = "the IEC phantom's mu-map at 511 keV";
+    }
+    const pet::SinogramDescriptor spatial = without_tof(sinogram);
+    pet::LorProjectorConfig config = projector;
+    config.grid = mu.grid;
+    const auto line_integrals = pet::make_sinogram_projector(spatial, config);
+    const std::vector<float> factors = attenuation_factors(*line_integrals, mu.values);
+    if (!sinogram.has_tof_axis()) return factors;
+    const int bins = sinogram.tof_bins();
+    std::vector<float> expanded(factors.size() * static_cast<std::size_t>(bins));
+    for (std::size_t i = 0; i < factors.size(); ++i)
+        std::fill_n(expanded.begin() + static_cast<std::ptrdiff_t>(i * bins), bins, factors[i]);
+    return expanded;
+}
+
+}  // namespace radon::cli

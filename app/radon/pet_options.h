@@ -45,3 +45,28 @@ std::string pet_setup_line(const recon::ScannerDescription& scanner,
 std::string grid_text(const pet::PetImageGrid& grid);
 
 }  // namespace radon::cli
+
+namespace radon::cli {
+
+// What a PET command projects or reconstructs against: the activity (an image file or a
+// phantom) and the attenuation of the object, from the options --image FILE, --phantom
+// iec|point [--point X,Y,Z] [--contrast C], --mu-map FILE (1/mm at 511 keV), --mu-from-ct CT
+// (HU, converted by the bilinear 511 keV model) or --attenuation (the phantom's own mu-map).
+const std::vector<std::string>& pet_object_value_options();
+const std::vector<std::string>& pet_object_flags();
+const char* pet_object_help();
+
+// The activity image: the file's own grid, or the phantom on `grid`. `description` says what.
+recon::PetImage activity_from_arguments(const Arguments& args,
+                                        const pet::SinogramDescriptor& sinogram,
+                                        const pet::PetImageGrid& grid, std::string& description);
+// exp(-integral of mu) for every bin of `sinogram` (the same for each TOF bin of a LOR), or
+// empty when no attenuation is asked for. The mu-map is projected on its own grid along the
+// sinogram's LORs. `grid` is the phantom's grid for --attenuation.
+std::vector<float> attenuation_from_arguments(const Arguments& args,
+                                              const pet::SinogramDescriptor& sinogram,
+                                              const pet::PetImageGrid& grid,
+                                              const pet::LorProjectorConfig& projector,
+                                              std::string& description);
+
+}  // namespace radon::cli

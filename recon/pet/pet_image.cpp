@@ -76,13 +76,18 @@ PetImage pet_image_from_volume(const Volume& volume, const std::string& what) {
     return image;
 }
 
-Volume volume_from_pet_image(const PetImage& image, VoxelUnit unit) {
+VolumeGrid volume_grid_of(const pet::PetImageGrid& pet_grid) {
     VolumeGrid grid;
     for (int c = 0; c < 3; ++c) {
-        grid.size[c] = image.grid.dims[c];
-        grid.spacing[c] = image.grid.voxel_mm[c];
-        grid.origin[c] = image.grid.origin_mm[c];
+        grid.size[c] = pet_grid.dims[c];
+        grid.spacing[c] = pet_grid.voxel_mm[c];
+        grid.origin[c] = pet_grid.origin_mm[c];
     }
+    return grid;
+}
+
+Volume volume_from_pet_image(const PetImage& image, VoxelUnit unit) {
+    const VolumeGrid grid = volume_grid_of(image.grid);
     Volume volume = Volume::allocate(grid, unit);
     if (static_cast<int64_t>(image.values.size()) != grid.voxel_count())
         throw InvalidArgument("PET image: " + std::to_string(image.values.size()) +

@@ -21,6 +21,8 @@ struct PetImage {
 // permuted is refused, naming `what` (the file) and the direction found.
 PetImage pet_image_from_volume(const Volume& volume, const std::string& what);
 Volume volume_from_pet_image(const PetImage& image, VoxelUnit unit);
+// The volume grid (identity direction) of a PET grid.
+VolumeGrid volume_grid_of(const pet::PetImageGrid& grid);
 
 // The radius of the transaxial field of view: the largest distance from the scanner axis of
 // any LOR of the sinogram (its outermost radial bins).
