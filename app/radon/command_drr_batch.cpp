@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/radon/arguments.h"
+#include "app/radon/command_messages.h"
 #include "app/radon/commands.h"
 #include "app/radon/drr_record_base.h"
 #include "app/radon/pose_options.h"
@@ -38,6 +39,9 @@
 
 namespace radon::cli {
 namespace {
+
+// The name every stderr line of the command starts with.
+const std::string kCommand = "drr-batch";
 
 const char* kUsage =
     R"(usage: radon drr-batch [VOLUME | --phantom NAME] --poses FILE -o STACK [options]
@@ -558,8 +562,7 @@ void warn_detector_cuts(const std::vector<PoseEntry>& entries,
         }
         if (frames.size() > kNamed)
             names += " and " + std::to_string(frames.size() - kNamed) + " more";
-        std::fprintf(stderr, "radon drr-batch: warning: frame%s %s: %s\n",
-                     frames.size() > 1 ? "s" : "", names.c_str(), text.c_str());
+        print_warning(kCommand, (frames.size() > 1 ? "frames " : "frame ") + names + ": " + text);
     }
 }
 
@@ -595,7 +598,7 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     const DeviceKind device = device_from_arguments(args);
     check_volume_source(args);
 
-    const VolumeSource volume = load_volume_source(args);
+    const VolumeSource volume = load_volume_source(args, kCommand);
     const Vec3 center = volume.grid.center();
     std::vector<PoseChoice> poses;
     std::vector<ProjectionGeometry> geometries;
@@ -606,7 +609,7 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     std::string fallback;
     auto renderer =
         make_drr_renderer(device, volume.grid, volume.attenuation, &fallback, &volume.occupied);
-    if (!fallback.empty()) std::fprintf(stderr, "radon drr-batch: %s\n", fallback.c_str());
+    if (!fallback.empty()) print_note(kCommand, fallback);
     warn_detector_cuts(entries, geometries, volume, settings, *renderer);
 
     const auto frames = static_cast<int64_t>(geometries.size());
