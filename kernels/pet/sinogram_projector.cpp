@@ -53,16 +53,10 @@ std::shared_ptr<const LorListProjector> make_sinogram_projector(const SinogramDe
 std::shared_ptr<const SubsetStack> make_view_subsets(const SinogramDescriptor& sinogram,
                                                      const LorProjectorConfig& config,
                                                      int subsets) {
-    const OperatorShape shape = sinogram.shape();
-    const int view_axis = axis_named(shape, "view");
-    std::vector<OperatorSubset> parts;
-    for (const std::vector<int64_t>& subset_views :
-         interleaved_subsets(sinogram.views(), subsets)) {
-        const std::vector<int> views(subset_views.begin(), subset_views.end());
-        parts.push_back({make_sinogram_projector(sinogram, config, views),
-                         rows_with_index_along(shape, view_axis, subset_views)});
-    }
-    return std::make_shared<SubsetStack>(shape, std::move(parts));
+    return subsets_by_views(sinogram.shape(), subsets, [&](const std::vector<int64_t>& views) {
+        return make_sinogram_projector(sinogram, config,
+                                       std::vector<int>(views.begin(), views.end()));
+    });
 }
 
 }  // namespace radon::pet
