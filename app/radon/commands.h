@@ -13,5 +13,10 @@ int run_bench(const std::vector<std::string>& args);
 int run_info(const std::vector<std::string>& args);
 int run_phantom(const std::vector<std::string>& args);
 int run_series(const std::vector<std::string>& args);
+int run_pet(const std::vector<std::string>& args);  // dispatches to the run_pet_* below
+int run_pet_scanners(const std::vector<std::string>& args);
+int run_pet_project(const std::vector<std::string>& args);
+int run_pet_backproject(const std::vector<std::string>& args);
+int run_pet_recon(const std::vector<std::string>& args);
 
 }  // namespace radon::cli

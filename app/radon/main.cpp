@@ -21,6 +21,7 @@ Commands:
   bench drr    time DRR rendering over detector and patch sizes
   phantom      write a built-in phantom as a CT volume
   series       list the DICOM series of a folder
+  pet          PET scanners, projection, back projection and MLEM/OSEM reconstruction
   info         versions, devices and build options; or a volume's grid, values and load cost
 
 Run 'radon COMMAND --help' for the options of a command.
@@ -52,9 +53,10 @@ int main(int argc, char** argv) {
         if (command == "info") return radon::cli::run_info(args);
         if (command == "phantom") return radon::cli::run_phantom(args);
         if (command == "series") return radon::cli::run_series(args);
+        if (command == "pet") return radon::cli::run_pet(args);
         std::fprintf(stderr,
                      "radon: error: unknown command '%s' (expected drr, drr-batch, bench, phantom, "
-                     "series or info)\n",
+                     "series, pet or info)\n",
                      command.c_str());
         return 2;
     } catch (const radon::InvalidArgument& e) {

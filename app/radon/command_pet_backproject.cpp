@@ -1,0 +1,70 @@
+// radon pet backproject: a sinogram -> an image, by the exact adjoint of radon pet project.
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/radon/arguments.h"
+#include "app/radon/commands.h"
+#include "app/radon/pet_options.h"
+#include "app/radon/terminal_progress.h"
+#include "kernels/core/error.h"
+#include "kernels/pet/sinogram_projector.h"
+#include "recon/io/atomic_file.h"
+#include "recon/io/volume_io.h"
+#include "recon/pet/interfile_sinogram.h"
+
+namespace radon::cli {
+namespace {
+
+const char* kUsage = R"(usage: radon pet backproject SINOGRAM.hs -o IMAGE [options]
+
+Back-projects a sinogram (A^T y, the exact adjoint of 'radon pet project') onto the image grid.
+The sinogram must match the scanner and sinogram options given (the same as when it was
+written): its header is checked against them.
+)";
+
+}  // namespace
+
+int run_pet_backproject(const std::vector<std::string>& raw) {
+    std::vector<std::string> value_options = {"-o", "--output"};
+    value_options.insert(value_options.end(), pet_value_options().begin(),
+                         pet_value_options().end());
+    std::vector<std::string> flags = {"--help", "-h"};
+    flags.insert(flags.end(), pet_flags().begin(), pet_flags().end());
+    const Arguments args(raw, value_options, flags);
+    if (args.flag("--help") || args.flag("-h")) {
+        std::cout << kUsage << pet_options_help();
+        return 0;
+    }
+    if (args.positional().size() != 1)
+        throw InvalidArgument("expected one sinogram (.hs), got " +
+                              std::to_string(args.positional().size()) + " arguments");
+    const std::string out = args.text("-o", args.text("--output", ""));
+    if (out.empty()) throw InvalidArgument("no output given: add -o IMAGE (.nii.gz, .nrrd, .mha)");
+    if (!recon::is_writable_volume_extension(recon::file_extension(out)))
+        throw InvalidArgument(out + ": cannot write an image as '" + recon::file_extension(out) +
+                              "': expected .nii, .nii.gz, .nrrd or .mha");
+    const recon::ScannerDescription scanner = scanner_from_arguments(args);
+    const pet::SinogramDescriptor sinogram = sinogram_from_arguments(args, scanner);
+    const std::vector<float> y = recon::read_interfile_sinogram(args.positional()[0], sinogram);
+    const pet::PetImageGrid grid = image_grid_from_arguments(args, sinogram);
+    const auto projector =
+        pet::make_sinogram_projector(sinogram, projector_from_arguments(args, grid));
+    std::printf("%s\n", pet_setup_line(scanner, sinogram).c_str());
+    recon::PetImage image;
+    image.grid = grid;
+    image.values.resize(static_cast<std::size_t>(grid.voxels()));
+    {
+        TerminalProgress progress("back-projecting");
+        RunControl control;
+        control.progress = &progress;
+        projector->apply_adjoint(y.data(), static_cast<int64_t>(y.size()), image.values.data(),
+                                 static_cast<int64_t>(image.values.size()), MemorySpace::Host,
+                                 control);
+    }
+    recon::write_volume(recon::volume_from_pet_image(image, recon::VoxelUnit::Activity), out);
+    std::printf("wrote %s (%s)\n", out.c_str(), grid_text(grid).c_str());
+    return 0;
+}
+
+}  // namespace radon::cli

@@ -1,0 +1,142 @@
+// radon pet recon: MLEM/OSEM reconstruction of a sinogram.
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "app/radon/arguments.h"
+#include "app/radon/commands.h"
+#include "app/radon/peak_memory.h"
+#include "app/radon/pet_options.h"
+#include "app/radon/terminal_progress.h"
+#include "kernels/core/error.h"
+#include "kernels/pet/sinogram_projector.h"
+#include "recon/algorithms/em_reconstruction.h"
+#include "recon/io/atomic_file.h"
+#include "recon/io/volume_io.h"
+#include "recon/pet/interfile_sinogram.h"
+
+namespace radon::cli {
+namespace {
+
+const char* kUsage = R"(usage: radon pet recon SINOGRAM.hs -o IMAGE [options]
+
+Reconstructs a sinogram by OSEM (MLEM with --subsets 1) from a uniform image, with the
+attenuation of the mu-map given (the forward model is y ~ Poisson(a (A x) + r)), and prints the
+Poisson log-likelihood of every iteration. The sinogram must match the scanner and sinogram
+options given (its header is checked against them).
+  --iterations N              full passes over all subsets (default 4)
+  --subsets K                 subsets of views, interleaved (default 1: MLEM)
+  --randoms R                 a constant expected background per bin, in counts (default 0)
+  --save-every N              also write the image after every N-th iteration, as
+                              IMAGE_itNN.EXT beside the output
+)";
+
+std::string with_iteration(const std::string& path, int iteration) {
+    const std::string ext = recon::file_extension(path);
+    char suffix[16];
+    std::snprintf(suffix, sizeof suffix, "_it%02d", iteration);
+    return path.substr(0, path.size() - ext.size()) + suffix + ext;
+}
+
+}  // namespace
+
+int run_pet_recon(const std::vector<std::string>& raw) {
+    std::vector<std::string> value_options = {"-o",        "--output",  "--iterations",
+                                              "--subsets", "--randoms", "--save-every"};
+    std::vector<std::string> flags = {"--help", "-h"};
+    for (const auto* list : {&pet_value_options(), &pet_object_value_options()})
+        value_options.insert(value_options.end(), list->begin(), list->end());
+    for (const auto* list : {&pet_flags(), &pet_object_flags()})
+        flags.insert(flags.end(), list->begin(), list->end());
+    const Arguments args(raw, value_options, flags);
+    if (args.flag("--help") || args.flag("-h")) {
+        std::cout << kUsage << pet_options_help() << pet_object_help();
+        return 0;
+    }
+    if (args.has("--image"))
+        throw InvalidArgument(
+            "--image: recon reconstructs an image; give the sinogram as the "
+            "argument and the mu-map with --mu-map");
+    if (args.positional().size() != 1)
+        throw InvalidArgument("expected one sinogram (.hs), got " +
+                              std::to_string(args.positional().size()) + " arguments");
+    const std::string out = args.text("-o", args.text("--output", ""));
+    if (out.empty()) throw InvalidArgument("no output given: add -o IMAGE (.nii.gz, .nrrd, .mha)");
+    if (!recon::is_writable_volume_extension(recon::file_extension(out)))
+        throw InvalidArgument(out + ": cannot write an image as '" + recon::file_extension(out) +
+                              "': expected .nii, .nii.gz, .nrrd or .mha");
+    const int iterations =
+        static_cast<int>(args.integer_in("--iterations", 4, {0, 10000, false, "iterations", ""}));
+    const int save_every = static_cast<int>(
+        args.integer_in("--save-every", 0, {0, 10000, false, "iterations between saves", ""}));
+    const double randoms =
+        args.number_in("--randoms", 0, {0, 1e12, false, "expected randoms per bin", "counts"});
+
+    const recon::ScannerDescription scanner = scanner_from_arguments(args);
+    const pet::SinogramDescriptor sinogram = sinogram_from_arguments(args, scanner);
+    const int subsets = static_cast<int>(args.integer_in(
+        "--subsets", 1, {1, double(sinogram.views()), false, "subsets of views", ""}));
+    const std::vector<float> measured =
+        recon::read_interfile_sinogram(args.positional()[0], sinogram);
+    const pet::PetImageGrid grid = image_grid_from_arguments(args, sinogram);
+    const pet::LorProjectorConfig config = projector_from_arguments(args, grid);
+    std::printf("%s\n", pet_setup_line(scanner, sinogram).c_str());
+    std::printf("image: %s; %s, %d iteration(s) of %d subset(s)\n", grid_text(grid).c_str(),
+                subsets == 1 ? "MLEM" : "OSEM", iterations, subsets);
+
+    reset_peak_memory();
+    const auto start = std::chrono::steady_clock::now();
+    recon::PoissonModel model;
+    std::string attenuation_what;
+    model.multiplicative =
+        attenuation_from_arguments(args, sinogram, grid, config, attenuation_what);
+    if (!model.multiplicative.empty()) std::printf("attenuation: %s\n", attenuation_what.c_str());
+    if (randoms > 0) model.additive.assign(measured.size(), static_cast<float>(randoms));
+    const auto stack = pet::make_view_subsets(sinogram, config, subsets);
+
+    // A uniform start with the data's total activity spread over the field of view keeps the
+    // first iterations' scale sensible; EM fixes the scale itself after one iteration.
+    std::vector<float> image(static_cast<std::size_t>(grid.voxels()), 1.0f);
+    recon::AtomicFileSet outputs;
+    TerminalProgress progress("reconstructing");
+    recon::EmOptions options;
+    options.iterations = iterations;
+    options.control.progress = &progress;
+    auto last = start;
+    options.on_iteration = [&](int iteration, double log_likelihood) {
+        const auto now = std::chrono::steady_clock::now();
+        std::printf("iteration %d: log-likelihood %.10g (%.2f s)\n", iteration, log_likelihood,
+                    std::chrono::duration<double>(now - last).count());
+        std::fflush(stdout);
+        last = now;
+    };
+    recon::PetImage result;
+    result.grid = grid;
+    if (save_every > 0) {
+        options.image_every = save_every;
+        options.on_image = [&](int iteration, const std::vector<float>& values) {
+            if (iteration == iterations) return;  // the output itself
+            result.values = values;
+            recon::write_volume(outputs,
+                                recon::volume_from_pet_image(result, recon::VoxelUnit::Activity),
+                                with_iteration(out, iteration));
+        };
+    }
+    const recon::EmResult em = recon::osem(stack, measured, model, image, options);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf(
+        "initial log-likelihood %.10g; %.2f s in all, %.2f s per iteration; peak memory "
+        "%.0f MB\n",
+        em.log_likelihood.front(), seconds, iterations ? seconds / iterations : 0.0,
+        peak_memory_mb());
+    result.values = std::move(image);
+    recon::write_volume(outputs, recon::volume_from_pet_image(result, recon::VoxelUnit::Activity),
+                        out);
+    outputs.commit();
+    std::printf("wrote %s\n", out.c_str());
+    return 0;
+}
+
+}  // namespace radon::cli
