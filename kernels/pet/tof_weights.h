@@ -35,6 +35,7 @@ struct TofKernel {
     float reach;            // n sigma, mm
     float inv_sigma_sqrt2;  // 1 / (sigma sqrt 2)
     float half_norm;        // 0.5 / erf(n / sqrt 2)
+    float edge_value;       // the CDF at x >= n sigma: half_norm * erf(n sigma / (sigma sqrt 2))
     int bins;
 };
 
@@ -46,13 +47,18 @@ inline TofKernel make_tof_kernel(const TofBinning& tof) {
     k.reach = tof.truncation_sigmas * sigma;
     k.inv_sigma_sqrt2 = 1.0f / (sigma * 1.41421356f);
     k.half_norm = 0.5f / erff(tof.truncation_sigmas * 0.70710678f);
+    k.edge_value = k.half_norm * erff(k.reach * k.inv_sigma_sqrt2);
     k.bins = tof.bins;
     return k;
 }
 
 // C(edge - s) / erf(n / sqrt 2): the normalised truncated CDF at a bin edge.
+// Edges beyond the truncation take the precomputed value (the erf at the clamp, computed once on
+// the host) instead of an erf each: about a third of the edges a sample visits.
 RADON_HD float tof_edge_cdf(const TofKernel& k, float edge_minus_s) {
-    const float x = tof_min(tof_max(edge_minus_s, -k.reach), k.reach);
+    if (edge_minus_s >= k.reach) return k.edge_value;
+    if (edge_minus_s <= -k.reach) return -k.edge_value;
+    const float x = tof_min(tof_max(edge_minus_s, -k.reach), k.reach);  // NaN -> -reach
     return k.half_norm * erff(x * k.inv_sigma_sqrt2);
 }
 
