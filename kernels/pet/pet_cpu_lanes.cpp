@@ -20,7 +20,7 @@ constexpr int kChunk = 32;
 
 void forward_batch(const PetProjectionSpec& spec, const PetLors& lors, int64_t n0, int64_t n1,
                    const float* image, float* out, int threads) {
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(dynamic, kChunk) num_threads(threads)
     for (int64_t n = n0; n < n1; ++n)
         pet_lor_forward(spec, lors, n, image, out);
 }
