@@ -5,8 +5,9 @@
 
 namespace radon::recon {
 
-// What voxel values mean: CT numbers as loaded, or linear attenuation ready to project.
-enum class VoxelUnit { Hounsfield, AttenuationPerMm };
+// What voxel values mean: CT numbers as loaded, linear attenuation ready to project, or an
+// emission image (activity concentration, in the units its source states).
+enum class VoxelUnit { Hounsfield, AttenuationPerMm, Activity };
 
 // A scalar volume on a grid: the data model every loader produces and every projector reads.
 // voxels.extents() == grid.size, x fastest.

@@ -33,12 +33,18 @@ void DicomFolderScanner::scan(const QString& folder) {
                 },
                 Qt::QueuedConnection);
         };
+        DicomFolderScan scan;
+        scan.folder = folder;
         try {
-            auto series = recon::list_dicom_series(folder.toStdString());
-            report([this, folder, series] { emit scanned(folder, series); });
+            scan = DicomFolderScan::from(folder, recon::scan_dicom_folder(folder.toStdString()));
+            report([this, scan] { emit scanned(scan); });
+        } catch (const recon::UnreadableDicomFolder& e) {
+            scan.unreadable = e.unreadable;
+            const QString message = QString::fromStdString(e.what());
+            report([this, scan, message] { emit failed(scan, message); });
         } catch (const std::exception& e) {
             const QString message = QString::fromStdString(e.what());
-            report([this, folder, message] { emit failed(folder, message); });
+            report([this, scan, message] { emit failed(scan, message); });
         }
     });
     start_tracked(threads_, thread);

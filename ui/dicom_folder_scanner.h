@@ -8,11 +8,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "recon/io/dicom_series.h"
+#include "ui/dicom_folder_scan.h"
 
 namespace radon::ui {
 
-// Lists the DICOM series of a folder (recon::list_dicom_series) on a thread of its own: reading
+// Lists the DICOM series of a folder and the files it cannot read (recon::scan_dicom_folder) on a
+// thread of its own: reading
 // the headers of a few hundred files takes long enough to freeze a window. A new scan supersedes
 // the one before it: only the newest scan's outcome is reported, on the scanner's thread.
 class DicomFolderScanner : public QObject {
@@ -27,9 +28,10 @@ class DicomFolderScanner : public QObject {
     bool busy() const { return busy_; }
 
   signals:
-    void scanned(const QString& folder, const std::vector<recon::DicomSeriesSummary>& series);
-    // recon/io's message, which names the folder.
-    void failed(const QString& folder, const QString& message);
+    void scanned(const radon::ui::DicomFolderScan& scan);
+    // recon/io's message, which names the folder. When the folder holds DICOM files but none that
+    // reads, `scan.unreadable` lists them all (the message names only the first).
+    void failed(const radon::ui::DicomFolderScan& scan, const QString& message);
 
   private:
     std::uint64_t generation_ = 0;

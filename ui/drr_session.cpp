@@ -81,7 +81,7 @@ void DrrSession::loadPhantom(const char* name, const recon::EllipsoidPhantom& ph
       << spacing[0] << "x" << spacing[1] << "x" << spacing[2] << " mm";
     loader_.load(
         QString::fromStdString(d.str()),
-        [phantom, size, spacing](const RunControl&) {
+        [phantom, size, spacing](const RunControl&, std::vector<std::string>&) {
             return phantom.voxelize_hu(centered_grid(size, spacing));
         },
         kWaterAttenuation60keV);
@@ -93,8 +93,9 @@ void DrrSession::loadVolumeFile(const QString& path, const QString& series) {
         series.isEmpty() ? path : QStringLiteral("%1 (series %2)").arg(path, series);
     loader_.load(
         description,
-        [file = path.toStdString(), choice = series.toStdString()](const RunControl&) {
-            return recon::read_volume(file, choice);
+        [file = path.toStdString(), choice = series.toStdString()](
+            const RunControl&, std::vector<std::string>& warnings) {
+            return recon::read_volume(file, choice, &warnings);
         },
         kWaterAttenuation60keV);
 }

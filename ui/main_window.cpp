@@ -378,19 +378,11 @@ void MainWindow::connectSession() {
                 .arg(scene_view_->volumeScene().interactive() ? tr(" (coarse)") : QString()));
     });
 
-    connect(scanner_, &DicomFolderScanner::scanned, this,
-            [this](const QString& folder, const std::vector<recon::DicomSeriesSummary>& series) {
-                statusBar()->clearMessage();
-                if (series.size() == 1) {
-                    startLoading(folder, QString());
-                } else {
-                    askForSeries(folder, series);
-                }
-            });
+    connect(scanner_, &DicomFolderScanner::scanned, this, &MainWindow::folderScanned);
     connect(scanner_, &DicomFolderScanner::failed, this,
-            [this](const QString&, const QString& message) {
+            [this](const DicomFolderScan& scan, const QString& message) {
                 statusBar()->clearMessage();
-                showErrorOrFallBack(message);
+                showErrorOrFallBack(message, scan.unreadableDetails());
             });
 }
 
@@ -450,29 +442,44 @@ void MainWindow::setDrrWindowPreset(WindowPreset preset) {
         action->setChecked(action->data().toInt() == static_cast<int>(preset));
 }
 
-void MainWindow::showError(const QString& message) {
+void MainWindow::showError(const QString& message, const QString& details) {
     // Not exec(): the window goes on drawing and rendering while the message is up.
     auto* box =
         new QMessageBox(QMessageBox::Warning, tr("Radon Studio"), message, QMessageBox::Ok, this);
     box->setObjectName("errorDialog");
+    box->setDetailedText(details);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
     statusBar()->showMessage(message, kStatusMessageMs);
     emit errorShown(message);
 }
 
-void MainWindow::showErrorOrFallBack(const QString& message) {
+void MainWindow::showErrorOrFallBack(const QString& message, const QString& details) {
     if (session_->volume() || session_->isLoading()) {
-        showError(message);
+        showError(message, details);
         return;
     }
     // Nothing on screen (a bad file given at start): an empty window would explain nothing.
-    showError(tr("%1\n\nShowing the built-in thorax phantom instead.").arg(message));
+    showError(tr("%1\n\nShowing the built-in thorax phantom instead.").arg(message), details);
     statusBar()->showMessage(
         tr("Could not open the file (%1): showing the built-in thorax phantom instead")
             .arg(message),
         kFallbackMessageMs);
     openThoraxPhantom();
+}
+
+void MainWindow::showLoadWarning(const QString& message, const QString& details) {
+    // As showError: not blocking, and the status bar keeps it after the box is closed.
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, tr("Radon Studio"),
+                        tr("Opened, but not every file could be read."), QMessageBox::Ok, this);
+    box->setObjectName("loadWarningDialog");
+    box->setInformativeText(message);
+    box->setDetailedText(details);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    statusBar()->showMessage(message, kFallbackMessageMs);
+    emit warningShown(message);
 }
 
 void MainWindow::rememberFolderOf(const QString& path) {
@@ -517,11 +524,20 @@ void MainWindow::openPath(const QString& path, const QString& series) {
     startLoading(path, series);
 }
 
-void MainWindow::askForSeries(const QString& folder,
-                              const std::vector<recon::DicomSeriesSummary>& series) {
-    auto* picker = new SeriesPickerDialog(folder, series, this);
+void MainWindow::folderScanned(const DicomFolderScan& scan) {
+    statusBar()->clearMessage();
+    folder_scan_ = scan;
+    if (scan.series.size() == 1) {
+        startLoading(scan.folder, QString());
+    } else {
+        askForSeries(scan);
+    }
+}
+
+void MainWindow::askForSeries(const DicomFolderScan& scan) {
+    auto* picker = new SeriesPickerDialog(scan, this);
     picker->setAttribute(Qt::WA_DeleteOnClose);
-    connect(picker, &QDialog::accepted, this, [this, picker, folder] {
+    connect(picker, &QDialog::accepted, this, [this, picker, folder = scan.folder] {
         const QString uid = picker->selectedUid();
         if (!uid.isEmpty()) startLoading(folder, uid);
     });
@@ -565,6 +581,14 @@ void MainWindow::volumeLoaded(const LoadedVolume& volume) {
         scene_view_->setVolume(volume.hu);
     } catch (const std::exception& e) {
         showError(QString::fromStdString(e.what()));
+    }
+    if (!volume.warnings.isEmpty()) {
+        // The load's own lines say what it left out; the scan of the same folder, when there was
+        // one, names every file with its reason.
+        const bool scanned =
+            pending_open_ && folder_scan_ && folder_scan_->folder == pending_open_->path;
+        showLoadWarning(volume.warnings.join('\n'),
+                        scanned ? folder_scan_->unreadableDetails() : QString());
     }
     if (pending_open_) {
         recent_.add(*pending_open_);

@@ -13,9 +13,9 @@
 
 #include "kernels/core/vec.h"
 #include "kernels/geometry/detector.h"
-#include "recon/io/dicom_series.h"
 #include "recon/phantom/ellipsoid_phantom.h"
 #include "render/ct_volume_preset.h"
+#include "ui/dicom_folder_scan.h"
 #include "ui/drr_frame.h"
 #include "ui/drr_session.h"
 #include "ui/recent_files.h"
@@ -72,6 +72,9 @@ enum class StudioView { Scene3D, Drr, Window };
 // written) open a non-blocking message box with recon/io's message, and errorShown() says so; the
 // window keeps working with what it had. When it had no volume yet (a bad file given at start),
 // it falls back to the built-in thorax phantom and says so in the message and the status bar.
+// A load that succeeds with something left out (unreadable files of a DICOM folder) says so the
+// same way, in a warning box and the status bar, and warningShown() says so; the box's details
+// list every file left out with its reason, as does a folder whose files are all unreadable.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -121,6 +124,8 @@ class MainWindow : public QMainWindow {
 
   signals:
     void errorShown(const QString& message);
+    // A volume loaded with something left out; `message` names what and why.
+    void warningShown(const QString& message);
     // A volume has loaded and is in the 3D view; its DRRs follow.
     void volumeShown(const QString& description);
 
@@ -135,12 +140,16 @@ class MainWindow : public QMainWindow {
     void buildMenus();
     void connectSession();
     void applySettings();
-    void showError(const QString& message);
+    // `details` (one problem a line, such as each unreadable file) go under the box's
+    // "Show Details...".
+    void showError(const QString& message, const QString& details = QString());
     // showError, or with no volume shown and none loading, the fallback to the thorax phantom.
-    void showErrorOrFallBack(const QString& message);
+    void showErrorOrFallBack(const QString& message, const QString& details = QString());
+    void showLoadWarning(const QString& message, const QString& details);
     void rememberFolderOf(const QString& path);
     void refreshRecentMenu();
-    void askForSeries(const QString& folder, const std::vector<recon::DicomSeriesSummary>& series);
+    void folderScanned(const DicomFolderScan& scan);
+    void askForSeries(const DicomFolderScan& scan);
     void startLoading(const QString& path, const QString& series);
     void loadFinished();
     void volumeLoaded(const LoadedVolume& volume);
@@ -180,6 +189,8 @@ class MainWindow : public QMainWindow {
     DicomFolderScanner* scanner_ = nullptr;
 
     std::optional<RecentFile> pending_open_;  // the file being loaded, for the recent list
+    // The newest DICOM folder scanned: the files it cannot read, for the notice after loading.
+    std::optional<DicomFolderScan> folder_scan_;
     std::optional<DrrFrame> last_full_frame_;
     std::optional<DrrFrame> scene_frame_;  // the newest shown frame not yet in the 3D view
     bool scene_update_queued_ = false;

@@ -1,9 +1,11 @@
 #include "ui/series_picker_dialog.h"
 
 #include <QDialogButtonBox>
+#include <QFont>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QStyle>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -13,6 +15,7 @@ namespace radon::ui {
 namespace {
 
 enum Column { kNumber, kDescription, kModality, kSize, kSpacing, kFiles, kProblem, kColumns };
+enum UnreadableColumn { kUnreadableFile, kUnreadableReason, kUnreadableColumns };
 constexpr int kUidRole = Qt::UserRole;
 
 QString size_text(const recon::DicomSeriesSummary& s) {
@@ -28,26 +31,25 @@ QString spacing_text(const recon::DicomSeriesSummary& s) {
 
 }  // namespace
 
-SeriesPickerDialog::SeriesPickerDialog(const QString& folder,
-                                       std::vector<recon::DicomSeriesSummary> series,
-                                       QWidget* parent)
-    : QDialog(parent), series_(std::move(series)) {
+SeriesPickerDialog::SeriesPickerDialog(DicomFolderScan scan, QWidget* parent)
+    : QDialog(parent), scan_(std::move(scan)) {
     setObjectName("seriesPicker");
     setWindowTitle(tr("Choose a DICOM series"));
     auto* layout = new QVBoxLayout(this);
     auto* intro = new QLabel(tr("%1 holds %2 series. Open which one?")
-                                 .arg(folder)
-                                 .arg(static_cast<qlonglong>(series_.size())),
+                                 .arg(scan_.folder)
+                                 .arg(static_cast<qlonglong>(scan_.series.size())),
                              this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
 
     list_ = new QTreeWidget(this);
+    list_->setObjectName("seriesList");
     list_->setRootIsDecorated(false);
     list_->setColumnCount(kColumns);
     list_->setHeaderLabels({tr("No."), tr("Description"), tr("Modality"), tr("Size"), tr("Spacing"),
                             tr("Files"), tr("Cannot load because")});
-    for (const recon::DicomSeriesSummary& s : series_) {
+    for (const recon::DicomSeriesSummary& s : scan_.series) {
         auto* item = new QTreeWidgetItem(list_);
         item->setText(kNumber, QString::number(s.number));
         item->setText(kDescription, QString::fromStdString(s.description));
@@ -63,7 +65,8 @@ SeriesPickerDialog::SeriesPickerDialog(const QString& folder,
     }
     for (int c = 0; c < kColumns; ++c)
         list_->resizeColumnToContents(c);
-    layout->addWidget(list_, 1);
+    layout->addWidget(list_, 2);
+    addUnreadableList(*layout);
 
     buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     layout->addWidget(buttons_);
@@ -82,7 +85,43 @@ SeriesPickerDialog::SeriesPickerDialog(const QString& folder,
         }
     }
     refreshOk();
-    resize(760, 320);
+    resize(860, unreadable_ ? 440 : 320);
+}
+
+void SeriesPickerDialog::addUnreadableList(QVBoxLayout& layout) {
+    const QList<UnreadableFileRow> rows = scan_.unreadableRows();
+    if (rows.isEmpty()) return;
+    auto* heading = new QLabel(scan_.unreadableHeading(), this);
+    heading->setObjectName("unreadableHeading");
+    heading->setWordWrap(true);
+    QFont bold = heading->font();
+    bold.setBold(true);
+    heading->setFont(bold);
+    layout.addWidget(heading);
+
+    unreadable_ = new QTreeWidget(this);
+    unreadable_->setObjectName("unreadableFiles");
+    unreadable_->setRootIsDecorated(false);
+    // Nothing to choose here: the rows only say what is left out.
+    unreadable_->setSelectionMode(QAbstractItemView::NoSelection);
+    unreadable_->setFocusPolicy(Qt::NoFocus);
+    unreadable_->setColumnCount(kUnreadableColumns);
+    unreadable_->setHeaderLabels({tr("File"), tr("Cannot be read because")});
+    // Reasons run long (where the file ends, in which element): wrapped, never cut short.
+    unreadable_->setWordWrap(true);
+    unreadable_->setTextElideMode(Qt::ElideNone);
+    const QIcon warning = style()->standardIcon(QStyle::SP_MessageBoxWarning);
+    for (const UnreadableFileRow& row : rows) {
+        auto* item = new QTreeWidgetItem(unreadable_);
+        item->setIcon(kUnreadableFile, warning);
+        item->setText(kUnreadableFile, row.name);
+        item->setText(kUnreadableReason, row.reason);
+        item->setToolTip(kUnreadableFile, row.path);
+        item->setToolTip(kUnreadableReason, row.reason);
+    }
+    unreadable_->resizeColumnToContents(kUnreadableFile);
+    heading->setBuddy(unreadable_);
+    layout.addWidget(unreadable_, 1);
 }
 
 QString SeriesPickerDialog::selectedUid() const {

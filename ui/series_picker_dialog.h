@@ -5,33 +5,38 @@
 
 #include <vector>
 
-#include "recon/io/dicom_series.h"
+#include "ui/dicom_folder_scan.h"
 
 class QDialogButtonBox;
 class QTreeWidget;
+class QVBoxLayout;
 
 namespace radon::ui {
 
 // Asks which series of a DICOM folder to open: one row per series (number, description,
 // modality, size, spacing, files), those that cannot load as a regular grid greyed out with the
-// reason. A double click or OK accepts the selected series.
+// reason. A double click or OK accepts the selected series. Files of the folder that cannot be
+// read are listed below, each with its reason: they are left out of whichever series opens.
 class SeriesPickerDialog : public QDialog {
     Q_OBJECT
 
   public:
-    SeriesPickerDialog(const QString& folder, std::vector<recon::DicomSeriesSummary> series,
-                       QWidget* parent = nullptr);
+    explicit SeriesPickerDialog(DicomFolderScan scan, QWidget* parent = nullptr);
 
     // The UID of the selected series (empty when none is).
     QString selectedUid() const;
     void selectUid(const QString& uid);
     QTreeWidget* list() const { return list_; }
+    // The unreadable files (name relative to the folder, reason); null when every file reads.
+    QTreeWidget* unreadableList() const { return unreadable_; }
 
   private:
+    void addUnreadableList(QVBoxLayout& layout);
     void refreshOk();
 
-    std::vector<recon::DicomSeriesSummary> series_;
+    DicomFolderScan scan_;
     QTreeWidget* list_;
+    QTreeWidget* unreadable_ = nullptr;
     QDialogButtonBox* buttons_;
 };
 

@@ -83,7 +83,10 @@ void VolumeLoader::load(const QString& description, Producer produce, double wat
                 LoadedVolume volume;
                 volume.description = description;
                 volume.water_attenuation = water_attenuation;
-                volume.hu = produce(control);
+                std::vector<std::string> warnings;
+                volume.hu = produce(control, warnings);
+                for (const std::string& line : warnings)
+                    volume.warnings << QString::fromStdString(line);
                 token->throw_if_cancelled();
                 QueuedProgress converting(this, tr("converting HU to attenuation"));
                 converting.report(0.8);

@@ -3,11 +3,13 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QStringList>
 #include <QThread>
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "kernels/core/array.h"
@@ -23,6 +25,9 @@ struct LoadedVolume {
     Array<float> attenuation;  // 1/mm, recon::attenuation_from_hu
     double water_attenuation = 0;
     QString description;  // the file, or the phantom and its grid
+    // Problems that did not stop the load (files of a DICOM folder left out), one line each,
+    // naming the file or folder.
+    QStringList warnings;
 };
 
 // Loads volumes on a thread of their own so the UI never freezes: a file through
@@ -35,8 +40,9 @@ class VolumeLoader : public QObject {
 
   public:
     // Produces the volume in HU; runs on the loading thread. Throws Error with a user-readable
-    // message.
-    using Producer = std::function<recon::Volume(const RunControl&)>;
+    // message; adds to `warnings` what did not stop it.
+    using Producer =
+        std::function<recon::Volume(const RunControl&, std::vector<std::string>& warnings)>;
 
     explicit VolumeLoader(QObject* parent = nullptr);
     // Cancels what is running and waits for the loading threads to end.

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/radon/arguments.h"
+#include "app/radon/command_messages.h"
 #include "app/radon/commands.h"
 #include "app/radon/peak_memory.h"
 #include "app/radon/render_options.h"
@@ -23,6 +24,9 @@
 
 namespace radon::cli {
 namespace {
+
+// The name every stderr line of the command starts with.
+const std::string kCommand = "bench";
 
 const char* kUsage = R"(usage: radon bench drr [options]
 
@@ -115,11 +119,11 @@ int run_bench(const std::vector<std::string>& raw) {
         }
     }
 
-    const VolumeSource volume = load_volume_source(args);
+    const VolumeSource volume = load_volume_source(args, kCommand);
     std::string fallback;
     auto renderer =
         make_drr_renderer(device, volume.grid, volume.attenuation, &fallback, &volume.occupied);
-    if (!fallback.empty()) std::fprintf(stderr, "radon bench: %s\n", fallback.c_str());
+    if (!fallback.empty()) print_note(kCommand, fallback);
     // Named after the device that actually renders (the CPU after a fallback).
     const std::string prefix =
         args.text("--out", std::string("bench_drr_") + to_string(renderer->device()));

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "app/radon/arguments.h"
+#include "app/radon/command_messages.h"
 #include "app/radon/commands.h"
 #include "app/radon/drr_record_base.h"
 #include "app/radon/physics_options.h"
@@ -26,6 +27,9 @@
 
 namespace radon::cli {
 namespace {
+
+// The name every stderr line of the command starts with.
+const std::string kCommand = "drr";
 
 const char* kUsage = R"(usage: radon drr [VOLUME | --phantom thorax|shepp-logan] -o OUTPUT [options]
 
@@ -135,8 +139,8 @@ int run_drr(const std::vector<std::string>& raw) {
     std::optional<recon::Window> window;
     if (args.has("--window")) {
         const auto w = args.numbers("--window", 2);
-        if (w[1] <= 0) throw InvalidArgument("--window: width must be > 0");
         window = recon::Window{w[0], w[1]};
+        recon::check_window(*window, "--window");
     }
     const int png_bits = png_bits_from_arguments(
         args, std::any_of(outputs.begin(), outputs.end(), [](const auto& p) { return is_png(p); }));
@@ -146,7 +150,7 @@ int run_drr(const std::vector<std::string>& raw) {
     pose_from_arguments(args, Vec3{0, 0, 0});
     check_volume_source(args);
 
-    const VolumeSource volume = load_volume_source(args);
+    const VolumeSource volume = load_volume_source(args, kCommand);
     const PoseChoice pose = pose_from_arguments(args, volume.grid.center());
     const ProjectionGeometry geometry = pose_projection(pose, detector);
     DetectorCut cut = detector_cut(geometry, volume.grid, settings, &volume.occupied);
@@ -168,12 +172,17 @@ int run_drr(const std::vector<std::string>& raw) {
         std::string fallback;
         auto renderer =
             make_drr_renderer(device, volume.grid, volume.attenuation, &fallback, &volume.occupied);
-        if (!fallback.empty()) std::fprintf(stderr, "radon drr: %s\n", fallback.c_str());
+        if (!fallback.empty()) print_note(kCommand, fallback);
         engine = renderer->description(settings);
         cut = confirm_detector_cut(cut, geometry, *renderer, settings);
         renderer->render(geometry, settings, image.pixels.host_data(), control);
     } else {
         LabelDrrRenderer renderer(device, volume.grid, volume.attenuation, *volume.labels);
+        // Only the chosen labels' voxels are in the image, so only they can be cut off.
+        const std::vector<uint16_t>& chosen = labels.channels ? channel_labels : labels.subset;
+        cut = confirm_detector_cut(cut, geometry, settings,
+                                   [&](const ProjectionGeometry& g, const DrrSettings& s,
+                                       float* out) { renderer.render_subset(chosen, g, s, out); });
         if (labels.channels) {
             renderer.render_channels(channel_labels, geometry, settings, image.pixels.host_data(),
                                      control);
@@ -184,7 +193,7 @@ int run_drr(const std::vector<std::string>& raw) {
     }
     const std::string cut_warning = detector_cut_warning(cut, geometry.span);
     if (!cut_warning.empty()) {
-        std::fprintf(stderr, "radon drr: warning: at this pose %s\n", cut_warning.c_str());
+        print_warning(kCommand, "at this pose " + cut_warning);
     }
     apply_drr_output(image.pixels.host_data(), image.pixels.size(), output);
     const double ms =

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/radon/arguments.h"
+#include "app/radon/command_messages.h"
 #include "app/radon/commands.h"
 #include "app/radon/drr_record_base.h"
 #include "app/radon/pose_options.h"
@@ -38,6 +40,9 @@
 
 namespace radon::cli {
 namespace {
+
+// The name every stderr line of the command starts with.
+const std::string kCommand = "drr-batch";
 
 const char* kUsage =
     R"(usage: radon drr-batch [VOLUME | --phantom NAME] --poses FILE -o STACK [options]
@@ -496,6 +501,16 @@ std::string size_text(double bytes) {
     return s.str();
 }
 
+// The most bytes a .nii.gz of `payload` bytes of voxels can take: the NIfTI-1 header and its
+// extension flag (352 bytes) and the voxels go through one gzip stream, written with zlib's
+// default parameters (niftilib opens it with gzopen "wb"). For those, zlib's deflateBound is
+// n + n/2^12 + n/2^14 + n/2^25 + 7 bytes of deflate data plus the 18-byte gzip wrapper, and it
+// holds for data fed in pieces without flushing, as gzwrite does.
+double gzip_nifti_bound(double payload) {
+    const double n = payload + 352;
+    return n + std::floor(n / 4096) + std::floor(n / 16384) + std::floor(n / 33554432) + 7 + 18;
+}
+
 // The stack is rendered into memory and written as one file, so the number of poses per run is
 // bounded by memory (half of it: the CT and the renderer need the rest) and by the free space of
 // each output's folder. Checked before any pose is rendered, with the numbers.
@@ -516,19 +531,28 @@ void check_stack_fits(std::size_t frames, const Detector& detector,
                               " poses of this size fit in one run: split the file, or use a "
                               "smaller detector");
     }
-    // Compressed stacks have no size known in advance; a full disk is then found by the writer.
+    // A compressed stack's size is not known before it is written, but bounded: floats that do
+    // not compress still fit in the bound, so a batch is refused only when it might not fit.
     std::map<std::string, double> needed;
+    std::map<std::string, bool> compressed;
     for (const auto& path : outputs) {
-        if (recon::file_extension(path) == ".nii.gz") continue;
         const auto folder = std::filesystem::path(path).parent_path();
-        needed[folder.empty() ? std::string(".") : folder.string()] += stack_bytes;
+        const std::string where = folder.empty() ? std::string(".") : folder.string();
+        const bool gzip = recon::file_extension(path) == ".nii.gz";
+        needed[where] += gzip ? gzip_nifti_bound(stack_bytes) : stack_bytes;
+        compressed[where] = compressed[where] || gzip;
     }
     for (const auto& [folder, bytes] : needed) {
         std::error_code ec;
         const auto space = std::filesystem::space(folder, ec);
         if (!ec && static_cast<double>(space.available) < bytes) {
             throw InvalidArgument("--poses: " + poses_path + ": " + size + " make " +
-                                  size_text(bytes) + " of output in " + folder + ", which has " +
+                                  (compressed.at(folder)
+                                       ? "up to " + size_text(bytes) +
+                                             " of output (.nii.gz counted at deflate's worst "
+                                             "case, as if the floats did not compress)"
+                                       : size_text(bytes) + " of output") +
+                                  " in " + folder + ", which has " +
                                   size_text(static_cast<double>(space.available)) + " free");
         }
     }
@@ -558,8 +582,7 @@ void warn_detector_cuts(const std::vector<PoseEntry>& entries,
         }
         if (frames.size() > kNamed)
             names += " and " + std::to_string(frames.size() - kNamed) + " more";
-        std::fprintf(stderr, "radon drr-batch: warning: frame%s %s: %s\n",
-                     frames.size() > 1 ? "s" : "", names.c_str(), text.c_str());
+        print_warning(kCommand, (frames.size() > 1 ? "frames " : "frame ") + names + ": " + text);
     }
 }
 
@@ -595,7 +618,7 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     const DeviceKind device = device_from_arguments(args);
     check_volume_source(args);
 
-    const VolumeSource volume = load_volume_source(args);
+    const VolumeSource volume = load_volume_source(args, kCommand);
     const Vec3 center = volume.grid.center();
     std::vector<PoseChoice> poses;
     std::vector<ProjectionGeometry> geometries;
@@ -606,7 +629,7 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     std::string fallback;
     auto renderer =
         make_drr_renderer(device, volume.grid, volume.attenuation, &fallback, &volume.occupied);
-    if (!fallback.empty()) std::fprintf(stderr, "radon drr-batch: %s\n", fallback.c_str());
+    if (!fallback.empty()) print_note(kCommand, fallback);
     warn_detector_cuts(entries, geometries, volume, settings, *renderer);
 
     const auto frames = static_cast<int64_t>(geometries.size());

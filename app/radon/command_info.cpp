@@ -11,6 +11,7 @@
 #include <omp.h>
 
 #include "app/radon/arguments.h"
+#include "app/radon/command_messages.h"
 #include "app/radon/commands.h"
 #include "app/radon/peak_memory.h"
 #include "app/radon/volume_source.h"
@@ -19,6 +20,9 @@
 
 namespace radon::cli {
 namespace {
+
+// The name every stderr line of the command starts with.
+const std::string kCommand = "info";
 
 const char* kUsage = R"(usage: radon info [VOLUME [--series UID|DESCRIPTION] | --phantom NAME]
 
@@ -54,7 +58,7 @@ void print_volume(const Arguments& args) {
     reset_peak_memory();
     const auto start = std::chrono::steady_clock::now();
     std::string description;
-    const recon::Volume volume = load_hu_volume(args, description);
+    const recon::Volume volume = load_hu_volume(args, kCommand, description);
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     const double peak_mib = peak_memory_mb();

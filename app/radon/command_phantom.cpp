@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/radon/arguments.h"
+#include "app/radon/command_messages.h"
 #include "app/radon/commands.h"
 #include "app/radon/volume_source.h"
 #include "kernels/core/error.h"
@@ -12,6 +13,9 @@
 
 namespace radon::cli {
 namespace {
+
+// The name every stderr line of the command starts with.
+const std::string kCommand = "phantom";
 
 const char* kUsage = R"(usage: radon phantom [--phantom thorax|shepp-logan] -o VOLUME [options]
 
@@ -43,7 +47,7 @@ int run_phantom(const std::vector<std::string>& raw) {
                               "': expected .nii, .nii.gz, .nrrd or .mha");
     }
     std::string description;
-    const recon::Volume volume = load_hu_volume(args, description);
+    const recon::Volume volume = load_hu_volume(args, kCommand, description);
     recon::write_volume(volume, out);
     std::printf("wrote %s (%s)\n", out.c_str(), description.c_str());
     return 0;

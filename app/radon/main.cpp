@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/radon/command_messages.h"
 #include "app/radon/commands.h"
 #include "kernels/core/error.h"
 #include "recon/io/printable_text.h"
@@ -29,13 +30,6 @@ not enough memory); 2 bad input (an option, a file); 130 cancelled. Every error 
 stderr that names the file or option. A command that fails leaves its previous outputs as they
 were: its outputs are replaced all together or not at all.
 )";
-
-// Messages quote file names and option values, which may hold newlines or escape codes: the
-// error must stay one line.
-void print_error(const std::string& command, const char* what) {
-    const std::string line = radon::recon::detail::single_line(what);
-    std::fprintf(stderr, "radon %s: error: %s\n", command.c_str(), line.c_str());
-}
 
 }  // namespace
 
@@ -64,16 +58,16 @@ int main(int argc, char** argv) {
                      command.c_str());
         return 2;
     } catch (const radon::InvalidArgument& e) {
-        print_error(command, e.what());
+        radon::cli::print_error(command, e.what());
         return 2;
     } catch (const radon::Cancelled&) {
-        std::fprintf(stderr, "radon %s: cancelled\n", command.c_str());
+        radon::cli::print_note(command, "cancelled");
         return 130;
     } catch (const std::bad_alloc&) {
-        print_error(command, "not enough memory");
+        radon::cli::print_error(command, "not enough memory");
         return 1;
     } catch (const std::exception& e) {
-        print_error(command, e.what());
+        radon::cli::print_error(command, e.what());
         return 1;
     }
 }

@@ -1,9 +1,9 @@
 #include "app/radon/volume_source.h"
 
-#include <cstdio>
 #include <sstream>
 #include <utility>
 
+#include "app/radon/command_messages.h"
 #include "app/radon/physics_options.h"
 #include "kernels/core/error.h"
 #include "kernels/core/host_memory.h"
@@ -63,10 +63,9 @@ Vec3 grid_spacing(const Arguments& args, Vec3 fallback) {
     return {s[0], s[1], s[2]};
 }
 
-// Problems that did not stop the load (files of a DICOM folder left out), one line each.
-void print_warnings(const std::vector<std::string>& warnings) {
+void print_warnings(const std::string& command, const std::vector<std::string>& warnings) {
     for (const std::string& line : warnings)
-        std::fprintf(stderr, "radon: warning: %s\n", line.c_str());
+        print_warning(command, line);
 }
 
 }  // namespace
@@ -107,7 +106,8 @@ void check_volume_source(const Arguments& args) {
     }
 }
 
-recon::Volume load_hu_volume(const Arguments& args, std::string& description) {
+recon::Volume load_hu_volume(const Arguments& args, const std::string& command,
+                             std::string& description) {
     check_volume_source(args);
     if (!args.positional().empty()) {
         const std::string& path = args.positional()[0];
@@ -115,7 +115,7 @@ recon::Volume load_hu_volume(const Arguments& args, std::string& description) {
         description = series.empty() ? path : path + " (series " + series + ")";
         std::vector<std::string> warnings;
         recon::Volume volume = recon::read_volume(path, series, &warnings);
-        print_warnings(warnings);
+        print_warnings(command, warnings);
         return volume;
     } else {
         const std::string name = args.text("--phantom", "thorax");
@@ -137,10 +137,10 @@ recon::Volume load_hu_volume(const Arguments& args, std::string& description) {
     }
 }
 
-VolumeSource load_volume_source(const Arguments& args) {
+VolumeSource load_volume_source(const Arguments& args, const std::string& command) {
     VolumeSource source;
     source.attenuation_spec = attenuation_from_arguments(args);
-    recon::Volume hu = load_hu_volume(args, source.description);
+    recon::Volume hu = load_hu_volume(args, command, source.description);
     source.attenuation_model = make_attenuation_model(
         source.attenuation_spec, hu.voxels.host_data(), hu.voxels.size(), source.description);
     recon::AttenuationVolume mu =
@@ -152,7 +152,7 @@ VolumeSource load_volume_source(const Arguments& args) {
         const std::string path = *args.value("--labels");
         std::vector<std::string> warnings;
         const recon::Volume map = recon::read_volume(path, "", &warnings);
-        print_warnings(warnings);
+        print_warnings(command, warnings);
         source.labels = make_label_map(source.grid, map.grid, map.voxels, path);
     }
     return source;

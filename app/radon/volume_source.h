@@ -35,11 +35,14 @@ const std::vector<std::string>& volume_source_options();
 
 // Checks the options without loading anything (for early validation).
 void check_volume_source(const Arguments& args);
-// The volume in HU and a one-line description of where it came from.
-recon::Volume load_hu_volume(const Arguments& args, std::string& description);
+// The volume in HU and a one-line description of where it came from. Problems that did not stop
+// the load (files of a DICOM folder left out) are printed as warnings of `command`, the name its
+// other stderr lines carry ("drr", "info").
+recon::Volume load_hu_volume(const Arguments& args, const std::string& command,
+                             std::string& description);
 // load_hu_volume plus the attenuation the projectors read and, with --labels, the label map
 // (read with recon::read_volume, then checked against the volume's grid). The attenuation
 // options are checked before anything is loaded.
-VolumeSource load_volume_source(const Arguments& args);
+VolumeSource load_volume_source(const Arguments& args, const std::string& command);
 
 }  // namespace radon::cli

@@ -147,31 +147,31 @@ DetectorCut detector_cut(const ProjectionGeometry& g, const VolumeGrid& grid,
 }
 
 DetectorCut confirm_detector_cut(const DetectorCut& cut, const ProjectionGeometry& geometry,
-                                 DrrRenderer& renderer, const DrrSettings& settings,
-                                 int64_t stride) {
-    if (!cut.any() || stride < 1) return cut;
-    ProjectionGeometry probe = geometry;
-    probe.column_step = geometry.column_step * static_cast<double>(stride);
-    probe.row_step = geometry.row_step * static_cast<double>(stride);
-    probe.width = (geometry.width + stride - 1) / stride;
-    probe.height = (geometry.height + stride - 1) / stride;
-    DrrSettings coarse = settings;
-    coarse.patch_size = 0;  // the full detector's patches need not tile the probe
-    const auto n = static_cast<std::size_t>(probe.width * probe.height);
-    std::vector<float> segment(n), whole(n);
-    probe.span = RaySpan::SourceToDetector;
-    renderer.render(probe, coarse, segment.data());
-    probe.span = RaySpan::WholeLine;
-    renderer.render(probe, coarse, whole.data());
-    // The shared part of each ray is summed over the same cells either way, so the two agree to
-    // float rounding unless the whole line reaches matter the segment does not.
-    double largest = 0;
-    for (float v : whole)
-        largest = std::max(largest, static_cast<double>(std::fabs(v)));
-    const double tolerance = 1e-5 * largest;
-    for (std::size_t i = 0; i < n; ++i)
-        if (std::fabs(static_cast<double>(whole[i]) - segment[i]) > tolerance) return cut;
-    return DetectorCut{};
+                                 const DrrSettings& settings, const RenderPart& render_part) {
+    if (!cut.any()) return cut;
+    DrrSettings part_settings = settings;
+    part_settings.patch_size = 0;  // the parts are cheap: no need to tile them like the image
+    std::vector<float> values(static_cast<std::size_t>(geometry.width * geometry.height));
+    // A ray that meets no non-zero voxel on its part sums (or maximises) exact zeros, so any
+    // other value, however small, is matter there.
+    auto matter_on = [&](RaySpan part) {
+        ProjectionGeometry g = geometry;
+        g.span = part;
+        render_part(g, part_settings, values.data());
+        return std::any_of(values.begin(), values.end(), [](float v) { return v != 0.0f; });
+    };
+    DetectorCut confirmed;
+    confirmed.beyond_detector = cut.beyond_detector && matter_on(RaySpan::PastDetector);
+    confirmed.behind_source = cut.behind_source && matter_on(RaySpan::BehindSource);
+    return confirmed;
+}
+
+DetectorCut confirm_detector_cut(const DetectorCut& cut, const ProjectionGeometry& geometry,
+                                 DrrRenderer& renderer, const DrrSettings& settings) {
+    return confirm_detector_cut(cut, geometry, settings,
+                                [&](const ProjectionGeometry& g, const DrrSettings& s, float* out) {
+                                    renderer.render(g, s, out);
+                                });
 }
 
 std::string detector_cut_warning(const DetectorCut& cut, RaySpan span) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "kernels/drr/drr_settings.h"
@@ -32,13 +33,22 @@ DetectorCut detector_cut(const ProjectionGeometry& geometry, const VolumeGrid& g
                          const DrrSettings& settings, const OccupiedBox* occupied);
 
 // Keeps `cut` only where the voxels themselves are past the detector (or behind the source):
-// the rays of every `stride`-th pixel in each direction are rendered along the segment and along
-// the whole line, and the cut stands if some pair differs. The box test alone also fires when
-// only air in a corner of the box is cut, which changes no pixel. Sampled: matter past the
-// detector that lies between the sampled rays alone is not seen.
+// every ray of the panel is rendered along its part past the detector (and behind the source)
+// alone, and the cut stands if some ray gathers a non-zero value there. The box test alone also
+// fires when only air in a corner of the box is cut, which changes no pixel. Exact for what the
+// pixels' rays cross: the walk visits every cell of those parts (Siddon) or every sample
+// (trilinear), so a structure one voxel thin past the detector is seen wherever a ray meets it.
+// Conservative for a maximum projection: matter past the detector fainter than the brightest
+// voxel on the segment changes no pixel, and still counts.
+// `render_part` renders a geometry whose span is RaySpan::PastDetector or BehindSource.
+using RenderPart = std::function<void(const ProjectionGeometry& geometry,
+                                      const DrrSettings& settings, float* out)>;
 DetectorCut confirm_detector_cut(const DetectorCut& cut, const ProjectionGeometry& geometry,
-                                 DrrRenderer& renderer, const DrrSettings& settings,
-                                 int64_t stride = 4);
+                                 const DrrSettings& settings, const RenderPart& render_part);
+
+// The same with `renderer` rendering the parts.
+DetectorCut confirm_detector_cut(const DetectorCut& cut, const ProjectionGeometry& geometry,
+                                 DrrRenderer& renderer, const DrrSettings& settings);
 
 // One sentence for a user ("the detector plane cuts through the volume: ..."), saying what the
 // render did with that part of the volume under `span`; empty when nothing is cut.

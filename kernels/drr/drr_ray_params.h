@@ -8,7 +8,8 @@ namespace radon {
 // CUDA kernel receive the same bytes. Positions are in the volume's cell coordinates
 // q = index + 0.5, where voxel (i, j, k) fills the unit cell [i, i+1] x [j, j+1] x [k, k+1].
 // A ray runs from the source (tau = 0) to its pixel centre (tau = 1); it is integrated over
-// [tau_lo, tau_hi]: [0, 1] from the source to the detector, unbounded for the whole line.
+// [tau_lo, tau_hi]: [0, 1] from the source to the detector, unbounded for the whole line, and
+// [1, inf) or (-inf, 0] for the parts past the detector or behind the source alone.
 struct DrrRayParams {
     float q_source[3];     // source position
     float q_to_first[3];   // from the source to the centre of pixel (0, 0)

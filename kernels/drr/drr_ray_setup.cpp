@@ -44,9 +44,23 @@ DrrRayParams drr_ray_params(const VolumeGrid& grid, const ProjectionGeometry& g,
         p.box_lo[a] = static_cast<float>(cells.lo[a]);
         p.box_hi[a] = static_cast<float>(cells.hi[a]);
     }
-    const bool whole_line = g.span == RaySpan::WholeLine;
-    p.tau_lo = whole_line ? -3.0e38f : 0.0f;
-    p.tau_hi = whole_line ? 3.0e38f : 1.0f;
+    // tau is 0 at the source and 1 at the pixel centre.
+    constexpr float kFar = 3.0e38f;
+    switch (g.span) {
+        case RaySpan::WholeLine:
+            p.tau_lo = -kFar, p.tau_hi = kFar;
+            break;
+        case RaySpan::PastDetector:
+            p.tau_lo = 1.0f, p.tau_hi = kFar;
+            break;
+        case RaySpan::BehindSource:
+            p.tau_lo = -kFar, p.tau_hi = 0.0f;
+            break;
+        case RaySpan::SourceToDetector:
+        default:
+            p.tau_lo = 0.0f, p.tau_hi = 1.0f;
+            break;
+    }
     p.strides[0] = 1;
     p.strides[1] = static_cast<int32_t>(grid.size[0]);
     p.strides[2] = static_cast<int32_t>(grid.size[0] * grid.size[1]);

@@ -3,7 +3,17 @@
 namespace radon {
 
 const char* to_string(RaySpan span) {
-    return span == RaySpan::WholeLine ? "whole_line" : "source_to_detector";
+    switch (span) {
+        case RaySpan::WholeLine:
+            return "whole_line";
+        case RaySpan::PastDetector:
+            return "past_detector";
+        case RaySpan::BehindSource:
+            return "behind_source";
+        case RaySpan::SourceToDetector:
+        default:
+            return "source_to_detector";
+    }
 }
 
 std::array<double, 12> ProjectionGeometry::projection_matrix() const {

@@ -14,9 +14,12 @@ namespace radon {
 // renderers.py: Siddon sums over every voxel-plane intersection of the line, alpha unbounded)
 // integrates the whole line, so a volume that reaches past the detector, or behind the source,
 // counts in full there.
-enum class RaySpan { SourceToDetector, WholeLine };
+// PastDetector and BehindSource are the two parts of the whole line outside the segment, which
+// confirm_detector_cut renders on their own to find matter there; no image is made of them.
+enum class RaySpan { SourceToDetector, WholeLine, PastDetector, BehindSource };
 
-const char* to_string(RaySpan span);  // "source_to_detector" | "whole_line"
+// "source_to_detector" | "whole_line" | "past_detector" | "behind_source"
+const char* to_string(RaySpan span);
 
 // Where every ray of a DRR starts and ends, in world (LPS) millimetres: pixel (col, row) has its
 // centre at first_pixel + col * column_step + row * row_step, and its ray runs from `source` to

@@ -563,8 +563,9 @@ std::vector<SeriesFiles> series_in_folder(const std::string& folder,
                                     (files.size() == 1 ? " file" : " files") +
                                     " in the folder and its subfolders";
         if (!unreadable.empty()) {
-            throw InvalidArgument(folder + ": no readable DICOM images (" + counted + "; " +
-                                  unreadable_summary(unreadable) + ")");
+            throw UnreadableDicomFolder(folder + ": no readable DICOM images (" + counted + "; " +
+                                            unreadable_summary(unreadable) + ")",
+                                        unreadable);
         }
         throw InvalidArgument(folder + ": no DICOM images found (" + counted + ")");
     }

@@ -3,8 +3,10 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "kernels/core/error.h"
 #include "kernels/core/vec.h"
 #include "recon/volume.h"
 
@@ -36,10 +38,21 @@ struct DicomFolderListing {
     std::vector<UnreadableDicomFile> unreadable;  // in file name order
 };
 
+// Thrown where a folder holds DICOM files but none that can be read: the message names the first
+// and its reason; `unreadable` holds every one, for a caller that lists them all (the app's error
+// for a folder of damaged copies).
+class UnreadableDicomFolder : public InvalidArgument {
+  public:
+    UnreadableDicomFolder(const std::string& message, std::vector<UnreadableDicomFile> files)
+        : InvalidArgument(message), unreadable(std::move(files)) {}
+    std::vector<UnreadableDicomFile> unreadable;  // in file name order
+};
+
 // The image series in `folder` and its subfolders, ordered by series number, then UID, and the
 // files that are DICOM but cannot be read, each with its reason. Files that are not DICOM images
 // (DICOMDIR, reports, other formats) are passed over. Reads headers only. Throws InvalidArgument
-// naming the folder when it holds no readable DICOM image.
+// naming the folder when it holds no readable DICOM image (UnreadableDicomFolder when it holds
+// DICOM files, all unreadable).
 DicomFolderListing scan_dicom_folder(const std::string& folder);
 
 // The series of scan_dicom_folder.

@@ -15,6 +15,12 @@ struct Window {
     double width = 1;
 };
 
+// For a window a user gives: throws InvalidArgument ("WHAT: ...") unless `window` is a range of
+// values a pixel can hold: a finite level, a width > 0, and both ends, level -/+ width / 2,
+// within the range of a 32-bit float (+-3.4e38). Pixels are floats, so an end beyond that range
+// is no value any image has, and near the double limit the end overflows to infinity.
+void check_window(const Window& window, const std::string& what);
+
 // A window spanning the 0.5th to 99.5th percentile of the finite pixel values (of every channel).
 Window automatic_window(const Image2D& image);
 

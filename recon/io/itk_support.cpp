@@ -370,7 +370,8 @@ itk::ImageIOBase::Pointer read_itk_header(const std::string& path, const std::st
     for (unsigned i = 0; i < found; ++i)
         shape.push_back(io->GetDimensions(i));
     // Peak use while reading (read_pixels_as_float): the float volume, and a reader's own copy of
-    // the stored values, and for values wider than a float a second one.
+    // the stored values, and for values wider than a float a second one. NIfTI's scaled integers
+    // are reported as float here, which overstates their copy (read_stored_nifti_values).
     const double value_size = static_cast<double>(io->GetComponentSize());
     const double bytes_per_element =
         sizeof(float) + (value_size > sizeof(float) ? 2.0 : 1.0) * value_size;

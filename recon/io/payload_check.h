@@ -24,6 +24,11 @@ namespace radon::recon::detail {
 void check_payload(const std::string& path, const std::string& reader, std::uintmax_t raw_bytes,
                    const std::string& element, unsigned dimensions, bool thorough);
 
+// "PATH: the compressed data is damaged (REASON)", or "PATH: its data file DATA: ..." for the
+// stream of a detached data file: the one wording for a damaged stream, whoever finds it.
+[[noreturn]] void throw_damaged(const std::string& path, const std::string& data_file,
+                                const std::string& reason);
+
 // A voxel edge (mm) outside this range comes from a damaged header, not from a scanner; beyond it
 // ITK's orientation code divides by zero or overflows in single precision, and ray steps vanish.
 constexpr double kMinVoxelSize = 1e-6, kMaxVoxelSize = 1e6;

@@ -18,6 +18,7 @@
 #include "recon/io/captured_stderr.h"
 #include "recon/io/dicom_series.h"
 #include "recon/io/itk_support.h"
+#include "recon/io/nifti_stored_values.h"
 #include "recon/io/payload_check.h"
 
 namespace radon::recon {
@@ -100,10 +101,13 @@ Volume read_volume(const std::string& path, const std::string& series,
         volume = Volume::allocate(grid, VoxelUnit::Hounsfield);
         detail::CapturedStderr library_output;
         try {
-            // Straight into the volume's memory: no ITK image and no copy of it.
-            detail::read_pixels_as_float(io, path, volume.voxels.host_data(),
-                                         static_cast<std::size_t>(grid.voxel_count()),
+            // Straight into the volume's memory: no ITK image and no copy of it, and scaled
+            // integers scaled there rather than in a float copy of ITK's.
+            const detail::NiftiScaling scaling = detail::read_stored_nifti_values(io, path);
+            const auto count = static_cast<std::size_t>(grid.voxel_count());
+            detail::read_pixels_as_float(io, path, volume.voxels.host_data(), count,
                                          static_cast<std::size_t>(grid.size[0] * grid.size[1]));
+            detail::apply_nifti_scaling(scaling, volume.voxels.host_data(), count);
         } catch (const itk::ExceptionObject& error) {
             // A damaged stream behind a trailer that vouched for it fails only now: name it.
             detail::check_payload(path, io->GetNameOfClass(),

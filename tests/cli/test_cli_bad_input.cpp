@@ -242,8 +242,8 @@ class TestCliBadInput : public QObject {
         }
     }
 
-    // One half-copied file in a DICOM folder: the rest loads with one warning line naming it,
-    // and `radon series` lists it with its reason.
+    // One half-copied file in a DICOM folder: the rest loads with one warning line of the
+    // command naming it, and `radon series` lists it with its reason.
     void dicomFolderWithOneCutFile() {
         QTemporaryDir dir;
         const QString folder = dir.filePath("ct");
@@ -253,12 +253,18 @@ class TestCliBadInput : public QObject {
         bytes.truncate(bytes.indexOf("Thorax") + 2);
         write_all(cut, bytes);
 
-        for (const QString command : {"info", "drr"}) {
-            const Outcome o = command == "drr" ? run({"drr", folder, "-o", dir.filePath("out.png")})
-                                               : run({"info", folder});
+        const QString poses = dir.filePath("poses.csv");
+        write_all(poses, "name,primary\nap,0\n");
+        const QMap<QString, QStringList> runs = {
+            {"info", {"info", folder}},
+            {"drr", {"drr", folder, "-o", dir.filePath("out.png")}},
+            {"drr-batch", {"drr-batch", folder, "--poses", poses, "-o", dir.filePath("out.mha")}}};
+        for (const QString& command : runs.keys()) {
+            const Outcome o = run(runs[command]);
             QCOMPARE(o.exit_code, 0);
             QVERIFY2(o.err.count('\n') == 1, qPrintable(o.err));
-            QVERIFY2(o.err.startsWith("radon: warning: " + folder +
+            // Named after the command, as its other lines are.
+            QVERIFY2(o.err.startsWith("radon " + command + ": warning: " + folder +
                                       ": 1 DICOM file is unreadable: " + cut +
                                       ": the file ends at byte"),
                      qPrintable(o.err));

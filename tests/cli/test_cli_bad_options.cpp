@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "recon/io/image_io.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/cli/limited_run.h"
 #include "tests/common/test_registry.h"
@@ -47,6 +48,18 @@ class TestCliBadOptions : public QObject {
             << (drr + QStringList{"--patch-size", "99999999999"}) << "--patch-size";
         QTest::newRow("phantom beyond memory")
             << QStringList{"drr", "--phantom-size", "4096,4096,4096"} << "--phantom-size";
+        // The window's low end, level - width / 2, overflows a double to -infinity here; pixels
+        // are floats, so ends beyond +-3.4e38 are no value any DRR holds.
+        QTest::newRow("window end past the double limit")
+            << (drr + QStringList{"--window", "-1e308,1.797e308", "--height", "8"})
+            << "--window: level -1e+308, width 1.797e+308 put the window's ends at -inf and";
+        QTest::newRow("window end past the float range")
+            << (drr + QStringList{"--window", "0,1e39"})
+            << "--window: level 0, width 1e+39 put the window's ends at -5e+38 and 5e+38, beyond "
+               "the values a 32-bit float pixel can hold";
+        QTest::newRow("window width 0") << (drr + QStringList{"--window", "0,0"})
+                                        << "--window: level 0, width 0: expected a finite level "
+                                           "and a finite width > 0";
         QTest::newRow("batch threads")
             << QStringList{"drr-batch", "--threads", "100000", "--poses", "@POSES@"} << "--threads";
         QTest::newRow("bench runs")
@@ -77,6 +90,31 @@ class TestCliBadOptions : public QObject {
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
         // Refused before anything was written.
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{"poses.csv"});
+    }
+
+    // A window as wide as the float range is still a window: a DRR's values (0 to a few tens)
+    // lie at its centre, 127.5 (8 bits) or 32767.5 (16 bits) levels up, rounded half up.
+    void windowAtTheFloatRangeMapsToMidGrey_data() {
+        QTest::addColumn<QString>("bits");
+        QTest::addColumn<float>("level");
+        QTest::newRow("8 bits") << "8" << 128.0f;
+        QTest::newRow("16 bits") << "16" << 32768.0f;
+    }
+    void windowAtTheFloatRangeMapsToMidGrey() {
+        QFETCH(QString, bits);
+        QFETCH(float, level);
+        QTemporaryDir dir;
+        const QString png = dir.filePath("wide.png");
+        const LimitedRun r =
+            run_radon_limited(QStringList{"drr"} + kSmallPhantom +
+                                  QStringList{"--height", "16", "--width", "16", "--window",
+                                              "0,6.8e38", "--png-bits", bits, "--quiet", "-o", png},
+                              {});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const radon::recon::Image2D image = radon::recon::read_image(png.toStdString());
+        const float* p = image.pixels.host_data();
+        for (int64_t i = 0; i < image.pixels.size(); ++i)
+            QCOMPARE(p[i], level);
     }
 };
 

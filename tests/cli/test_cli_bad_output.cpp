@@ -111,30 +111,64 @@ class TestCliBadOutput : public QObject {
         QVERIFY(snapshot(dir.path()) == previous);
     }
 
-    // The same for drr-batch: the stack on a full disk fails, the stack and record written
-    // before it in another folder keep their previous content.
-    void batchFullDiskKeepsEveryPreviousOutput() {
+    // The same for drr-batch: the stack that cannot be written (a file-size limit, which the
+    // free-space check before the rendering cannot see) fails, and the stack and record written
+    // before it keep their previous content.
+    void batchFailedWriteKeepsEveryPreviousOutput() {
         QTemporaryDir dir;
-        radon::test::SmallFileSystem disk(dir.filePath("disk"), 16);
-        if (!disk.mounted()) QSKIP(qPrintable(disk.reason()));
         const QString poses = dir.filePath("poses.csv");
         write_all(poses, "name,primary\nap,0\nlao,30\n");
-        // Compressed, so that no free-space check before the rendering can refuse it.
-        const QString first = dir.filePath("a.mha"), second = disk.path("b.nii.gz");
+        // The compressed stack of two 1024 x 1024 phantom DRRs is about 60 KB, the plain one 8 MB.
+        const QString first = dir.filePath("a.nii.gz"), second = dir.filePath("b.mha");
         const QStringList args =
             QStringList{"drr-batch"} + kSmallPhantom +
             QStringList{"--poses", poses, "--quiet", "-o", first, "-o", second, "--height"};
         const LimitedRun before = run_radon_limited(args + QStringList{"8"}, {});
         QVERIFY2(before.exit_code == 0, qPrintable(before.err));
         const auto previous = snapshot(dir.path());
-        const auto previous_on_disk = snapshot(disk.path(""));
-        QCOMPARE(previous.keys(), (QStringList{"a.json", "a.mha", "poses.csv"}));
-        QCOMPARE(previous_on_disk.keys(), (QStringList{"b.json", "b.nii.gz"}));
+        QCOMPARE(previous.keys(),
+                 (QStringList{"a.json", "a.nii.gz", "b.json", "b.mha", "poses.csv"}));
 
-        const LimitedRun r = run_radon_limited(args + QStringList{"1024"}, {});
+        RunLimits limits;
+        limits.max_file_bytes = 1 << 20;
+        const LimitedRun r = run_radon_limited(args + QStringList{"1024"}, limits);
         QVERIFY2(r.exit_code == 1, qPrintable(QString("exit %1: %2").arg(r.exit_code).arg(r.err)));
         const QString err = one_line_error(r);
         QVERIFY2(err.startsWith("radon drr-batch: error: " + second + ": "), qPrintable(r.err));
+        QVERIFY(snapshot(dir.path()) == previous);
+    }
+
+    // A compressed stack is counted at deflate's worst case (the floats not compressing at all),
+    // so a batch whose .nii.gz may not fit its folder is refused before anything is rendered,
+    // with the numbers (exit 2), instead of failing once every pose has been rendered.
+    void batchCompressedStackThatMayNotFitIsRefused() {
+        QTemporaryDir dir;
+        radon::test::SmallFileSystem disk(dir.filePath("disk"), 16);
+        if (!disk.mounted()) QSKIP(qPrintable(disk.reason()));
+        const QString poses = dir.filePath("poses.csv");
+        write_all(poses, "name,primary\nap,0\nlao,30\n");
+        const QString first = dir.filePath("a.mha"), second = disk.path("b.nii.gz");
+        const QStringList args =
+            QStringList{"drr-batch"} + kSmallPhantom +
+            QStringList{"--poses", poses, "--quiet", "-o", first, "-o", second, "--height"};
+        // 2 x 8 x 8 floats: at most 1 KB compressed, which fits.
+        const LimitedRun before = run_radon_limited(args + QStringList{"8", "--width", "8"}, {});
+        QVERIFY2(before.exit_code == 0, qPrintable(before.err));
+        const auto previous = snapshot(dir.path());
+        const auto previous_on_disk = snapshot(disk.path(""));
+        QCOMPARE(previous_on_disk.keys(), (QStringList{"b.json", "b.nii.gz"}));
+
+        // 2 x 1024 x 1024 floats are 8 MiB, at most 8 MiB and 3 KiB as .nii.gz; 16 KiB are free
+        // at most. (The stack actually compresses to about 60 KB: it would not fit either.)
+        const LimitedRun r = run_radon_limited(args + QStringList{"1024"}, {});
+        QVERIFY2(r.exit_code == 2, qPrintable(QString("exit %1: %2").arg(r.exit_code).arg(r.err)));
+        const QString err = one_line_error(r);
+        QVERIFY2(err.startsWith("radon drr-batch: error: --poses: " + poses +
+                                ": 2 poses of 1024x1024 pixels make up to 8 MiB of output "
+                                "(.nii.gz counted at deflate's worst case"),
+                 qPrintable(r.err));
+        QVERIFY2(err.contains(" in " + disk.path("").chopped(1) + ", which has "),
+                 qPrintable(r.err));
         QVERIFY(snapshot(dir.path()) == previous);
         QVERIFY(snapshot(disk.path("")) == previous_on_disk);
     }

@@ -7,6 +7,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
+
+#include "kernels/geometry/volume_grid.h"
+#include "recon/io/volume_io.h"
+#include "recon/volume.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/common/test_registry.h"
 
@@ -70,6 +75,46 @@ class TestCliDetectorCut : public QObject {
         QCOMPARE(warning_lines(r.err), 1);
         QVERIFY2(r.err.contains("whole line"), qPrintable(r.err));
         QCOMPARE(ray_span(dir.filePath("dd.json")), QString("whole_line"));
+    }
+
+    // A labelled render shows only the chosen labels, so only their voxels past the detector
+    // make a cut: a water ball (label 1) before the AP detector, 50 mm anterior of the
+    // isocenter, and a bone slab (label 2) past it.
+    void labelled_drr_warns_only_for_the_labels_it_renders_data() {
+        QTest::addColumn<QStringList>("labels");
+        QTest::addColumn<int>("warnings");
+        QTest::newRow("ball only") << QStringList{"--label-subset", "1"} << 0;
+        QTest::newRow("slab only") << QStringList{"--label-subset", "2"} << 1;
+        QTest::newRow("every label as a channel") << QStringList{"--label-channels"} << 1;
+    }
+    void labelled_drr_warns_only_for_the_labels_it_renders() {
+        QFETCH(QStringList, labels);
+        QFETCH(int, warnings);
+        QTemporaryDir dir;
+        const radon::VolumeGrid grid = radon::centered_grid({40, 40, 40}, {4, 4, 4});
+        auto hu = radon::recon::Volume::allocate(grid, radon::recon::VoxelUnit::Hounsfield);
+        auto label = radon::recon::Volume::allocate(grid, radon::recon::VoxelUnit::Hounsfield);
+        for (int64_t k = 0; k < 40; ++k)
+            for (int64_t j = 0; j < 40; ++j)
+                for (int64_t i = 0; i < 40; ++i) {
+                    const radon::Vec3 p =
+                        grid.index_to_world({double(i), double(j), double(k)}) - grid.center();
+                    const bool ball = radon::norm(p) < 40;
+                    const bool slab = p[1] < -55 && p[1] > -75 && std::abs(p[0]) < 30 &&
+                                      std::abs(p[2]) < 30;  // anterior is -y (LPS)
+                    const int64_t at = i + 40 * (j + 40 * k);
+                    hu.voxels.host_data()[at] = ball ? 0.0f : slab ? 1000.0f : -1000.0f;
+                    label.voxels.host_data()[at] = ball ? 1.0f : slab ? 2.0f : 0.0f;
+                }
+        const QString ct = dir.filePath("ct.nrrd"), map = dir.filePath("labels.nrrd");
+        radon::recon::write_volume(hu, ct.toStdString());
+        radon::recon::write_volume(label, map.toStdString());
+        const Run r =
+            run_radon(QStringList{"drr", ct, "--labels", map} + labels + kPanel +
+                      QStringList{"--sad", "850", "--sdd", "900", "-o", dir.filePath("out.nrrd")});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        QVERIFY2(warning_lines(r.err) == warnings, qPrintable(r.err));
+        if (warnings) QVERIFY2(r.err.contains("stop at the detector"), qPrintable(r.err));
     }
 
     void drr_batch_names_the_frames() {

@@ -10,6 +10,8 @@
 
 #include "kernels/drr/detector_cut.h"
 #include "kernels/drr/drr_renderer.h"
+#include "kernels/drr/label_drr.h"
+#include "kernels/drr/label_map.h"
 #include "kernels/geometry/carm_pose.h"
 #include "tests/common/test_registry.h"
 #include "tests/kernels/drr_test_support.h"
@@ -154,6 +156,82 @@ class TestDetectorCut : public QObject {
         const ProjectionGeometry through = pose(30, -15, 10, 850, 850 + 10, panel(48, 40, 2.0));
         const DetectorCut cut = detector_cut(through, grid, DrrSettings{}, &renderer->occupied());
         QVERIFY(confirm_detector_cut(cut, through, *renderer, DrrSettings{}).beyond_detector);
+    }
+
+    // A ball before the detector and, past it, a rod one voxel thin that only the rays of one
+    // column meet: column 26 of 48 (x = 5 mm at AP), which a probe of every fourth ray (columns
+    // 0, 4, 8, ...) never renders. Every ray is confirmed, so the cut is found; with labels, only
+    // when the rod's label is among those rendered.
+    void thin_structure_between_sampled_rays_confirms_a_cut_data() {
+        QTest::addColumn<int>("algorithm");
+        QTest::newRow("siddon") << static_cast<int>(DrrAlgorithm::Siddon);
+        QTest::newRow("trilinear") << static_cast<int>(DrrAlgorithm::Trilinear);
+    }
+    void thin_structure_between_sampled_rays_confirms_a_cut() {
+        QFETCH(int, algorithm);
+        DrrSettings settings;
+        settings.algorithm = static_cast<DrrAlgorithm>(algorithm);
+        // 63 voxels along x: voxel 36 is centred on x = 5 mm and spans 4.5 to 5.5 mm.
+        const VolumeGrid grid = centered_grid({63, 56, 48}, {1.0, 1.25, 1.5});
+        const ProjectionGeometry g = pose(0, 0, 0, 850, 850 + 20, panel(48, 40, 2.0));
+        Vec3 beam = normalized(g.detector_center() - g.source);
+        const double panel_depth = dot(beam, g.detector_center() - g.source);
+        Array<float> mu = Array<float>::allocate({grid.size[0], grid.size[1], grid.size[2]});
+        Array<uint16_t> label =
+            Array<uint16_t>::allocate({grid.size[0], grid.size[1], grid.size[2]});
+        int64_t rod_voxels = 0;
+        for (int64_t k = 0; k < grid.size[2]; ++k)
+            for (int64_t j = 0; j < grid.size[1]; ++j)
+                for (int64_t i = 0; i < grid.size[0]; ++i) {
+                    const Vec3 p = grid.index_to_world({double(i), double(j), double(k)});
+                    const double past = dot(beam, p - g.source) - panel_depth;
+                    const bool ball = norm(p - grid.center()) <= 15;
+                    const bool rod = std::abs(p[0] - 5.0) < 0.25 && past > 1.0 && past < 6.0 &&
+                                     std::abs(p[2]) < 20;
+                    const std::size_t at =
+                        static_cast<std::size_t>(i + grid.size[0] * (j + grid.size[1] * k));
+                    mu.host_data()[at] = ball || rod ? kMu : 0.0f;
+                    label.host_data()[at] = rod ? 2 : ball ? 1 : 0;
+                    rod_voxels += rod;
+                }
+        QVERIFY(rod_voxels > 0);
+        auto renderer = make_cpu_drr_renderer(grid, mu);
+
+        // Ground truth from the rays themselves: the pixels whose whole line differs from their
+        // segment all lie in columns a stride-4 probe skips.
+        std::vector<float> segment(static_cast<std::size_t>(g.width * g.height)), whole(segment);
+        ProjectionGeometry both = g;
+        renderer->render(both, settings, segment.data());
+        both.span = RaySpan::WholeLine;
+        renderer->render(both, settings, whole.data());
+        int64_t differing = 0;
+        for (int64_t r = 0; r < g.height; ++r)
+            for (int64_t c = 0; c < g.width; ++c) {
+                const std::size_t i = static_cast<std::size_t>(r * g.width + c);
+                if (whole[i] - segment[i] <= 0.5 * kMu) continue;
+                ++differing;
+                QVERIFY2(c % 4 != 0,
+                         qPrintable(QString("pixel (%1, %2) meets the rod").arg(c).arg(r)));
+            }
+        QVERIFY(differing > 0);
+
+        const DetectorCut box = detector_cut(g, grid, settings, &renderer->occupied());
+        QVERIFY(box.beyond_detector);
+        QVERIFY(confirm_detector_cut(box, g, *renderer, settings).beyond_detector);
+
+        const LabelMap labels = make_label_map(grid.size, std::move(label), "labels");
+        LabelDrrRenderer by_label(DeviceKind::Cpu, grid, mu, labels);
+        auto confirmed_for = [&](std::vector<uint16_t> chosen) {
+            return confirm_detector_cut(
+                       box, g, settings,
+                       [&](const ProjectionGeometry& part, const DrrSettings& s, float* out) {
+                           by_label.render_subset(chosen, part, s, out);
+                       })
+                .beyond_detector;
+        };
+        QVERIFY(!confirmed_for({1}));
+        QVERIFY(confirmed_for({2}));
+        QVERIFY(confirmed_for({0, 1, 2}));
     }
 
     // The detector 10 mm past the isocenter, inside the 60 mm deep box, at AP and at a rotated

@@ -216,6 +216,17 @@ class TestBadInputDicom : public QObject {
         const std::string listed =
             test::invalid_argument_message([&] { scan_dicom_folder(folder); }).toStdString();
         CHECK_CONTAINS(listed, "no readable DICOM images");
+        // The message names the first; the exception carries each, for a caller that lists them.
+        try {
+            scan_dicom_folder(folder);
+            QFAIL("a folder of damaged files was scanned without an error");
+        } catch (const UnreadableDicomFolder& e) {
+            QCOMPARE(e.unreadable.size(), std::size_t(2));
+            QCOMPARE(e.unreadable[0].path, folder + "/a.dcm");
+            QCOMPARE(e.unreadable[1].path, folder + "/b.dcm");
+            CHECK_CONTAINS(e.unreadable[0].reason, "the file ends at byte 150");
+            CHECK_CONTAINS(e.unreadable[1].reason, "the file ends at byte 90");
+        }
     }
 
     void badRescale_data() {

@@ -42,7 +42,7 @@ class TestVolumeLoader : public QObject {
         QThread* ui_thread = QThread::currentThread();
         loader.load(
             "cube",
-            [&](const RunControl&) {
+            [&](const RunControl&, std::vector<std::string>&) {
                 ran_elsewhere = QThread::currentThread() != ui_thread;
                 return cube(0.0f);
             },
@@ -64,7 +64,7 @@ class TestVolumeLoader : public QObject {
         QSignalSpy loaded(&loader, &VolumeLoader::loaded);
         loader.load(
             "broken",
-            [](const RunControl&) -> Volume {
+            [](const RunControl&, std::vector<std::string>&) -> Volume {
                 throw radon::InvalidArgument("ct.nii: not a 3D image");
             },
             radon::kWaterAttenuation60keV);
@@ -79,7 +79,7 @@ class TestVolumeLoader : public QObject {
         QSignalSpy loaded(&loader, &VolumeLoader::loaded);
         QSignalSpy cancelled(&loader, &VolumeLoader::cancelled);
         auto slow = [](float hu) {
-            return [hu](const RunControl&) {
+            return [hu](const RunControl&, std::vector<std::string>&) {
                 QThread::msleep(300);
                 return cube(hu);
             };
