@@ -16,8 +16,8 @@
 // the non-TOF projections are compared.
 //
 // Usage: bench_pet_projectors [--parallelproj LIB.so] [--runs N (5)] [--threads T (all)]
-//                             [--skip-tof] [--ring-step S (1: every ring pair; S: every S-th
-//                             second ring, for quick checks)]
+//                             [--skip-tof] [--skip-non-tof] [--ring-step S (1: every ring pair; S:
+//                             every S-th second ring, for quick checks)]
 // Prints one line per projector and implementation: the median and the spread of N runs (after
 // one warm-up run), in seconds and in million LORs per second.
 
@@ -159,7 +159,7 @@ using PpTofBack = void (*)(const float*, const float*, float*, const float*, con
 int main(int argc, char** argv) {
     std::string lib;
     int runs = 5, threads = 0, ring_step = 1;
-    bool tof_too = true;
+    bool tof_too = true, non_tof_too = true;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--parallelproj" && i + 1 < argc) {
@@ -170,12 +170,14 @@ int main(int argc, char** argv) {
             threads = std::atoi(argv[++i]);
         } else if (a == "--ring-step" && i + 1 < argc) {
             ring_step = std::atoi(argv[++i]);
+        } else if (a == "--skip-non-tof") {
+            non_tof_too = false;
         } else if (a == "--skip-tof") {
             tof_too = false;
         } else {
             std::fprintf(stderr,
                          "usage: bench_pet_projectors [--parallelproj LIB.so] [--runs N (5)] "
-                         "[--threads T] [--skip-tof] [--ring-step S (1)]\n");
+                         "[--threads T] [--skip-tof] [--skip-non-tof] [--ring-step S (1)]\n");
             return 2;
         }
     }
@@ -248,66 +250,70 @@ int main(int argc, char** argv) {
     const std::vector<float> ones(n, 1.0f);
 
     double ref = 0;
-    if (handle) {
-        const Timing t = time_runs(runs, [&] {
-            pp_fwd(pp1.data(), pp2.data(), image.data(), pp_origin, pp_voxel, theirs.data(), n,
-                   pp_dims, 0, 64);
-        });
-        print_row("Joseph forward", "parallelproj", t, lor_count, 0);
-        ref = t.median;
-    }
-    print_row(
-        "Joseph forward", "radon",
-        time_runs(
-            runs,
-            [&] { joseph.apply(image.data(), int64_t(image.size()), ours.data(), int64_t(n)); }),
-        lor_count, ref);
-    if (handle) {
-        double worst = 0, peak = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            worst = std::max(worst, double(std::abs(ours[i] - theirs[i])));
-            peak = std::max(peak, double(theirs[i]));
+    if (non_tof_too) {
+        if (handle) {
+            const Timing t = time_runs(runs, [&] {
+                pp_fwd(pp1.data(), pp2.data(), image.data(), pp_origin, pp_voxel, theirs.data(), n,
+                       pp_dims, 0, 64);
+            });
+            print_row("Joseph forward", "parallelproj", t, lor_count, 0);
+            ref = t.median;
         }
-        std::printf(
-            "  forward: largest difference to parallelproj %.3g mm (largest value %.1f mm)\n",
-            worst, peak);
-        const Timing t = time_runs(runs, [&] {
-            std::fill(pp_back_img.begin(), pp_back_img.end(), 0.0f);
-            pp_back(pp1.data(), pp2.data(), pp_back_img.data(), pp_origin, pp_voxel, ones.data(), n,
-                    pp_dims, 0, 64);
-        });
-        print_row("Joseph back", "parallelproj", t, lor_count, 0);
-        ref = t.median;
-    }
-    print_row("Joseph back", "radon",
-              time_runs(runs,
-                        [&] {
-                            joseph.apply_adjoint(ones.data(), int64_t(n), back.data(),
-                                                 int64_t(back.size()));
-                        }),
-              lor_count, ref);
-    if (handle) {
-        // The two models differ in two places: parallelproj samples a LOR only inside the box of
-        // voxel faces, Radon Studio wherever the bilinear interpolant is not zero (up to a voxel
-        // centre beyond the outermost centres), which changes the outermost voxels; and a LOR at
-        // exactly 45 degrees between two axes (the ring has such diagonals) is sampled along x by
-        // Radon Studio and along y by parallelproj, which changes the voxels those LORs cross.
-        double worst = 0, worst_inside = 0, peak = 0;
-        for (int k = 0; k < g.dims[2]; ++k)
-            for (int j = 0; j < g.dims[1]; ++j)
-                for (int i = 0; i < g.dims[0]; ++i) {
-                    const std::size_t v = std::size_t(i + g.dims[0] * (j + g.dims[1] * k));
-                    const double d = std::abs(back[v] - pp_back_img[v]);
-                    worst = std::max(worst, d);
-                    const bool face = i == 0 || j == 0 || k == 0 || i == g.dims[0] - 1 ||
-                                      j == g.dims[1] - 1 || k == g.dims[2] - 1;
-                    if (!face) worst_inside = std::max(worst_inside, d);
-                    peak = std::max(peak, double(pp_back_img[v]));
-                }
-        std::printf(
-            "  back: largest difference to parallelproj %.3g inside, %.3g on the grid's "
-            "faces (largest value %.1f)\n",
-            worst_inside, worst, peak);
+        print_row("Joseph forward", "radon",
+                  time_runs(runs,
+                            [&] {
+                                joseph.apply(image.data(), int64_t(image.size()), ours.data(),
+                                             int64_t(n));
+                            }),
+                  lor_count, ref);
+        if (handle) {
+            double worst = 0, peak = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                worst = std::max(worst, double(std::abs(ours[i] - theirs[i])));
+                peak = std::max(peak, double(theirs[i]));
+            }
+            std::printf(
+                "  forward: largest difference to parallelproj %.3g mm (largest value %.1f mm)\n",
+                worst, peak);
+            const Timing t = time_runs(runs, [&] {
+                std::fill(pp_back_img.begin(), pp_back_img.end(), 0.0f);
+                pp_back(pp1.data(), pp2.data(), pp_back_img.data(), pp_origin, pp_voxel,
+                        ones.data(), n, pp_dims, 0, 64);
+            });
+            print_row("Joseph back", "parallelproj", t, lor_count, 0);
+            ref = t.median;
+        }
+        print_row("Joseph back", "radon",
+                  time_runs(runs,
+                            [&] {
+                                joseph.apply_adjoint(ones.data(), int64_t(n), back.data(),
+                                                     int64_t(back.size()));
+                            }),
+                  lor_count, ref);
+        if (handle) {
+            // The two models differ in two places: parallelproj samples a LOR only inside the box
+            // of voxel faces, Radon Studio wherever the bilinear interpolant is not zero (up to a
+            // voxel centre beyond the outermost centres), which changes the outermost voxels; and a
+            // LOR at exactly 45 degrees between two axes (the ring has such diagonals) is sampled
+            // along x by Radon Studio and along y by parallelproj, which changes the voxels those
+            // LORs cross.
+            double worst = 0, worst_inside = 0, peak = 0;
+            for (int k = 0; k < g.dims[2]; ++k)
+                for (int j = 0; j < g.dims[1]; ++j)
+                    for (int i = 0; i < g.dims[0]; ++i) {
+                        const std::size_t v = std::size_t(i + g.dims[0] * (j + g.dims[1] * k));
+                        const double d = std::abs(back[v] - pp_back_img[v]);
+                        worst = std::max(worst, d);
+                        const bool face = i == 0 || j == 0 || k == 0 || i == g.dims[0] - 1 ||
+                                          j == g.dims[1] - 1 || k == g.dims[2] - 1;
+                        if (!face) worst_inside = std::max(worst_inside, d);
+                        peak = std::max(peak, double(pp_back_img[v]));
+                    }
+            std::printf(
+                "  back: largest difference to parallelproj %.3g inside, %.3g on the grid's "
+                "faces (largest value %.1f)\n",
+                worst_inside, worst, peak);
+        }
     }
     if (!tof_too) return 0;
 

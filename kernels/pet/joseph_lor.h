@@ -48,7 +48,7 @@ struct JosephTaps {
 
 namespace detail {
 RADON_HD float clampf(float v, float lo, float hi) {
-    return fminf(fmaxf(v, lo), hi);
+    return tof_min(tof_max(v, lo), hi);
 }
 // Planes i (as a float interval [lo, hi]) where u0 + i du lies in (-1, n): elsewhere both
 // bilinear neighbours along this axis are outside the grid and the sample is zero.
@@ -62,8 +62,8 @@ RADON_HD void planes_inside(float u0, float du, int32_t n, float& lo, float& hi)
     }
     const float a = (-1.0f - u0) / du;
     const float b = (static_cast<float>(n) - u0) / du;
-    lo = fmaxf(lo, fminf(a, b));
-    hi = fminf(hi, fmaxf(a, b));
+    lo = tof_max(tof_min(a, b), lo);
+    hi = tof_min(tof_max(a, b), hi);
 }
 }  // namespace detail
 
@@ -107,8 +107,8 @@ RADON_HD JosephLor joseph_lor(const PetImageGrid& g, const float* p1, const floa
     // Planes whose centre lies on the segment: index f between those of p1 and p2.
     const float f1 = (p1[a] - g.origin_mm[a]) / g.voxel_mm[a];
     const float f2 = (p2[a] - g.origin_mm[a]) / g.voxel_mm[a];
-    float lo = fmaxf(fminf(f1, f2), 0.0f);
-    float hi = fminf(fmaxf(f1, f2), static_cast<float>(g.dims[a] - 1));
+    float lo = tof_max(tof_min(f1, f2), 0.0f);
+    float hi = tof_min(tof_max(f1, f2), static_cast<float>(g.dims[a] - 1));
     const float seg_lo = lo, seg_hi = hi;
     // Drop the planes where a sample is certainly zero; one plane of margin each side keeps
     // rounding in this clip from dropping a plane the sample formula would not (the result is
@@ -116,8 +116,8 @@ RADON_HD JosephLor joseph_lor(const PetImageGrid& g, const float* p1, const floa
     detail::planes_inside(l.u0[0], l.du[0], g.dims[l.other[0]], lo, hi);
     detail::planes_inside(l.u0[1], l.du[1], g.dims[l.other[1]], lo, hi);
     if (!(lo <= hi + 2.0f)) return l;
-    lo = fmaxf(lo - 1.0f, seg_lo);
-    hi = fminf(hi + 1.0f, seg_hi);
+    lo = tof_max(lo - 1.0f, seg_lo);
+    hi = tof_min(hi + 1.0f, seg_hi);
     // Clamped before the conversion so that far-away endpoints cannot overflow the int.
     const float top = static_cast<float>(g.dims[a]);
     l.first = static_cast<int32_t>(ceilf(detail::clampf(lo, -1.0f, top)));
@@ -281,7 +281,7 @@ RADON_HD void joseph_tof_planes(const JosephLor& l, const TofKernel& tk, int bin
     const float s_lo = tof_edge_mm(tk, bin) - tk.reach;
     const float s_hi = tof_edge_mm(tk, bin + 1) + tk.reach;
     const float a = (s_lo - l.s0) / l.ds, b = (s_hi - l.s0) / l.ds;
-    const float lo = fminf(a, b) - 1.0f, hi = fmaxf(a, b) + 1.0f;
+    const float lo = tof_min(a, b) - 1.0f, hi = tof_max(a, b) + 1.0f;
     const float top = static_cast<float>(l.last + 1);
     const int32_t f = static_cast<int32_t>(ceilf(detail::clampf(lo, -1.0f, top)));
     const int32_t t = static_cast<int32_t>(floorf(detail::clampf(hi, -1.0f, top)));
