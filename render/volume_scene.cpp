@@ -18,6 +18,7 @@
 #include <vtkNew.h>
 #include <vtkPlane.h>
 #include <vtkPointData.h>
+#include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkSmartPointer.h>
 #include <vtkVolume.h>
@@ -128,7 +129,12 @@ VolumeScene::VolumeScene(vtkRenderer* renderer) : impl_(std::make_unique<Impl>()
         static_cast<VolumeScene*>(scene)->impl_->render_start = std::chrono::steady_clock::now();
     });
     d.on_render_end->SetClientData(this);
-    d.on_render_end->SetCallback([](vtkObject*, unsigned long, void* scene, void*) {
+    d.on_render_end->SetCallback([](vtkObject* caller, unsigned long, void* scene, void*) {
+        // Software OpenGL (llvmpipe) rasterises when the frame is flushed, not when VTK issues
+        // its draw calls: without waiting here the time measured is the submission alone (a
+        // tenth of the frame on a real CT) and the sampling never adapts to the real cost.
+        if (auto* window = static_cast<vtkRenderer*>(caller)->GetRenderWindow())
+            window->WaitForCompletion();
         static_cast<VolumeScene*>(scene)->adapt_to_frame_time();
     });
     d.render_start_tag = renderer->AddObserver(vtkCommand::StartEvent, d.on_render_start);

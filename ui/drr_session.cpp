@@ -4,6 +4,7 @@
 
 #include "kernels/physics/attenuation.h"
 #include "recon/io/volume_io.h"
+#include "ui/background_priority.h"
 #include "ui/drr_image_view.h"
 #include "ui/drr_worker.h"
 #include "ui/pose_panel.h"
@@ -17,6 +18,9 @@ DrrSession::DrrSession(PosePanel* panel, DrrImageView* view, QObject* parent)
     worker_thread_.setObjectName("drr worker");
     worker_->moveToThread(&worker_thread_);
     connect(&worker_thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(
+        &worker_thread_, &QThread::started, worker_,
+        [] { lower_current_thread_priority(kWorkerNiceSteps); }, Qt::DirectConnection);
     worker_thread_.start();
 
     connect(worker_, &DrrWorker::rendered, this, &DrrSession::showFrame);

@@ -36,6 +36,10 @@ class DrrSession : public QObject {
   public:
     static constexpr std::array<int64_t, 3> kSheppLoganSize{256, 256, 256};
     static constexpr Vec3 kSheppLoganSpacing{1, 1, 1};
+    // The render worker and its OpenMP team run this many nice levels below the UI thread
+    // (background_priority.h): weights 335 to 1024, so a 3D frame drawn during a render gets
+    // about three quarters of the CPU.
+    static constexpr int kWorkerNiceSteps = 5;
 
     DrrSession(PosePanel* panel, DrrImageView* view, QObject* parent = nullptr);
     // Cancels what runs and joins the worker and loading threads.

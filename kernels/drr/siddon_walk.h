@@ -7,8 +7,14 @@
 
 namespace radon {
 
-// Exact radiological path (Siddon): the sum over voxels of voxel value times the length of the
-// ray inside the voxel, or the maximum over the voxels the ray crosses.
+// The exact voxel walk (Siddon) of one ray or pack of rays, cut into pieces: the ray's tau
+// interval inside each voxel it crosses. For each slab along the dominant axis it calls
+//     visit(i1, i2, i3, third, l1, l2, l3)
+// with the linear voxel indices of the slab's (up to) three pieces, in order along the ray, and
+// their lengths in tau; the third piece exists only in lanes where `third` holds (elsewhere
+// l3 == 0). Lengths are >= 0 and indices always lie inside the volume (a lane that has finished
+// repeats its last voxel with length zero). The DRR sums and maxima below and the PET Siddon
+// projector (kernels/pet/siddon_lor.h: forward and back projection) are visitors of this walk.
 //
 // The walk goes slab by slab along the ray's dominant axis `a`, one cell per step. Within a slab
 // the ray moves at most one cell along each other axis, so it crosses at most one cell boundary
@@ -18,11 +24,11 @@ namespace radon {
 // computed afresh from the cell index whenever the slab crosses one, never by adding one cell's
 // tau after another, whose rounding would drift along a long ray. Each step starts at the tau
 // where the previous one ended, so the pieces telescope: a ray through a constant volume sums to
-// its exact chord. The sum is compensated (CompensatedSum), so a ray of a thousand voxels is as
-// accurate as a short one. Requires every lane to share the dominant axis.
-template <class L>
-RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
-                                   const ClippedRay<L>& ray, int a) {
+// its exact chord. Requires every lane to share the dominant axis. `prefetch_base` is the array
+// the visitor reads (prefetched p.prefetch_slabs slabs ahead when that is positive).
+template <class L, class Visit>
+RADON_HD void siddon_pieces(const DrrRayParams& p, const float* prefetch_base,
+                            const ClippedRay<L>& ray, int a, Visit& visit) {
     using F = typename L::F;
     using I = typename L::I;
     using M = typename L::M;
@@ -87,8 +93,6 @@ RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
     }
 
     F ta = ray.tau_in;
-    F peak = L::splat(-kNever);
-    CompensatedSum<L> acc = CompensatedSum<L>::zero();
     for (int32_t s = 0; s < steps; ++s) {
         // Lanes past their own last slab stand still, whatever the other lanes still need:
         // a ray's value must not depend on which pack computed it.
@@ -99,7 +103,7 @@ RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
         // Rays that step across the volume's memory layout touch a new cache line per slab,
         // which the hardware prefetchers do not predict (gathers with a large stride).
         if (p.prefetch_slabs > 0) {
-            L::prefetch(volume,
+            L::prefetch(prefetch_base,
                         slab0 +
                             L::min_int(L::splat_int(s + p.prefetch_slabs), last_step) * slab_step +
                             offset[0] + offset[1]);
@@ -122,26 +126,54 @@ RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
         const M b_first = t_cross[0] <= t_cross[1];
         const F t1 = L::min(t_cross[0], t_cross[1]);
         const F t2 = L::max(t_cross[0], t_cross[1]);
-        const F v1 = L::gather(volume, ka + offset[0] + offset[1]);
-        const F v2 = L::gather(volume, L::select_int(b_first, ka + offset_next[0] + offset[1],
-                                                     ka + offset[0] + offset_next[1]));
         const M third = t2 < tb;  // both boundaries crossed: the piece after the second one
-        const F v3 = L::any(third) ? L::gather(volume, ka + offset_next[0] + offset_next[1])
-                                   : L::splat(0.0f);
-        const F l1 = t1 - ta, l2 = t2 - t1, l3 = tb - t2;
-        if (p.mip) {
+        visit(ka + offset[0] + offset[1],
+              L::select_int(b_first, ka + offset_next[0] + offset[1],
+                            ka + offset[0] + offset_next[1]),
+              ka + offset_next[0] + offset_next[1], third, t1 - ta, t2 - t1, tb - t2);
+        ta = tb;
+        offset[0] = offset_next[0];
+        offset[1] = offset_next[1];
+    }
+}
+
+// Sums (value times length) or maxima (over pieces of positive length) of a volume along the
+// walk. The sum is compensated (CompensatedSum), so a ray of a thousand voxels is as accurate as
+// a short one.
+template <class L>
+struct SiddonGatherVisit {
+    using F = typename L::F;
+    using I = typename L::I;
+    using M = typename L::M;
+    const float* volume;
+    bool mip;
+    F peak;
+    CompensatedSum<L> acc;
+
+    RADON_HD void operator()(I i1, I i2, I i3, M third, F l1, F l2, F l3) {
+        const F v1 = L::gather(volume, i1);
+        const F v2 = L::gather(volume, i2);
+        const F v3 = L::any(third) ? L::gather(volume, i3) : L::splat(0.0f);
+        if (mip) {
             peak = L::max(peak, L::select(l1 > 0.0f, v1, peak));
             peak = L::max(peak, L::select(l2 > 0.0f, v2, peak));
             peak = L::max(peak, L::select(l3 > 0.0f, v3, peak));
         } else {
             acc.add(l1 * v1 + l2 * v2 + l3 * v3);
         }
-        ta = tb;
-        offset[0] = offset_next[0];
-        offset[1] = offset_next[1];
     }
-    if (p.mip) return L::select(peak > -kNever, peak, L::splat(0.0f));
-    return acc.total() * ray.mm;
+};
+
+// Exact radiological path (Siddon): the sum over voxels of voxel value times the length of the
+// ray inside the voxel, or the maximum over the voxels the ray crosses.
+template <class L>
+RADON_HD typename L::F siddon_walk(const DrrRayParams& p, const float* volume,
+                                   const ClippedRay<L>& ray, int a) {
+    constexpr float kNever = 3.0e38f;
+    SiddonGatherVisit<L> visit{volume, p.mip != 0, L::splat(-kNever), CompensatedSum<L>::zero()};
+    siddon_pieces<L>(p, volume, ray, a, visit);
+    if (p.mip) return L::select(visit.peak > -kNever, visit.peak, L::splat(0.0f));
+    return visit.acc.total() * ray.mm;
 }
 
 }  // namespace radon

@@ -51,6 +51,60 @@ using radon::ui::MainWindow;
 
 namespace {
 
+// Times every event the UI thread dispatches from its event loop, so that the slowest ones can be
+// named: a stall is one event handler that runs too long, or several run back to back.
+class TimedApplication : public QApplication {
+  public:
+    using QApplication::QApplication;
+
+    struct SlowEvent {
+        double ms;
+        std::string what;
+    };
+
+    bool notify(QObject* receiver, QEvent* event) override {
+        if (depth_ > 0 || !receiver || !recording_ || QThread::currentThread() != thread())
+            return QApplication::notify(receiver, event);
+        // The receiver may be gone afterwards (deleteLater): name it first.
+        std::string what = std::string(receiver->metaObject()->className()) + " event " +
+                           std::to_string(static_cast<int>(event->type()));
+        ++depth_;
+        QElapsedTimer t;
+        t.start();
+        const bool result = QApplication::notify(receiver, event);
+        --depth_;
+        const double ms = 1e-6 * t.nsecsElapsed();
+        if (ms >= kSlowMs) slow_.push_back({ms, std::move(what)});
+        return result;
+    }
+
+    void start_recording() {
+        slow_.clear();
+        recording_ = true;
+    }
+    std::vector<SlowEvent> stop_recording() {
+        recording_ = false;
+        return slow_;
+    }
+
+    static constexpr double kSlowMs = 25;
+
+  private:
+    int depth_ = 0;
+    bool recording_ = false;
+    std::vector<SlowEvent> slow_;
+};
+
+void print_slow_events(const char* phase, std::vector<TimedApplication::SlowEvent> events) {
+    std::sort(events.begin(), events.end(),
+              [](const auto& a, const auto& b) { return a.ms > b.ms; });
+    std::printf("UI events over %.0f ms during %s: %zu", TimedApplication::kSlowMs, phase,
+                events.size());
+    for (std::size_t i = 0; i < events.size() && i < 6; ++i)
+        std::printf("%s %.0f ms %s", i ? "," : ";", events[i].ms, events[i].what.c_str());
+    std::printf("\n");
+}
+
 std::string gl_renderer(radon::ui::CArmSceneView& view) {
     view.makeCurrent();
     const auto* name = view.context()->functions()->glGetString(GL_RENDERER);
@@ -148,7 +202,7 @@ class Bench {
 
 int main(int argc, char** argv) {
     radon::render::VtkView::set_default_surface_format();
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     int runs = 10;
     QString volume_file;
     radon::ui::MainWindowOptions options;
@@ -227,6 +281,7 @@ int main(int argc, char** argv) {
     bench.settle();
     bench.settle_3d();
     std::vector<double> pose_stall;
+    app.start_recording();
     for (int i = 0; i < runs; ++i) {
         radon::test::StallMeter meter;
         meter.start();
@@ -236,6 +291,7 @@ int main(int argc, char** argv) {
         bench.settle_3d();
         pose_stall.push_back(meter.stop());
     }
+    const auto pose_slow = app.stop_recording();
 
     // A drag: one slider change every 16 ms (60 Hz) for 3 s, previews and 3D frames as they come.
     int drag_frames = 0;
@@ -252,6 +308,7 @@ int main(int argc, char** argv) {
     QElapsedTimer drag_clock;
     drag_clock.start();
     drag_meter.start();
+    app.start_recording();
     QTimer drag;
     drag.setTimerType(Qt::PreciseTimer);
     QObject::connect(&drag, &QTimer::timeout, [&] { primary->setValue(primary->value() - 5); });
@@ -260,6 +317,7 @@ int main(int argc, char** argv) {
     drag.stop();
     const double drag_seconds = 1e-9 * drag_clock.nsecsElapsed();
     const double drag_stall = drag_meter.stop();
+    const auto drag_slow = app.stop_recording();
     std::vector<double> drag_scene_ms;
     for (const auto& f : bench.scene_frames_)
         drag_scene_ms.push_back(f.ms);
@@ -342,6 +400,8 @@ int main(int argc, char** argv) {
         "max %.1f ms; %zu 3D frames (median %.0f ms); longest UI stall %.1f ms\n",
         drag_seconds, drag_frames, drag_frames / drag_seconds, dl.median, dl.max,
         drag_scene_ms.size(), ds.median, drag_stall);
+    print_slow_events("the pose changes", pose_slow);
+    print_slow_events("the drag", drag_slow);
     std::printf(
         "longest UI stall during a 1500x1500 render (request to frame on screen): median %.1f ms, "
         "max %.1f ms over %zu renders\n",

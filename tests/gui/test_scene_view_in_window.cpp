@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QScreen>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -166,7 +167,7 @@ class TestSceneViewInWindow : public QObject {
     }
 
     // What is on the screen where the 3D view is (the X server's pixels, not a re-render), with
-    // a modal dialog open over another part of the window.
+    // a modal dialog open over the middle of the 3D view and the pose changing behind it.
     void a_modal_dialog_leaves_the_3d_view_drawn() {
         QTemporaryDir dir;
         Studio studio(dir);
@@ -193,10 +194,15 @@ class TestSceneViewInWindow : public QObject {
         auto* layout = new QVBoxLayout(&dialog);
         layout->addWidget(new QLabel("A modal dialog over the DRR view"));
         dialog.resize(300, 120);
-        dialog.move(w.drrView()->mapToGlobal(QPoint(20, 20)));
+        dialog.move(view.mapToGlobal(QPoint(view.width() / 2 - 150, view.height() / 2 - 60)));
         // As the app opens its dialogs: exec() runs an event loop of its own.
         QImage during;
-        QTimer::singleShot(1000, &dialog, [&] {
+        // A pose change while the dialog is up: the 3D view redraws behind it.
+        QTimer::singleShot(300, &dialog, [&] {
+            QSlider* slider = w.posePanel()->findChild<QSlider*>();
+            slider->setValue(slider->value() + 5);
+        });
+        QTimer::singleShot(4000, &dialog, [&] {
             during = screen
                          ->grabWindow(0, on_screen.x(), on_screen.y(), on_screen.width(),
                                       on_screen.height())
