@@ -152,4 +152,21 @@ std::vector<std::vector<int64_t>> interleaved_subsets(int64_t count, int subsets
     return out;
 }
 
+std::shared_ptr<const SubsetStack> subsets_by_views(
+    const OperatorShape& full, int subsets,
+    const std::function<std::shared_ptr<const LinearOperator>(const std::vector<int64_t>& views)>&
+        make_subset) {
+    int axis = -1;
+    for (std::size_t a = 0; a < full.axis_names.size(); ++a)
+        if (full.axis_names[a] == "view") axis = static_cast<int>(a);
+    if (axis < 0 || axis >= static_cast<int>(full.dims.size())) {
+        throw InvalidArgument("subsets by views: the sinogram " + full.to_string() +
+                              " has no axis named \"view\"");
+    }
+    std::vector<OperatorSubset> parts;
+    for (const std::vector<int64_t>& views : interleaved_subsets(full.dims[axis], subsets))
+        parts.push_back({make_subset(views), rows_with_index_along(full, axis, views)});
+    return std::make_shared<SubsetStack>(full, std::move(parts));
+}
+
 }  // namespace radon

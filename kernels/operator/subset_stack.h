@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -72,5 +73,16 @@ std::vector<int64_t> rows_with_index_along(const OperatorShape& shape, int axis,
 // s, s + subsets, s + 2 subsets, ...: the usual OSEM order, each subset spread over all angles.
 // Throws InvalidArgument unless 1 <= subsets <= count.
 std::vector<std::vector<int64_t>> interleaved_subsets(int64_t count, int subsets);
+
+// OSEM subsets of a sinogram's views in one call: `subsets` interleaved subsets of the views of
+// `full` (its axis named "view"), each the operator make_subset(views) returns for those views
+// (in increasing order), its rows those of rows_with_index_along. make_subset's operator must
+// give its views' bins in the full sinogram's memory order with the other views left out.
+// Throws InvalidArgument when `full` has no axis named "view" or for a subset count outside
+// [1, views].
+std::shared_ptr<const SubsetStack> subsets_by_views(
+    const OperatorShape& full, int subsets,
+    const std::function<std::shared_ptr<const LinearOperator>(const std::vector<int64_t>& views)>&
+        make_subset);
 
 }  // namespace radon

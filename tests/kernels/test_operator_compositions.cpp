@@ -189,6 +189,36 @@ class TestOperatorCompositions : public QObject {
         expect_close(forward(stack.subset(1), x), std::vector<double>(part.begin(), part.end()));
     }
 
+    // The one-call form finds the view axis by name and builds the same stack.
+    void subsetsByViews() {
+        std::mt19937 rng(9);
+        OperatorShape out;
+        out.dims = {2, 3, 6};
+        out.axis_names = {"plane", "radial", "view"};
+        const int64_t rows = out.size(), cols = 5;
+        const std::vector<double> m = DenseOperator::random_values(rows, cols, rng, -1, 1, 0.2);
+        std::vector<std::vector<int64_t>> seen;
+        const auto stack = subsets_by_views(out, 3, [&](const std::vector<int64_t>& views) {
+            seen.push_back(views);
+            std::vector<double> part;
+            for (const int64_t r : rows_with_index_along(out, 2, views))
+                part.insert(part.end(), m.begin() + r * cols, m.begin() + (r + 1) * cols);
+            return std::make_shared<DenseOperator>(int64_t(part.size()) / cols, cols, part);
+        });
+        QCOMPARE(stack->subset_count(), 3);
+        QCOMPARE(seen, (std::vector<std::vector<int64_t>>{{0, 3}, {1, 4}, {2, 5}}));
+        const std::vector<float> x = random_vector(cols, rng), y = random_vector(rows, rng);
+        expect_close(forward(*stack, x), dense_apply(m, rows, cols, x));
+        expect_close(backward(*stack, y), dense_adjoint(m, rows, cols, y));
+        OperatorShape unnamed;
+        unnamed.dims = {4, 4};
+        QVERIFY(invalid_argument_message([&] {
+                    subsets_by_views(unnamed, 2, [](const std::vector<int64_t>&) {
+                        return std::shared_ptr<const LinearOperator>();
+                    });
+                }).contains("no axis named \"view\""));
+    }
+
     void rowsNotInAnySubsetAreZero() {
         std::mt19937 rng(6);
         OperatorShape out;
