@@ -4,9 +4,9 @@
 //
 // The problem (issue 11, "Measures"): 544 crystals on a ring of radius 371.1 mm, 36 rings
 // 5.52296 mm apart; 8 views (every 34th of 272) x 415 radial bins x 1296 planes (every ring
-// pair) = 4.30 M LORs, radial fastest, then view, then plane; image 215 x 215 x 71 voxels of
-// 2.78 mm centred on the scanner, holding a box of ones (the middle half transaxially, every
-// plane). TOF as parallelproj's DMI benchmark: 29 bins of 25.37 mm, FWHM 57.7 mm (385 ps),
+// pair) = 4.30 M LORs from the sinogram descriptor, radial fastest, then view, then plane;
+// image 215 x 215 x 71 voxels of 2.78 mm centred on the scanner, holding a box of ones (the
+// middle half transaxially, every plane). TOF as parallelproj's DMI benchmark: 29 bins of 25.37 mm, FWHM 57.7 mm (385 ps),
 // 3 sigmas.
 //
 // parallelproj gets the very same LORs and image memory: its image axis 0 (slowest) is our z,
@@ -17,7 +17,7 @@
 //
 // Usage: bench_pet_projectors [--parallelproj LIB.so] [--runs N (5)] [--threads T (all)]
 //                             [--skip-tof] [--skip-non-tof] [--ring-step S (1: every ring pair; S:
-//                             every S-th second ring, for quick checks)]
+//                             every S-th plane, for quick checks)]
 // Prints one line per projector and implementation: the median and the spread of N runs (after
 // one warm-up run), in seconds and in million LORs per second.
 
@@ -37,6 +37,8 @@
 
 #include "kernels/backend/devices.h"
 #include "kernels/pet/lor_projector.h"
+#include "kernels/pet/scanner_geometry.h"
+#include "kernels/pet/sinogram_descriptor.h"
 #include "kernels/simd/cpu_features.h"
 
 using namespace radon;
@@ -51,32 +53,41 @@ struct Lors {
     std::vector<float> p1, p2;
 };
 
-// View v, radial offset m = r - 207: crystals a = v + ceil(m / 2) and b = v - floor(m / 2) + N/2
-// (the centre bin of view 0 joins crystals 0 and N/2). Ring pair (r1, r2) per plane.
+// The sinogram descriptor's LORs (docs/CONVENTIONS.md, "PET"): 544 crystals on a ring of radius
+// 371.1 mm (one crystal per side of a 544-gon), 36 rings; span 1 (every ring pair its own
+// plane), 415 radial bins, one OSEM subset of 8 views (every 34th), radial fastest ("PVR"). With
+// ring_step S only every S-th plane is kept.
 Lors dmi_like_lors(int ring_step) {
-    Lors l;
-    const std::size_t n = std::size_t(kViews / kSubsets) * kRadial * kRings * kRings / ring_step;
-    l.p1.reserve(3 * n);
-    l.p2.reserve(3 * n);
-    for (int r1 = 0; r1 < kRings; ++r1)
-        for (int r2 = 0; r2 < kRings; r2 += ring_step) {
-            const float z1 = float((r1 - 0.5 * (kRings - 1)) * kRingSpacing);
-            const float z2 = float((r2 - 0.5 * (kRings - 1)) * kRingSpacing);
-            for (int v = 0; v < kViews; v += kSubsets)
-                for (int r = 0; r < kRadial; ++r) {
-                    const int m = r - kRadial / 2;
-                    const int a = ((v + (m + (m > 0)) / 2) % kCrystals + kCrystals) % kCrystals;
-                    const int b =
-                        ((v - (m - (m < 0)) / 2 + kCrystals / 2) % kCrystals + kCrystals) %
-                        kCrystals;
-                    const double ta = 2 * M_PI * a / kCrystals, tb = 2 * M_PI * b / kCrystals;
-                    l.p1.insert(l.p1.end(),
-                                {float(kRadius * std::cos(ta)), float(kRadius * std::sin(ta)), z1});
-                    l.p2.insert(l.p2.end(),
-                                {float(kRadius * std::cos(tb)), float(kRadius * std::sin(tb)), z2});
-                }
-        }
-    return l;
+    RegularPolygonSpec ring;
+    ring.name = "DMI-like ring";
+    ring.inner_radius_mm = kRadius;
+    ring.sides = kCrystals;
+    ring.crystals_per_side = 1;
+    ring.crystal_pitch_mm = 4;
+    ring.rings = kRings;
+    ring.ring_spacing_mm = kRingSpacing;
+    SinogramSpec spec;
+    spec.radial_bins = kRadial;
+    spec.axis_order = "PVR";
+    const SinogramDescriptor sinogram(make_scanner(ring), spec);
+    std::vector<int> views;
+    for (int v = 0; v < kViews; v += kSubsets)
+        views.push_back(v);
+    const std::size_t per_plane = std::size_t(3) * kRadial * views.size();
+    Lors all;
+    all.p1.resize(per_plane * std::size_t(sinogram.planes()));
+    all.p2.resize(all.p1.size());
+    sinogram.fill_lor_endpoints(views, all.p1.data(), all.p2.data());
+    if (ring_step == 1) return all;
+    Lors kept;
+    for (int plane = 0; plane < sinogram.planes(); plane += ring_step) {
+        const auto from = std::ptrdiff_t(per_plane * std::size_t(plane));
+        kept.p1.insert(kept.p1.end(), all.p1.begin() + from,
+                       all.p1.begin() + from + std::ptrdiff_t(per_plane));
+        kept.p2.insert(kept.p2.end(), all.p2.begin() + from,
+                       all.p2.begin() + from + std::ptrdiff_t(per_plane));
+    }
+    return kept;
 }
 
 PetImageGrid dmi_grid() {
@@ -217,9 +228,9 @@ int main(int argc, char** argv) {
     const TofBinning tof = dmi_tof();
 
     std::printf(
-        "PET projector benchmark: %zu LORs (8 views x 415 radial x %d planes), image "
+        "PET projector benchmark: %zu LORs (8 views x 415 radial x %zu planes), image "
         "215 x 215 x 71 of 2.78 mm\n",
-        n, kRings * kRings / ring_step);
+        n, n / (8 * kRadial));
     std::printf("CPU: %s, %d threads, SIMD variant %s; load average at start: %s\n",
                 cpu_model_name().c_str(), omp_get_max_threads(), to_string(detected_simd_level()),
                 loadavg().c_str());
