@@ -26,27 +26,16 @@ written): its header is checked against them.
 }  // namespace
 
 int run_pet_backproject(const std::vector<std::string>& raw) {
-    std::vector<std::string> value_options = {"-o", "--output"};
-    value_options.insert(value_options.end(), pet_value_options().begin(),
-                         pet_value_options().end());
-    std::vector<std::string> flags = {"--help", "-h"};
-    flags.insert(flags.end(), pet_flags().begin(), pet_flags().end());
-    const Arguments args(raw, value_options, flags);
+    const Arguments args = pet_arguments(raw, {"-o", "--output"}, false);
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kUsage << pet_options_help();
         return 0;
     }
-    if (args.positional().size() != 1)
-        throw InvalidArgument("expected one sinogram (.hs), got " +
-                              std::to_string(args.positional().size()) + " arguments");
-    const std::string out = args.text("-o", args.text("--output", ""));
-    if (out.empty()) throw InvalidArgument("no output given: add -o IMAGE (.nii.gz, .nrrd, .mha)");
-    if (!recon::is_writable_volume_extension(recon::file_extension(out)))
-        throw InvalidArgument(out + ": cannot write an image as '" + recon::file_extension(out) +
-                              "': expected .nii, .nii.gz, .nrrd or .mha");
+    const std::string sinogram_path = sinogram_argument(args);
+    const std::string out = image_output(args);
     const recon::ScannerDescription scanner = scanner_from_arguments(args);
     const pet::SinogramDescriptor sinogram = sinogram_from_arguments(args, scanner);
-    const std::vector<float> y = recon::read_interfile_sinogram(args.positional()[0], sinogram);
+    const std::vector<float> y = recon::read_interfile_sinogram(sinogram_path, sinogram);
     const pet::PetImageGrid grid = image_grid_from_arguments(args, sinogram);
     const auto projector =
         pet::make_sinogram_projector(sinogram, projector_from_arguments(args, grid));

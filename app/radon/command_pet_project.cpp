@@ -31,13 +31,7 @@ data, STIR's keys).
 }  // namespace
 
 int run_pet_project(const std::vector<std::string>& raw) {
-    std::vector<std::string> value_options = {"-o", "--output", "--counts", "--seed"};
-    std::vector<std::string> flags = {"--help", "-h"};
-    for (const auto* list : {&pet_value_options(), &pet_object_value_options()})
-        value_options.insert(value_options.end(), list->begin(), list->end());
-    for (const auto* list : {&pet_flags(), &pet_object_flags()})
-        flags.insert(flags.end(), list->begin(), list->end());
-    const Arguments args(raw, value_options, flags);
+    const Arguments args = pet_arguments(raw, {"-o", "--output", "--counts", "--seed"}, true);
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kUsage << pet_options_help() << pet_object_help();
         return 0;

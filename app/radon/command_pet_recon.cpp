@@ -42,14 +42,8 @@ std::string with_iteration(const std::string& path, int iteration) {
 }  // namespace
 
 int run_pet_recon(const std::vector<std::string>& raw) {
-    std::vector<std::string> value_options = {"-o",        "--output",  "--iterations",
-                                              "--subsets", "--randoms", "--save-every"};
-    std::vector<std::string> flags = {"--help", "-h"};
-    for (const auto* list : {&pet_value_options(), &pet_object_value_options()})
-        value_options.insert(value_options.end(), list->begin(), list->end());
-    for (const auto* list : {&pet_flags(), &pet_object_flags()})
-        flags.insert(flags.end(), list->begin(), list->end());
-    const Arguments args(raw, value_options, flags);
+    const Arguments args = pet_arguments(
+        raw, {"-o", "--output", "--iterations", "--subsets", "--randoms", "--save-every"}, true);
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kUsage << pet_options_help() << pet_object_help();
         return 0;
@@ -58,14 +52,8 @@ int run_pet_recon(const std::vector<std::string>& raw) {
         throw InvalidArgument(
             "--image: recon reconstructs an image; give the sinogram as the "
             "argument and the mu-map with --mu-map");
-    if (args.positional().size() != 1)
-        throw InvalidArgument("expected one sinogram (.hs), got " +
-                              std::to_string(args.positional().size()) + " arguments");
-    const std::string out = args.text("-o", args.text("--output", ""));
-    if (out.empty()) throw InvalidArgument("no output given: add -o IMAGE (.nii.gz, .nrrd, .mha)");
-    if (!recon::is_writable_volume_extension(recon::file_extension(out)))
-        throw InvalidArgument(out + ": cannot write an image as '" + recon::file_extension(out) +
-                              "': expected .nii, .nii.gz, .nrrd or .mha");
+    const std::string sinogram_path = sinogram_argument(args);
+    const std::string out = image_output(args);
     const int iterations =
         static_cast<int>(args.integer_in("--iterations", 4, {0, 10000, false, "iterations", ""}));
     const int save_every = static_cast<int>(
@@ -77,8 +65,7 @@ int run_pet_recon(const std::vector<std::string>& raw) {
     const pet::SinogramDescriptor sinogram = sinogram_from_arguments(args, scanner);
     const int subsets = static_cast<int>(args.integer_in(
         "--subsets", 1, {1, double(sinogram.views()), false, "subsets of views", ""}));
-    const std::vector<float> measured =
-        recon::read_interfile_sinogram(args.positional()[0], sinogram);
+    const std::vector<float> measured = recon::read_interfile_sinogram(sinogram_path, sinogram);
     const pet::PetImageGrid grid = image_grid_from_arguments(args, sinogram);
     const pet::LorProjectorConfig config = projector_from_arguments(args, grid);
     std::printf("%s\n", pet_setup_line(scanner, sinogram).c_str());

@@ -5,6 +5,7 @@
 
 #include "app/radon/render_options.h"
 #include "kernels/core/error.h"
+#include "recon/io/atomic_file.h"
 #include "recon/io/volume_io.h"
 
 namespace radon::cli {
@@ -39,6 +40,36 @@ Image and projector:
   --device cpu|cuda           where the projectors run
   --threads N                 CPU threads (0: every core)
 )";
+}
+
+Arguments pet_arguments(const std::vector<std::string>& raw, std::vector<std::string> value_options,
+                        bool with_object) {
+    std::vector<std::string> flags = {"--help", "-h"};
+    value_options.insert(value_options.end(), pet_value_options().begin(),
+                         pet_value_options().end());
+    flags.insert(flags.end(), pet_flags().begin(), pet_flags().end());
+    if (with_object) {
+        value_options.insert(value_options.end(), pet_object_value_options().begin(),
+                             pet_object_value_options().end());
+        flags.insert(flags.end(), pet_object_flags().begin(), pet_object_flags().end());
+    }
+    return Arguments(raw, value_options, flags);
+}
+
+std::string sinogram_argument(const Arguments& args) {
+    if (args.positional().size() != 1)
+        throw InvalidArgument("expected one sinogram (.hs), got " +
+                              std::to_string(args.positional().size()) + " arguments");
+    return args.positional()[0];
+}
+
+std::string image_output(const Arguments& args) {
+    const std::string out = args.text("-o", args.text("--output", ""));
+    if (out.empty()) throw InvalidArgument("no output given: add -o IMAGE (.nii.gz, .nrrd, .mha)");
+    if (!recon::is_writable_volume_extension(recon::file_extension(out)))
+        throw InvalidArgument(out + ": cannot write an image as '" + recon::file_extension(out) +
+                              "': expected .nii, .nii.gz, .nrrd or .mha");
+    return out;
 }
 
 recon::ScannerDescription scanner_from_arguments(const Arguments& args) {

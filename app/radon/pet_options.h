@@ -21,6 +21,15 @@ const std::vector<std::string>& pet_flags();
 // The help text for those options.
 const char* pet_options_help();
 
+// The command line of a PET command: its own value options, the shared ones above (and the
+// object's below when `with_object`), and --help.
+Arguments pet_arguments(const std::vector<std::string>& raw, std::vector<std::string> value_options,
+                        bool with_object);
+// The one sinogram argument (.hs) of backproject and recon.
+std::string sinogram_argument(const Arguments& args);
+// -o IMAGE, held to the volume formats that can be written.
+std::string image_output(const Arguments& args);
+
 recon::ScannerDescription scanner_from_arguments(const Arguments& args);
 // The scanner's default sinogram with the options applied; TOF as the scanner has it unless
 // --tof or --no-tof says otherwise. The TOF axis is always the fastest (projector order).
