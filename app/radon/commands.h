@@ -9,7 +9,8 @@ namespace radon::cli {
 // errors are thrown as radon::InvalidArgument and become exit code 2 in main.
 int run_drr(const std::vector<std::string>& args);
 int run_drr_batch(const std::vector<std::string>& args);
-int run_bench(const std::vector<std::string>& args);
+int run_bench(const std::vector<std::string>& args);  // bench drr; bench pet goes to run_bench_pet
+int run_bench_pet(const std::vector<std::string>& args);
 int run_info(const std::vector<std::string>& args);
 int run_phantom(const std::vector<std::string>& args);
 int run_series(const std::vector<std::string>& args);

@@ -19,6 +19,7 @@ Commands:
   drr          render a DRR of a CT volume or a built-in phantom
   drr-batch    render one DRR per pose of a CSV or JSON file into one multi-frame file
   bench drr    time DRR rendering over detector and patch sizes
+  bench pet    time the PET projectors on one subset of a scanner's sinogram
   phantom      write a built-in phantom as a CT volume
   series       list the DICOM series of a folder
   pet          PET scanners, projection, back projection and MLEM/OSEM reconstruction

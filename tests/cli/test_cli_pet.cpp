@@ -62,6 +62,21 @@ class TestCliPet : public QObject {
         QVERIFY2(mct.out.contains("3025"), qPrintable(mct.out));
     }
 
+    // The benchmark times forward and back, with and without TOF, and writes one CSV row each.
+    void bench_pet_writes_its_table() {
+        QTemporaryDir dir;
+        const QString prefix = dir.filePath("bench");
+        const auto r = run_radon({"bench", "pet", "--scanner", "demo", "--image-size", "32,32,7",
+                                  "--voxel-size", "8,8,2.1", "--runs", "1", "--out", prefix});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        QFile csv(prefix + ".csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList lines = QString(csv.readAll()).trimmed().split('\n');
+        QCOMPARE(lines.size(), 5);
+        for (const char* row : {"non-tof,forward", "non-tof,back", "tof,forward", "tof,back"})
+            QVERIFY2(QString(lines.join('\n')).contains(row), row);
+    }
+
     // A point source off centre goes through the whole chain: its sinogram back-projects to a
     // peak at the point, and a few MLEM iterations bring the image's peak onto it, with the
     // log-likelihood rising every iteration.
