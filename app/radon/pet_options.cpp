@@ -12,9 +12,10 @@ namespace radon::cli {
 
 const std::vector<std::string>& pet_value_options() {
     static const std::vector<std::string> options = {
-        "--scanner",    "--span",       "--max-ring-difference", "--view-mashing", "--radial-bins",
-        "--axis-order", "--image-size", "--voxel-size",          "--projector",    "--device",
-        "--threads"};
+        "--scanner",      "--span",        "--max-ring-difference",
+        "--view-mashing", "--radial-bins", "--axis-order",
+        "--image-size",   "--voxel-size",  "--projector",
+        "--device",       "--threads",     "--scanner-centre"};
     return options;
 }
 
@@ -33,6 +34,8 @@ const char* pet_options_help() {
   --radial-bins N             radial bins kept, centred (0: all)
   --axis-order ORDER          memory order of radial, view, plane, slowest first (RVP, PVR, ...)
   --tof | --no-tof            time-of-flight bins as the scanner has them, or none
+  --scanner-centre X,Y,Z      where the scanner's centre sits in the LPS world, mm (default the
+                              file's, usually 0,0,0): put it on a CT's centre to use its mu-map
 Image and projector:
   --image-size NX,NY,NZ       voxels (default: the scanner's field of view, planes half a ring
   --voxel-size SX,SY,SZ       apart); voxel size in mm; the grid is centred on the scanner
@@ -73,7 +76,13 @@ std::string image_output(const Arguments& args) {
 }
 
 recon::ScannerDescription scanner_from_arguments(const Arguments& args) {
-    return recon::load_scanner(args.text("--scanner", "demo"));
+    recon::ScannerDescription scanner = recon::load_scanner(args.text("--scanner", "demo"));
+    if (args.has("--scanner-centre")) {
+        const std::vector<double> c = args.numbers_in(
+            "--scanner-centre", 3, {-1e5, 1e5, false, "scanner centre (LPS)", "mm"});
+        scanner.scanner.isocentre_lps = {c[0], c[1], c[2]};
+    }
+    return scanner;
 }
 
 pet::SinogramDescriptor sinogram_from_arguments(const Arguments& args,

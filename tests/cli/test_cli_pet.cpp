@@ -149,6 +149,11 @@ class TestCliPet : public QObject {
         QTest::newRow("zero voxel size")
             << (project + QStringList{"--scanner", "demo", "--voxel-size", "0,4,4", "-o", "@OUT@"})
             << "--voxel-size";
+        // The image grid follows the scanner: moved 1 m to the left, the origin is outside it.
+        QTest::newRow("point outside the moved scanner's image")
+            << (project + kDemo +
+                QStringList{"--scanner-centre", "1000,0,0", "--point", "0,0,0", "-o", "@OUT@"})
+            << "--point";
         QTest::newRow("unknown projector")
             << (project + kDemo + QStringList{"--projector", "ray", "-o", "@OUT@"})
             << "--projector";
