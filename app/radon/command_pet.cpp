@@ -22,9 +22,13 @@ turn, the TOF sign, planes and ring pairs): docs/CONVENTIONS.md, "PET".
 }  // namespace
 
 int run_pet(const std::vector<std::string>& raw) {
-    if (raw.empty() || raw[0] == "--help" || raw[0] == "-h") {
+    if (raw.empty()) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    if (raw[0] == "--help" || raw[0] == "-h") {
         std::cout << kUsage;
-        return raw.empty() ? 2 : 0;
+        return 0;
     }
     const std::vector<std::string> rest(raw.begin() + 1, raw.end());
     if (raw[0] == "scanners") return run_pet_scanners(rest);
