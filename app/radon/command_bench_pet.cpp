@@ -103,13 +103,8 @@ int run_bench_pet(const std::vector<std::string>& raw) {
     while (std::getline(requested, mode, ',')) {
         if (mode != "non-tof" && mode != "tof")
             throw InvalidArgument("--modes: unknown mode '" + mode + "': expected non-tof, tof");
-        pet::SinogramDescriptor sinogram = tof_sinogram;
-        if (mode == "non-tof" && tof_sinogram.has_tof_axis()) {
-            pet::SinogramSpec spec = tof_sinogram.spec();
-            spec.tof = pet::TofBinning{};
-            spec.axis_order.pop_back();  // the trailing T
-            sinogram = pet::SinogramDescriptor(scanner.scanner, spec);
-        }
+        const pet::SinogramDescriptor sinogram =
+            mode == "non-tof" ? tof_sinogram.without_tof() : tof_sinogram;
         const auto projector = pet::make_sinogram_projector(sinogram, config, subset);
         const auto lors =
             static_cast<double>(sinogram.radial_bins()) * double(subset.size()) * sinogram.planes();

@@ -205,7 +205,6 @@ std::string grid_text(const pet::PetImageGrid& grid) {
 }  // namespace radon::cli
 
 #include "kernels/pet/sinogram_projector.h"
-#include "kernels/physics/pet_attenuation.h"
 #include "recon/phantom/iec_body_phantom.h"
 #include "recon/phantom/pet_mu_map.h"
 
@@ -225,17 +224,6 @@ recon::IecBodyPhantom iec_from_arguments(const Arguments& args,
     spec.sphere_to_background =
         args.number_in("--contrast", 4.0, {0, 1000, true, "sphere to background activity", ""});
     return recon::IecBodyPhantom(spec);
-}
-
-// The non-TOF sinogram with the same LORs: attenuation does not depend on the TOF bin.
-pet::SinogramDescriptor without_tof(const pet::SinogramDescriptor& sinogram) {
-    pet::SinogramSpec spec = sinogram.spec();
-    if (!sinogram.has_tof_axis()) return sinogram;
-    spec.tof = pet::TofBinning{};
-    std::string order = spec.axis_order;
-    order.erase(order.find('T'), 1);
-    spec.axis_order = order;
-    return pet::SinogramDescriptor(sinogram.scanner(), spec);
 }
 
 }  // namespace
@@ -344,17 +332,9 @@ std::vector<float> attenuation_from_arguments(const Arguments& args,
                                           "IEC mu-map");
         description = "the IEC phantom's mu-map at 511 keV";
     }
-    const pet::SinogramDescriptor spatial = without_tof(sinogram);
     pet::LorProjectorConfig config = projector;
     config.grid = mu.grid;
-    const auto line_integrals = pet::make_sinogram_projector(spatial, config);
-    const std::vector<float> factors = attenuation_factors(*line_integrals, mu.values);
-    if (!sinogram.has_tof_axis()) return factors;
-    const int bins = sinogram.tof_bins();
-    std::vector<float> expanded(factors.size() * static_cast<std::size_t>(bins));
-    for (std::size_t i = 0; i < factors.size(); ++i)
-        std::fill_n(expanded.begin() + static_cast<std::ptrdiff_t>(i * bins), bins, factors[i]);
-    return expanded;
+    return pet::sinogram_attenuation_factors(sinogram, config, mu.values);
 }
 
 }  // namespace radon::cli

@@ -372,6 +372,14 @@ void SinogramDescriptor::fill_lor_endpoints(const std::vector<int>& views, float
     }
 }
 
+SinogramDescriptor SinogramDescriptor::without_tof() const {
+    if (!has_tof_axis()) return *this;
+    SinogramSpec spec = spec_;
+    spec.tof = TofBinning{};
+    spec.axis_order.erase(spec.axis_order.find('T'), 1);
+    return SinogramDescriptor(scanner_, spec);
+}
+
 std::string SinogramDescriptor::description() const {
     std::string d = std::to_string(radial_bins_) + " radial x " + std::to_string(views_) +
                     " views x " + std::to_string(planes()) + " planes";

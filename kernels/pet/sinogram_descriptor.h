@@ -153,6 +153,10 @@ class SinogramDescriptor {
 
     std::string description() const;  // "415 radial x 272 views x 1296 planes, span 1, MRD 35"
 
+    // The same sinogram without its TOF axis (the same LORs in the same order): what depends on
+    // the LOR alone, such as attenuation, is computed there.
+    SinogramDescriptor without_tof() const;
+
   private:
     int64_t spatial_offset(int radial, int view_pos, int plane, int view_count) const;
 

@@ -4,6 +4,8 @@
 #include <numeric>
 #include <string>
 
+#include "kernels/physics/pet_attenuation.h"
+
 namespace radon::pet {
 namespace {
 
@@ -48,6 +50,21 @@ std::shared_ptr<const LorListProjector> make_sinogram_projector(const SinogramDe
     std::vector<float> p1(floats), p2(floats);
     sinogram.fill_lor_endpoints(chosen, p1.data(), p2.data());
     return std::make_shared<LorListProjector>(std::move(p1), std::move(p2), config);
+}
+
+std::vector<float> sinogram_attenuation_factors(const SinogramDescriptor& sinogram,
+                                                const LorProjectorConfig& mu_config,
+                                                const std::vector<float>& mu,
+                                                const RunControl& control) {
+    const auto line_integrals = make_sinogram_projector(sinogram.without_tof(), mu_config);
+    const std::vector<float> factors = attenuation_factors(*line_integrals, mu, control);
+    if (!sinogram.has_tof_axis()) return factors;
+    // TOF bins are the fastest axis (make_sinogram_projector requires it).
+    const auto bins = static_cast<std::size_t>(sinogram.tof_bins());
+    std::vector<float> expanded(factors.size() * bins);
+    for (std::size_t i = 0; i < factors.size(); ++i)
+        std::fill_n(expanded.begin() + static_cast<std::ptrdiff_t>(i * bins), bins, factors[i]);
+    return expanded;
 }
 
 std::shared_ptr<const SubsetStack> make_view_subsets(const SinogramDescriptor& sinogram,

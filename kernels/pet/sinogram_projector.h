@@ -21,6 +21,14 @@ std::shared_ptr<const LorListProjector> make_sinogram_projector(const SinogramDe
                                                                 LorProjectorConfig config,
                                                                 const std::vector<int>& views = {});
 
+// Attenuation factors exp(-integral of mu) of every bin of `sinogram`, the same for each TOF bin
+// of a LOR: the mu-map (1/mm, one value per voxel of mu_config.grid) projected along the
+// sinogram's LORs, without TOF, by the projector `mu_config` describes.
+std::vector<float> sinogram_attenuation_factors(const SinogramDescriptor& sinogram,
+                                                const LorProjectorConfig& mu_config,
+                                                const std::vector<float>& mu,
+                                                const RunControl& control = {});
+
 // `subsets` interleaved subsets of the sinogram's views (subset s: views s, s + subsets, ...),
 // each its own projector, stacked into the whole sinogram: OSEM's operator. One subset is the
 // whole sinogram (MLEM).

@@ -188,6 +188,31 @@ class TestPetSinogramProjector : public QObject {
         QCOMPARE(best_tof > (tof_bins - 1) / 2, s > 0);
     }
 
+    // Attenuation depends on the LOR alone: every TOF bin of a LOR gets the non-TOF sinogram's
+    // factor, exp(-mu x chord); through the centre of a uniform block the chord is its width.
+    void attenuation_factors_repeat_over_tof_bins() {
+        const SinogramDescriptor tof(small_scanner(), tof_spec("RVPT"));
+        const SinogramDescriptor plain = tof.without_tof();
+        QVERIFY(!plain.has_tof_axis());
+        QCOMPARE(plain.spatial_bins(), tof.spatial_bins());
+        const LorProjectorConfig config = config_for(20, 5.0, 4, 4.2);  // a 100 mm block
+        const std::vector<float> mu(static_cast<std::size_t>(config.grid.voxels()), 0.0096f);
+        const std::vector<float> with_tof = sinogram_attenuation_factors(tof, config, mu);
+        const std::vector<float> without = sinogram_attenuation_factors(plain, config, mu);
+        QCOMPARE(int64_t(with_tof.size()), tof.bins());
+        QCOMPARE(int64_t(without.size()), plain.bins());
+        for (int64_t lor = 0; lor < plain.spatial_bins(); ++lor)
+            for (int t = 0; t < tof.tof_bins(); ++t)
+                QCOMPARE(with_tof[static_cast<std::size_t>(lor * tof.tof_bins() + t)],
+                         without[static_cast<std::size_t>(lor)]);
+        // The centre bin of view 0 in the first plane (ring 0 to ring 0) crosses the block along y.
+        SinogramBin centre;
+        centre.radial = -plain.min_tangential();
+        const float factor = without[static_cast<std::size_t>(plain.offset(centre))];
+        QVERIFY2(std::fabs(factor - std::exp(-0.0096f * 100.0f)) < 2e-3f,
+                 qPrintable(QString::number(factor)));
+    }
+
     void a_tof_axis_that_is_not_fastest_is_refused() {
         const SinogramDescriptor sinogram(small_scanner(), tof_spec("TRVP"));
         try {
