@@ -83,12 +83,13 @@ std::vector<int64_t> integer_list(const std::string& text, const std::string& wh
 
 int run_bench(const std::vector<std::string>& raw) {
     if (!raw.empty() && raw[0] == "pet") return run_bench_pet({raw.begin() + 1, raw.end()});
+    if (!raw.empty() && raw[0] == "ct") return run_bench_ct({raw.begin() + 1, raw.end()});
     if (raw.empty() || raw[0] != "drr") {
         if (!raw.empty() && (raw[0] == "--help" || raw[0] == "-h")) {
             std::cout << kUsage;
             return 0;
         }
-        throw InvalidArgument("expected 'radon bench drr' or 'radon bench pet'");
+        throw InvalidArgument("expected 'radon bench drr', 'radon bench pet' or 'radon bench ct'");
     }
     std::vector<std::string> value_options = {
         "--device",      "--renderer",      "--step", "--threads", "--heights", "--patches",

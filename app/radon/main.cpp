@@ -20,9 +20,11 @@ Commands:
   drr-batch    render one DRR per pose of a CSV or JSON file into one multi-frame file
   bench drr    time DRR rendering over detector and patch sizes
   bench pet    time the PET projectors on one subset of a scanner's sinogram
+  bench ct     time the CT projectors and FDK/FBP
   phantom      write a built-in phantom as a CT volume
   series       list the DICOM series of a folder
   pet          PET scanners, projection, back projection and MLEM/OSEM reconstruction
+  ct           CT projection and reconstruction (FDK/FBP, SIRT, CGLS, OS-SART, OSEM)
   info         versions, devices and build options; or a volume's grid, values and load cost
 
 Run 'radon COMMAND --help' for the options of a command.
@@ -55,9 +57,10 @@ int main(int argc, char** argv) {
         if (command == "phantom") return radon::cli::run_phantom(args);
         if (command == "series") return radon::cli::run_series(args);
         if (command == "pet") return radon::cli::run_pet(args);
+        if (command == "ct") return radon::cli::run_ct(args);
         std::fprintf(stderr,
                      "radon: error: unknown command '%s' (expected drr, drr-batch, bench, phantom, "
-                     "series, pet or info)\n",
+                     "series, pet, ct or info)\n",
                      command.c_str());
         return 2;
     } catch (const radon::InvalidArgument& e) {
