@@ -8,8 +8,6 @@
 
 #include <QtTest>
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -22,6 +20,7 @@
 #include "recon/algorithms/circular_scan.h"
 #include "recon/algorithms/filtered_backprojection.h"
 #include "recon/algorithms/ramp_filter.h"
+#include "recon/phantom/analytic_projections.h"
 #include "recon/phantom/ellipsoid_phantom.h"
 #include "tests/common/test_registry.h"
 #include "tests/common/test_support.h"
@@ -30,27 +29,6 @@ using namespace radon;
 using namespace radon::recon;
 
 namespace {
-
-// Exact line integrals of `phantom` for every pixel of `g`: from the source to the pixel (cone),
-// or along the ray through the pixel across the whole phantom (parallel).
-std::vector<float> analytic_projections(const EllipsoidPhantom& phantom, const CtGeometry& g) {
-    std::vector<float> out(std::size_t(g.pixel_count()));
-    const int64_t pixels = g.pixels_per_view();
-#pragma omp parallel for schedule(dynamic, 64)
-    for (int64_t n = 0; n < g.pixel_count(); ++n) {
-        const int64_t view = n / pixels;
-        const Vec3 p =
-            g.pixel_center(view, double(n % g.columns), double((n % pixels) / g.columns));
-        const CtView& w = g.views[std::size_t(view)];
-        if (g.beam == CtBeam::Cone) {
-            out[std::size_t(n)] = float(phantom.line_integral(w.source, p));
-        } else {
-            const Vec3 d = normalized(w.source);
-            out[std::size_t(n)] = float(phantom.line_integral(p - 1e4 * d, p + 1e4 * d));
-        }
-    }
-    return out;
-}
 
 // The phantom at each voxel centre, as RTK's DrawSheppLoganFilter draws its reference.
 std::vector<float> phantom_at_voxels(const EllipsoidPhantom& phantom, const VolumeGrid& grid) {
