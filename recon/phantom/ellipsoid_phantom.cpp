@@ -138,6 +138,18 @@ double EllipsoidPhantom::line_integral(Vec3 a, Vec3 b) const {
     return sum;
 }
 
+double EllipsoidPhantom::line_integral_along(Vec3 point, Vec3 direction) const {
+    const double length = norm(direction);
+    if (!(length > 0)) return 0;
+    double sum = 0;
+    for (const Ellipsoid& e : ellipsoids_) {
+        double t0 = 0, t1 = 0;
+        if (unit_ball_interval(to_unit(e, point - e.center), to_unit(e, direction), t0, t1))
+            sum += e.value * (t1 - t0) * length;
+    }
+    return sum;
+}
+
 Volume EllipsoidPhantom::voxelize_hu(const VolumeGrid& grid, int supersampling) const {
     grid.validate("voxelize_hu of phantom '" + name_ + "'");
     if (supersampling < 1) {
