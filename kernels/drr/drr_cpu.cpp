@@ -17,26 +17,12 @@
 namespace radon {
 namespace {
 
-// How far ahead a ray prefetches when its slabs are far apart in memory: about one memory
-// latency's worth of steps (measured: 2 to 8 all help equally at 200x200). Prefetching beats
-// a copy of the volume with the ray's axis contiguous: such copies, kept per axis, were measured
-// slower (AP 200x200: 23 ms against 14 ms; cranio-caudal about 2x) besides doubling memory.
-constexpr int32_t kPrefetchSlabs = 4;
-
-// The axis the central ray of the panel mostly travels along.
-int central_dominant_axis(const DrrRayParams& p, const ProjectionGeometry& g) {
+// The direction (cell coordinates) of the panel's central ray.
+void central_direction(const DrrRayParams& p, const ProjectionGeometry& g, float dir[3]) {
     const float c = 0.5f * static_cast<float>(g.width - 1);
     const float r = 0.5f * static_cast<float>(g.height - 1);
-    float best = -1;
-    int axis = 0;
-    for (int a = 0; a < 3; ++a) {
-        const float along = std::fabs(p.q_to_first[a] + c * p.q_col[a] + r * p.q_row[a]);
-        if (along > best) {
-            best = along;
-            axis = a;
-        }
-    }
-    return axis;
+    for (int a = 0; a < 3; ++a)
+        dir[a] = p.q_to_first[a] + c * p.q_col[a] + r * p.q_row[a];
 }
 
 using RenderBlockFn = void (*)(const DrrRayParams&, const float*, bool, const PixelBlock&, int,
@@ -89,7 +75,9 @@ class CpuDrrRenderer final : public DrrRenderer {
         panel.height = geometry.height;
         settings.validate(panel);
         DrrRayParams params = drr_ray_params(grid_, geometry, settings, &occupied_);
-        params.prefetch_slabs = central_dominant_axis(params, geometry) == 0 ? 0 : kPrefetchSlabs;
+        float central[3];
+        central_direction(params, geometry, central);
+        params.prefetch_slabs = cpu_prefetch_slabs(central);
         const bool trilinear = settings.algorithm == DrrAlgorithm::Trilinear;
         const int threads = thread_count(settings);
         const int64_t width = geometry.width, height = geometry.height;

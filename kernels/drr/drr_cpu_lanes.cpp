@@ -7,6 +7,7 @@
 
 #include "kernels/drr/drr_cpu_lanes.h"
 #include "kernels/drr/lanes_scalar.h"
+#include "kernels/drr/pack_rays.h"
 #include "kernels/drr/siddon_walk.h"
 #include "kernels/drr/trilinear_walk.h"
 #include "kernels/simd/lanes_pack.h"
@@ -42,26 +43,11 @@ float siddon_one(const DrrRayParams& p, const float* volume, float col, float ro
 F render_pack(const DrrRayParams& p, const float* volume, bool trilinear, F col, float row,
               int valid) {
     ClippedRay<Pack> ray = clip_ray<Pack>(p, col, Pack::splat(row));
-    if (valid < kLanes) {
-        Pack::I lane_ok;
-        for (int l = 0; l < kLanes; ++l)
-            lane_ok[l] = l < valid ? -1 : 0;
-        ray.hit &= lane_ok;
-        ray.tau_in = Pack::select(ray.hit, ray.tau_in, Pack::splat(0.0f));
-        ray.tau_out = Pack::select(ray.hit, ray.tau_out, Pack::splat(0.0f));
-    }
+    keep_lanes(ray, valid);
     if (!Pack::any(ray.hit)) return Pack::splat(0.0f);
     if (trilinear) return trilinear_walk<Pack>(p, volume, ray);
-
-    const Pack::I axis = dominant_axis<Pack>(ray);
-    int shared = -1;
-    bool uniform = true;
-    for (int l = 0; l < kLanes; ++l) {
-        if (!ray.hit[l]) continue;
-        if (shared < 0) shared = axis[l];
-        uniform = uniform && axis[l] == shared;
-    }
-    if (uniform) return siddon_walk<Pack>(p, volume, ray, shared);
+    const int axis = shared_dominant_axis(ray);
+    if (axis >= 0) return siddon_walk<Pack>(p, volume, ray, axis);
     F out = Pack::splat(0.0f);
     for (int l = 0; l < valid; ++l)
         out[l] = siddon_one(p, volume, col[l], row);

@@ -1,6 +1,7 @@
 #include "kernels/drr/drr_ray_setup.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace radon {
 namespace {
@@ -24,6 +25,24 @@ WalkedCells walked_cells(const VolumeGrid& grid, const DrrSettings& settings,
             clip ? std::min<int64_t>(grid.size[a], occupied->hi[a] + 1 + margin) : grid.size[a];
     }
     return cells;
+}
+
+int32_t cpu_prefetch_slabs(const float direction[3]) {
+    // About one memory latency's worth of steps (measured: 2 to 8 all help equally at 200x200).
+    // Prefetching beats a copy of the volume with the ray's axis contiguous: such copies, kept
+    // per axis, were measured slower (AP 200x200: 23 ms against 14 ms; cranio-caudal about 2x)
+    // besides doubling memory.
+    constexpr int32_t kPrefetchSlabs = 4;
+    int axis = 0;
+    float best = -1;
+    for (int a = 0; a < 3; ++a) {
+        const float along = std::fabs(direction[a]);
+        if (along > best) {
+            best = along;
+            axis = a;
+        }
+    }
+    return axis == 0 ? 0 : kPrefetchSlabs;
 }
 
 DrrRayParams drr_ray_params(const VolumeGrid& grid, const ProjectionGeometry& g,

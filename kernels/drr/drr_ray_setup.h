@@ -27,4 +27,9 @@ WalkedCells walked_cells(const VolumeGrid& grid, const DrrSettings& settings,
 DrrRayParams drr_ray_params(const VolumeGrid& grid, const ProjectionGeometry& geometry,
                             const DrrSettings& settings, const OccupiedBox* occupied);
 
+// How many slabs ahead a CPU engine's Siddon walk prefetches (DrrRayParams::prefetch_slabs) for
+// rays that mostly travel along `direction` (cell coordinates): none along x, whose slabs are
+// neighbours in memory, a few along y and z.
+int32_t cpu_prefetch_slabs(const float direction[3]);
+
 }  // namespace radon

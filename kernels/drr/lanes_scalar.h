@@ -40,6 +40,10 @@ struct ScalarLanes {
     RADON_HD static M or_(M a, M b) { return a || b; }
     RADON_HD static M not_(M a) { return !a; }
     RADON_HD static F gather(const float* base, I index) { return base[index]; }
+    // One lane's value: what scatters read, lane after lane.
+    RADON_HD static float lane(F a, int) { return a; }
+    RADON_HD static int32_t lane_int(I a, int) { return a; }
+    RADON_HD static bool lane_mask(M a, int) { return a; }
     // A GPU thread gains nothing from a software prefetch; its warps hide the latency.
     RADON_HD static void prefetch(const float*, I) {}
 };

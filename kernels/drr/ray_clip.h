@@ -17,37 +17,69 @@ struct ClippedRay {
     typename L::M hit;
 };
 
-// Sets up the ray through pixel (col, row) and clips it against [box_lo, box_hi] (closed: a ray
-// lying in a face plane counts as inside). Missing lanes get tau_in = tau_out = 0 and hit false.
+// Clips the line q(tau) = r.source + tau * r.dir (set by the caller) to [p.tau_lo, p.tau_hi] and
+// to [box_lo, box_hi] (closed: a ray lying in a face plane counts as inside). Missing lanes get
+// tau_in = tau_out = 0 and hit false. Every ray setup below ends here.
+template <class L>
+RADON_HD void clip_to_box(const DrrRayParams& p, ClippedRay<L>& r) {
+    using F = typename L::F;
+    constexpr float kFar = 3.0e38f;
+    F t0 = L::splat(p.tau_lo);
+    F t1 = L::splat(p.tau_hi);
+    for (int a = 0; a < 3; ++a) {
+        const F inv = 1.0f / r.dir[a];
+        const F ta = (p.box_lo[a] - r.source[a]) * inv;
+        const F tb = (p.box_hi[a] - r.source[a]) * inv;
+        // A ray parallel to this axis is inside the slab for all tau, or for none.
+        const typename L::M inside =
+            L::and_(r.source[a] >= p.box_lo[a], r.source[a] <= p.box_hi[a]);
+        const typename L::M parallel = r.dir[a] == 0.0f;
+        const F lo =
+            L::select(parallel, L::select(inside, L::splat(-kFar), L::splat(kFar)), L::min(ta, tb));
+        const F hi =
+            L::select(parallel, L::select(inside, L::splat(kFar), L::splat(-kFar)), L::max(ta, tb));
+        t0 = L::max(t0, lo);
+        t1 = L::min(t1, hi);
+    }
+    r.hit = t0 < t1;
+    r.tau_in = L::select(r.hit, t0, L::splat(0.0f));
+    r.tau_out = L::select(r.hit, t1, L::splat(0.0f));
+}
+
+// Sets up the ray from the source through pixel (col, row) and clips it (clip_to_box).
 template <class L>
 RADON_HD ClippedRay<L> clip_ray(const DrrRayParams& p, typename L::F col, typename L::F row) {
     using F = typename L::F;
-    constexpr float kFar = 3.0e38f;
     ClippedRay<L> r;
     F mm2 = L::splat(0.0f);
-    F t0 = L::splat(p.tau_lo);
-    F t1 = L::splat(p.tau_hi);
     for (int a = 0; a < 3; ++a) {
         r.source[a] = L::splat(p.q_source[a]);
         r.dir[a] = p.q_to_first[a] + col * p.q_col[a] + row * p.q_row[a];
         const F w = p.mm_to_first[a] + col * p.mm_col[a] + row * p.mm_row[a];
         mm2 = mm2 + w * w;
-
-        const F inv = 1.0f / r.dir[a];
-        const F ta = (p.box_lo[a] - r.source[a]) * inv;
-        const F tb = (p.box_hi[a] - r.source[a]) * inv;
-        // A ray parallel to this axis is inside the slab for all tau, or for none.
-        const bool inside = p.q_source[a] >= p.box_lo[a] && p.q_source[a] <= p.box_hi[a];
-        const typename L::M parallel = r.dir[a] == 0.0f;
-        const F lo = L::select(parallel, L::splat(inside ? -kFar : kFar), L::min(ta, tb));
-        const F hi = L::select(parallel, L::splat(inside ? kFar : -kFar), L::max(ta, tb));
-        t0 = L::max(t0, lo);
-        t1 = L::min(t1, hi);
     }
     r.mm = L::sqrt(mm2);
-    r.hit = t0 < t1;
-    r.tau_in = L::select(r.hit, t0, L::splat(0.0f));
-    r.tau_out = L::select(r.hit, t1, L::splat(0.0f));
+    clip_to_box<L>(p, r);
+    return r;
+}
+
+// Parallel beams read the same params differently: every ray has the direction q_to_first (in
+// world millimetres mm_to_first) and passes through its pixel centre q_source + col * q_col +
+// row * q_row, so tau counts lengths of mm_to_first along the ray and tau = 0 is the pixel.
+// Such params come from drr_ray_params with the first pixel centre as `source`, that centre plus
+// the direction as `first_pixel`, and RaySpan::WholeLine (kernels/ct/ct_ray_setup.cpp).
+template <class L>
+RADON_HD ClippedRay<L> clip_parallel_ray(const DrrRayParams& p, typename L::F col,
+                                         typename L::F row) {
+    ClippedRay<L> r;
+    float mm2 = 0.0f;
+    for (int a = 0; a < 3; ++a) {
+        r.source[a] = p.q_source[a] + col * p.q_col[a] + row * p.q_row[a];
+        r.dir[a] = L::splat(p.q_to_first[a]);
+        mm2 += p.mm_to_first[a] * p.mm_to_first[a];
+    }
+    r.mm = L::sqrt(L::splat(mm2));
+    clip_to_box<L>(p, r);
     return r;
 }
 

@@ -164,6 +164,31 @@ struct SiddonGatherVisit {
     }
 };
 
+// The transpose of the sum: adds value times length to each piece's voxel, lane after lane (rays
+// of a pack may cross the same voxel). `value_per_tau` is a ray's value times its length in mm
+// (ray.mm), so a piece of dt in tau receives value_per_tau * dt. Pieces of zero length add
+// nothing, so finished and missing lanes (value anything) write no voxel. The CT and PET back
+// projections are this visitor.
+template <class L, class Add>
+struct SiddonScatterVisit {
+    using F = typename L::F;
+    using I = typename L::I;
+    using M = typename L::M;
+    float* volume;
+    F value_per_tau;
+    Add* add;
+
+    RADON_HD void operator()(I i1, I i2, I i3, M third, F l1, F l2, F l3) {
+        for (int l = 0; l < L::width; ++l) {
+            const float v = L::lane(value_per_tau, l);
+            const float a = L::lane(l1, l), b = L::lane(l2, l), c = L::lane(l3, l);
+            if (a > 0.0f) (*add)(volume + L::lane_int(i1, l), v * a);
+            if (b > 0.0f) (*add)(volume + L::lane_int(i2, l), v * b);
+            if (L::lane_mask(third, l) && c > 0.0f) (*add)(volume + L::lane_int(i3, l), v * c);
+        }
+    }
+};
+
 // Exact radiological path (Siddon): the sum over voxels of voxel value times the length of the
 // ray inside the voxel, or the maximum over the voxels the ray crosses.
 template <class L>

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "kernels/core/hd.h"
+#include "kernels/core/scatter_add.h"
 #include "kernels/pet/pet_image_grid.h"
 #include "kernels/pet/tof_weights.h"
 
@@ -189,21 +190,9 @@ RADON_HD void joseph_spread(float* image, const JosephTaps& t, float value, Add&
         add(image + t.index[q], value * t.weight[q]);
 }
 
-// Plain addition for the CPU engine, whose threads each own the image they write.
-struct PlainAdd {
-    RADON_HD void operator()(float* target, float v) const { *target += v; }
-};
-
-// Atomic addition for a CUDA kernel, whose threads share one image (plain on the host side).
-struct AtomicAdd {
-    RADON_HD void operator()(float* target, float v) const {
-#if defined(__CUDA_ARCH__)
-        atomicAdd(target, v);
-#else
-        *target += v;
-#endif
-    }
-};
+// The CPU engine adds plainly into its thread's own image, a CUDA kernel atomically.
+using ::radon::AtomicAdd;
+using ::radon::PlainAdd;
 
 // ------------------------------------------------------------------------------- non-TOF
 

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <vector>
 
+#include "kernels/core/thread_partials.h"
 #include "kernels/pet/pet_cpu_lanes.h"
 #include "kernels/simd/cpu_features.h"
 
@@ -72,36 +72,19 @@ void pet_forward_cpu(const PetProjectionSpec& spec, const PetLors& lors, const f
 }
 
 int pet_back_cpu_threads(const PetImageGrid& grid, const PetCpuOptions& options) {
-    const std::size_t image_bytes = std::size_t(grid.voxels()) * sizeof(float);
-    const std::size_t copies = image_bytes ? options.memory_budget_bytes / image_bytes : 0;
-    return static_cast<int>(
-        std::max<int64_t>(1, std::min<int64_t>(thread_count(options), int64_t(copies) + 1)));
+    return partial_threads(grid.voxels(), thread_count(options), options.memory_budget_bytes);
 }
 
 void pet_back_cpu(const PetProjectionSpec& spec, const PetLors& lors, const float* values,
                   float* image, const PetCpuOptions& options, const RunControl& control) {
-    const int64_t voxels = spec.grid.voxels();
-    const int threads = pet_back_cpu_threads(spec.grid, options);
-    std::vector<float> copies(std::size_t(threads - 1) * std::size_t(voxels));
-    std::vector<float*> images(threads);
-    for (int t = 0; t < threads; ++t)
-        images[t] = t == 0 ? image : copies.data() + std::size_t(t - 1) * voxels;
-    std::fill(image, image + voxels, 0.0f);
+    ThreadPartials images(image, spec.grid.voxels(), pet_back_cpu_threads(spec.grid, options));
     const BackBatch run = back_variant();
     for (int64_t b0 = 0; b0 < lors.count; b0 += kBatch) {
         const int64_t b1 = std::min(lors.count, b0 + kBatch);
-        run(spec, lors, b0, b1, values, images.data(), threads);
+        run(spec, lors, b0, b1, values, images.arrays(), images.threads());
         report(control, b1, lors.count);
     }
-    if (threads > 1) {
-#pragma omp parallel for schedule(static) num_threads(threads)
-        for (int64_t v = 0; v < voxels; ++v) {
-            float sum = image[v];
-            for (int t = 1; t < threads; ++t)
-                sum += copies[std::size_t(t - 1) * voxels + v];
-            image[v] = sum;
-        }
-    }
+    images.reduce();
 }
 
 }  // namespace radon::pet

@@ -20,10 +20,8 @@ struct PetCpuOptions {
 //
 // pet_forward_cpu overwrites out (lors.count * values_per_lor(spec) values).
 // pet_back_cpu overwrites image (spec.grid.voxels() values) with A^T values. No lock per voxel:
-// each thread adds into its own copy of the image (thread 0 into `image` itself), and the copies
-// are summed at the end, voxel by voxel, in thread order. The sum over LORs therefore depends
-// on how LORs fall to threads (dynamic schedule): results agree to float rounding between runs,
-// not bit for bit, unless threads == 1.
+// each thread adds into its own copy of the image (kernels/core/thread_partials.h), so results
+// agree to float rounding between runs, not bit for bit, unless threads == 1.
 void pet_forward_cpu(const PetProjectionSpec& spec, const PetLors& lors, const float* image,
                      float* out, const PetCpuOptions& options = {}, const RunControl& control = {});
 void pet_back_cpu(const PetProjectionSpec& spec, const PetLors& lors, const float* values,

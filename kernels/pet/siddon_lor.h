@@ -47,21 +47,6 @@ RADON_HD float siddon_lor_forward(const PetImageGrid& g, const float* image, con
     return siddon_walk<ScalarLanes>(p, image, ray, dominant_axis<ScalarLanes>(ray));
 }
 
-// Adds value times each piece's length (mm) to its voxel.
-template <class Add>
-struct SiddonScatterVisit {
-    float* image;
-    float value_per_tau;  // value times the LOR's length: a tau interval dt is dt * mm long
-    Add* add;
-
-    RADON_HD void operator()(int32_t i1, int32_t i2, int32_t i3, bool third, float l1, float l2,
-                             float l3) {
-        if (l1 > 0.0f) (*add)(image + i1, value_per_tau * l1);
-        if (l2 > 0.0f) (*add)(image + i2, value_per_tau * l2);
-        if (third && l3 > 0.0f) (*add)(image + i3, value_per_tau * l3);
-    }
-};
-
 template <class Add>
 RADON_HD void siddon_lor_back(const PetImageGrid& g, float* image, const float* p1, const float* p2,
                               float value, Add& add) {
@@ -69,7 +54,7 @@ RADON_HD void siddon_lor_back(const PetImageGrid& g, float* image, const float* 
     const DrrRayParams p = siddon_lor_params(g, p1, p2);
     const ClippedRay<ScalarLanes> ray = clip_ray<ScalarLanes>(p, 0.0f, 0.0f);
     if (!ray.hit) return;
-    SiddonScatterVisit<Add> visit{image, value * ray.mm, &add};
+    SiddonScatterVisit<ScalarLanes, Add> visit{image, value * ray.mm, &add};
     siddon_pieces<ScalarLanes>(p, image, ray, dominant_axis<ScalarLanes>(ray), visit);
 }
 

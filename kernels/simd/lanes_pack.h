@@ -125,6 +125,17 @@ struct PackLanes {
         return r;
     }
 
+    // One lane's value: what scatters read, lane after lane.
+    static float lane(F a, int l) {
+        return a[l];
+    }
+    static int32_t lane_int(I a, int l) {
+        return a[l];
+    }
+    static bool lane_mask(M a, int l) {
+        return a[l] != 0;
+    }
+
     // The first, middle and last lane cover the cache lines a pack of neighbouring rays touches.
     static void prefetch(const float* base, I index) {
         __builtin_prefetch(base + index[0]);
