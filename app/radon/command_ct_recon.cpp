@@ -14,8 +14,11 @@
 #include "app/radon/terminal_progress.h"
 #include "kernels/core/error.h"
 #include "kernels/operator/subset_stack.h"
+#include "recon/algorithms/cgls.h"
 #include "recon/algorithms/em_reconstruction.h"
 #include "recon/algorithms/filtered_backprojection.h"
+#include "recon/algorithms/os_sart.h"
+#include "recon/algorithms/sirt.h"
 #include "recon/io/atomic_file.h"
 #include "recon/io/volume_io.h"
 
@@ -44,7 +47,7 @@ Iterative:
   --iterations N              (default 20; osem 4)
   --subsets K                 os-sart and osem: subsets of views (default 10 and 1)
   --relaxation L              sirt and os-sart: step factor (default 1)
-  --min V, --max V            bounds every iterate is clipped to (sirt, cgls, os-sart)
+  --min V, --max V            bounds every iterate is clipped to (sirt, os-sart)
   --save-every N              also write the image after every N-th iteration, as
                               IMAGE_itNN.EXT beside the output
 )";
@@ -80,36 +83,21 @@ recon::Volume image_volume(const VolumeGrid& grid, const std::vector<float>& val
     return v;
 }
 
-// The geometry restricted to views[first], views[first + step], ...: one subset of views.
-CtGeometry view_subset(const CtGeometry& geometry, int64_t first, int64_t step,
-                       std::vector<int64_t>& rows) {
-    CtGeometry part = geometry;
-    part.views.clear();
-    for (int64_t v = first; v < geometry.view_count(); v += step) {
-        part.views.push_back(geometry.views[static_cast<std::size_t>(v)]);
-        for (int64_t p = 0; p < geometry.pixels_per_view(); ++p)
-            rows.push_back(v * geometry.pixels_per_view() + p);
-    }
-    return part;
-}
-
-// The projector split into `subsets` interleaved subsets of views.
+// The projector split into `subsets` interleaved subsets of views, each the projector of the
+// geometry's views it holds.
 std::shared_ptr<const SubsetStack> projector_subsets(const CtGeometry& geometry,
                                                      const VolumeGrid& grid,
                                                      const CtProjectorSettings& settings,
                                                      DeviceKind device, int subsets,
                                                      std::string& note) {
-    std::vector<OperatorSubset> parts;
-    for (int k = 0; k < subsets; ++k) {
-        OperatorSubset part;
-        const CtGeometry g = view_subset(geometry, k, subsets, part.rows);
-        part.op = make_ct_projector(g, grid, settings, device, &note);
-        parts.push_back(std::move(part));
-    }
-    return std::make_shared<SubsetStack>(
-        OperatorShape{{"column", "row", "view"},
-                      {geometry.columns, geometry.rows, geometry.view_count()}},
-        std::move(parts));
+    const auto full = make_ct_projector(geometry, grid, settings, device, &note);
+    return subsets_by_views(full->out_shape(), subsets, [&](const std::vector<int64_t>& views) {
+        CtGeometry part = geometry;
+        part.views.clear();
+        for (const int64_t v : views)
+            part.views.push_back(geometry.views[static_cast<std::size_t>(v)]);
+        return make_ct_projector(part, grid, settings, device);
+    });
 }
 
 }  // namespace
@@ -147,6 +135,11 @@ int run_ct_recon(const std::vector<std::string>& raw) {
                           "--save-every", "--algorithm", "--step"})
         if (is_filtered(method) && args.has(o))
             throw InvalidArgument(std::string(o) + ": only for the iterative methods");
+
+    if (method == Method::Osem || method == Method::Cgls)
+        for (const char* o : {"--relaxation", "--min", "--max"})
+            if (args.has(o))
+                throw InvalidArgument(std::string(o) + ": only for --method sirt or os-sart");
 
     recon::FilteredBackprojectionSettings fbp;
     fbp.filter.window = recon::parse_ramp_window(args.text("--filter", "ram-lak"));
@@ -232,7 +225,32 @@ int run_ct_recon(const std::vector<std::string>& raw) {
         std::printf("%s, %d iteration(s) of %d subset(s); %s\n", subsets == 1 ? "MLEM" : "OSEM",
                     iterations, subsets, stack_op->subset(0).description().c_str());
     } else {
-        throw InvalidArgument("--method " + args.text("--method", "") + ": not available yet");
+        recon::IterativeOptions options;
+        options.iterations = iterations;
+        options.relaxation = relaxation;
+        options.bounds.lower = static_cast<float>(lower);
+        options.bounds.upper = static_cast<float>(upper);
+        options.control = control;
+        options.on_iteration = [&](int k, double r) { on_iteration(k, "residual", r); };
+        options.image_every = save_every;
+        options.on_image = on_image;
+        image.assign(static_cast<std::size_t>(grid.voxel_count()), 0.0f);
+        std::string what;
+        if (method == Method::OsSart) {
+            const auto stack_op =
+                projector_subsets(geometry, grid, projector, device, subsets, note);
+            recon::os_sart(stack_op, stack.values, image, options);
+            what = "OS-SART, " + std::to_string(subsets) + " subset(s)";
+            what += "; " + stack_op->subset(0).description();
+        } else {
+            const auto op = make_ct_projector(geometry, grid, projector, device, &note);
+            if (method == Method::Sirt)
+                recon::sirt(op, stack.values, image, options);
+            else
+                recon::cgls(op, stack.values, image, options);
+            what = std::string(method == Method::Sirt ? "SIRT" : "CGLS") + "; " + op->description();
+        }
+        std::printf("%s, %d iteration(s)\n", what.c_str(), iterations);
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -247,9 +265,6 @@ int run_ct_recon(const std::vector<std::string>& raw) {
     recon::write_volume(outputs, image_volume(grid, image), out);
     outputs.commit();
     std::printf("wrote %s\n", out.c_str());
-    (void)relaxation;
-    (void)lower;
-    (void)upper;
     return 0;
 }
 

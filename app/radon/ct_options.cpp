@@ -10,6 +10,7 @@
 
 #include "app/radon/render_options.h"
 #include "kernels/core/error.h"
+#include "kernels/ct/ct_geometry_conversions.h"
 #include "recon/io/atomic_file.h"
 #include "recon/io/volume_io.h"
 
@@ -95,6 +96,44 @@ CtBeam beam_option(const Arguments& args, bool& one_row) {
     }
     if (beam == "cone") return CtBeam::Cone;
     throw InvalidArgument("--beam: unknown beam '" + beam + "': expected parallel, fan or cone");
+}
+
+// The record `radon drr-batch` writes beside a stack of DRRs: one DRR geometry per frame (source,
+// first pixel centre, column and row steps), a cone-beam view each (the DRR-to-CBCT loop).
+CtGeometry drr_batch_geometry(const nlohmann::json& doc, const std::string& what) {
+    const nlohmann::json& frames = doc.at("frame_geometry");
+    if (!frames.is_array())
+        throw InvalidArgument(what + ": \"frame_geometry\": expected an array of frames");
+    std::vector<ProjectionGeometry> projections;
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        const std::string where = what + ": \"frame_geometry\"[" + std::to_string(i) + "]";
+        const nlohmann::json& f = frames[i];
+        const auto vec = [&](const char* key) {
+            if (!f.is_object() || !f.contains(key) || !f.at(key).is_array() ||
+                f.at(key).size() != 3)
+                throw InvalidArgument(where + ": \"" + key + "\": expected 3 numbers (mm)");
+            Vec3 v;
+            for (int k = 0; k < 3; ++k) {
+                if (!f.at(key)[std::size_t(k)].is_number())
+                    throw InvalidArgument(where + ": \"" + key + "\": expected finite numbers");
+                v[k] = f.at(key)[std::size_t(k)].get<double>();
+            }
+            return v;
+        };
+        ProjectionGeometry g;
+        g.source = vec("source");
+        g.first_pixel = vec("first_pixel_center");
+        g.column_step = vec("column_step");
+        g.row_step = vec("row_step");
+        try {
+            g.width = f.at("image").at("width").get<int64_t>();
+            g.height = f.at("image").at("height").get<int64_t>();
+        } catch (const nlohmann::json::exception&) {
+            throw InvalidArgument(where + ": \"image\": expected \"width\" and \"height\"");
+        }
+        projections.push_back(g);
+    }
+    return cone_geometry(projections, what);
 }
 
 double pixel_pitch(const Vec3& step) {
@@ -454,6 +493,7 @@ CtGeometry parse_ct_geometry_json(const std::string& text, const std::string& wh
         return doc.at(key);
     };
     CtGeometry g;
+    if (doc.is_object() && doc.contains("frame_geometry")) return drr_batch_geometry(doc, what);
     try {
         g.beam = parse_ct_beam(field("beam").get<std::string>());
         g.columns = field("columns").get<int64_t>();

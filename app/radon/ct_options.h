@@ -67,7 +67,9 @@ void write_ct_stack(const std::string& path, const CtStack& stack);
 // Throws InvalidArgument unless `path` names a format a stack can be written in.
 void check_stack_output(const std::string& path);
 
-// A geometry as JSON ({"beam", "columns", "rows", "views": [[12 numbers], ...]}), and back.
+// A geometry as JSON ({"beam", "columns", "rows", "views": [[12 numbers], ...]}), and back. The
+// reader also takes the record `radon drr-batch` writes beside its stack (one DRR geometry per
+// frame: a cone-beam view each), so a sweep of DRRs reconstructs as it is.
 std::string ct_geometry_json(const CtGeometry& geometry);
 CtGeometry parse_ct_geometry_json(const std::string& text, const std::string& what);
 
