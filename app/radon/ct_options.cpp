@@ -319,6 +319,9 @@ VolumeGrid default_ct_grid(const CtGeometry& g) {
     } else {
         centre = centre * (1.0 / double(g.views.size()));
     }
+    // Rounded to a micrometre: the fit leaves rounding noise (1e-14 mm) on a centre at 0.
+    for (int a = 0; a < 3; ++a)
+        centre[a] = std::round(centre[a] * 1e6) / 1e6;
     magnification /= double(g.views.size());
     const double pu = pixel_pitch(g.views[0].u) / magnification;
     const double pv = pixel_pitch(g.views[0].v) / magnification;
@@ -465,19 +468,25 @@ std::string ct_geometry_path(const std::string& stack_path) {
 }
 
 std::string ct_geometry_json(const CtGeometry& g) {
-    nlohmann::json views = nlohmann::json::array();
-    for (const CtView& v : g.views)
-        views.push_back({v.source.x, v.source.y, v.source.z, v.detector_center.x,
-                         v.detector_center.y, v.detector_center.z, v.u.x, v.u.y, v.u.z, v.v.x,
-                         v.v.y, v.v.z});
-    const nlohmann::json doc = {
+    const nlohmann::json head = {
         {"format", "radon-ct-geometry"},
         {"beam", to_string(g.beam)},
         {"columns", g.columns},
         {"rows", g.rows},
-        {"vectors_are", "source (cone) or ray direction (parallel), detector centre, u, v; mm"},
-        {"views", views}};
-    return doc.dump(1) + "\n";
+        {"vectors_are", "source (cone) or ray direction (parallel), detector centre, u, v; mm"}};
+    // One view a line, as in an ASTRA vector file, rather than one number a line.
+    std::string text = head.dump(1);
+    text.pop_back();  // the closing brace
+    text += ",\n \"views\": [\n";
+    for (std::size_t i = 0; i < g.views.size(); ++i) {
+        const CtView& v = g.views[i];
+        const nlohmann::json row = {v.source.x,          v.source.y,          v.source.z,
+                                    v.detector_center.x, v.detector_center.y, v.detector_center.z,
+                                    v.u.x,               v.u.y,               v.u.z,
+                                    v.v.x,               v.v.y,               v.v.z};
+        text += "  " + row.dump() + (i + 1 < g.views.size() ? ",\n" : "\n");
+    }
+    return text + " ]\n}\n";
 }
 
 CtGeometry parse_ct_geometry_json(const std::string& text, const std::string& what) {
