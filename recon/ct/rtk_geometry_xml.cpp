@@ -265,7 +265,8 @@ RtkGeometryFile parse_rtk_geometry_xml(const std::string& text, const std::strin
             fail(e.children.front().line, "<" + e.name + "> holds an element, expected a number");
         const auto v = parse_number(trim(e.text));
         if (!v)
-            fail(e.line, "<" + e.name + "> holds " + quote_text(e.text) + ", expected a finite number");
+            fail(e.line,
+                 "<" + e.name + "> holds " + quote_text(e.text) + ", expected a finite number");
         return *v;
     };
     // Returns false for <Projection> and unknown names.
@@ -291,8 +292,8 @@ RtkGeometryFile parse_rtk_geometry_xml(const std::string& text, const std::strin
             state.projection_offset_y_mm = number_of(e);
         } else if (same_name(n, "RadiusCylindricalDetector")) {
             if (number_of(e) != 0)
-                fail(e.line, "a cylindrical detector (RadiusCylindricalDetector " + quote_text(e.text) +
-                                 "): radon's detectors are flat panels");
+                fail(e.line, "a cylindrical detector (RadiusCylindricalDetector " +
+                                 quote_text(e.text) + "): radon's detectors are flat panels");
         } else if (same_name(n, "CollimationUInf") || same_name(n, "CollimationUSup") ||
                    same_name(n, "CollimationVInf") || same_name(n, "CollimationVSup")) {
             if (number_of(e) < std::numeric_limits<double>::max())
