@@ -18,6 +18,8 @@ Image2D Image2D::channel(int64_t c) const {
                                      {width(), height(), 1});
     one.spacing[0] = spacing[0];
     one.spacing[1] = spacing[1];
+    one.origin[0] = origin[0];
+    one.origin[1] = origin[1];
     one.metadata = metadata;
     return one;
 }

@@ -15,6 +15,9 @@ namespace radon::recon {
 struct Image2D {
     Array<float> pixels;
     double spacing[2] = {1.0, 1.0};  // mm between column centres, between row centres
+    // Where pixel (0, 0) is in the file's physical coordinates (mm), for formats that keep an
+    // origin (NRRD, MetaImage, NIfTI): RTK reads it as the detector coordinates of that pixel.
+    double origin[2] = {0.0, 0.0};
     // Key/value pairs written into the file header where the format keeps them (NRRD,
     // MetaImage): the geometry that made the image, what its values are, channel labels.
     std::vector<std::pair<std::string, std::string>> metadata;

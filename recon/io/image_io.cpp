@@ -47,12 +47,17 @@ typename ImageType::Pointer make_itk_image(const Image2D& image) {
     region.SetSize(1, static_cast<itk::SizeValueType>(image.height()));
     spacing[0] = image.spacing[0];
     spacing[1] = image.spacing[1];
+    typename ImageType::PointType origin;
+    origin.Fill(0.0);
+    origin[0] = image.origin[0];
+    origin[1] = image.origin[1];
     if constexpr (ImageType::ImageDimension == 3) {
         region.SetSize(2, static_cast<itk::SizeValueType>(image.channels()));
         spacing[2] = 1.0;
     }
     out->SetRegions(region);
     out->SetSpacing(spacing);
+    out->SetOrigin(origin);
     itk::MetaDataDictionary& dictionary = out->GetMetaDataDictionary();
     for (const auto& [key, value] : image.metadata)
         itk::EncapsulateMetaData<std::string>(dictionary, key, value);
@@ -114,6 +119,8 @@ Image2D read_floats(const std::string& path, const std::string& kind) {
                                       io->GetSpacing(0), io->GetSpacing(1),
                                       dimensions == 3 ? static_cast<int64_t>(size[2]) : 1);
     std::copy_n(loaded->GetBufferPointer(), image.pixels.size(), image.pixels.host_data());
+    image.origin[0] = io->GetOrigin(0);
+    image.origin[1] = io->GetOrigin(1);
     return image;
 }
 

@@ -303,6 +303,7 @@ void write_image(AtomicFileSet& outputs, const Image2D& image, const std::string
     VolumeGrid grid;
     grid.size = {image.width(), image.height(), image.channels()};
     grid.spacing = {image.spacing[0], image.spacing[1], 1.0};
+    grid.origin = {image.origin[0], image.origin[1], 0.0};
     write_meta(outputs, path, dims, grid, image.pixels.host_data());
 }
 
@@ -311,6 +312,8 @@ Image2D read_image(const std::string& path) {
     const std::vector<float> pixels = read_meta(path, 2, grid);
     Image2D image = Image2D::allocate(grid.size[0], grid.size[1], grid.spacing[0], grid.spacing[1]);
     std::copy(pixels.begin(), pixels.end(), image.pixels.host_data());
+    image.origin[0] = grid.origin[0];
+    image.origin[1] = grid.origin[1];
     return image;
 }
 
