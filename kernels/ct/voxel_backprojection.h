@@ -20,26 +20,25 @@ struct VoxelViewMap {
     float m[12];
 };
 
-// Projections as the back projector reads them: each view's panel with a zero border of one
-// pixel before its first row and column and two after its last, so every bilinear read of a
-// clamped coordinate stays inside the buffer and a point off the panel reads exact zeros.
+// Projections as the back projector reads them. Each view's panel is framed by zeros (one pixel
+// before its first row and column, two after its last) and stored as quads: quad (r, c) holds the
+// framed pixels (r, c), (r, c + 1), (r + 1, c) and (r + 1, c + 1), the four a bilinear read at
+// (r, c) needs, so one read is one 16-byte load (the CPU transposes a pack's quads instead of
+// gathering four times). Every clamped coordinate reads inside the buffer, and a point off the
+// panel reads exact zeros.
 struct PaddedPanels {
     int32_t columns = 0;  // of the panel itself
     int32_t rows = 0;
-    int32_t stride = 0;       // columns + 3
-    int64_t view_stride = 0;  // stride * (rows + 3)
+    int32_t stride = 0;       // quads per framed row: columns + 2
+    int64_t view_stride = 0;  // floats per view: 4 * stride * (rows + 2)
 
     RADON_HD static PaddedPanels of(int32_t columns, int32_t rows) {
         PaddedPanels p;
         p.columns = columns;
         p.rows = rows;
-        p.stride = columns + 3;
-        p.view_stride = int64_t(p.stride) * int64_t(rows + 3);
+        p.stride = columns + 2;
+        p.view_stride = 4 * int64_t(p.stride) * int64_t(rows + 2);
         return p;
-    }
-    // Offset of panel pixel (col, row) of one view.
-    RADON_HD int64_t offset(int32_t col, int32_t row) const {
-        return int64_t(row + 1) * stride + (col + 1);
     }
 };
 
@@ -85,7 +84,7 @@ RADON_HD VoxelPanelPoint<L> voxel_panel_point(const VoxelViewMap& v, VoxelRowOri
     return p;
 }
 
-// Bilinear interpolation of one padded panel at (col, row) in panel pixels. Across the band of
+// Bilinear interpolation of one view's quads at (col, row) in panel pixels. Across the band of
 // one pixel outside the outermost pixel centres it falls linearly to zero, beyond it is zero: what
 // a texture with a zero border gives.
 template <class L>
@@ -102,11 +101,9 @@ RADON_HD typename L::F bilinear_padded(const float* panel, const PaddedPanels& l
     const F y0 = L::floor(y);
     const F fx = x - x0;
     const F fy = y - y0;
-    const I index = L::to_int(y0) * L::splat_int(layout.stride) + L::to_int(x0);
-    const F v00 = L::gather(panel, index);
-    const F v01 = L::gather(panel, index + L::splat_int(1));
-    const F v10 = L::gather(panel, index + L::splat_int(layout.stride));
-    const F v11 = L::gather(panel, index + L::splat_int(layout.stride + 1));
+    const I quad = L::to_int(y0) * L::splat_int(layout.stride) + L::to_int(x0);
+    F v00, v01, v10, v11;
+    L::gather_quad(panel, quad, v00, v01, v10, v11);
     const F one = L::splat(1.0f);
     const F top = v00 * (one - fx) + v01 * fx;
     const F bottom = v10 * (one - fx) + v11 * fx;

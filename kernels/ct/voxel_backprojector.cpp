@@ -173,13 +173,27 @@ std::vector<VoxelViewMap> voxel_view_maps(const CtGeometry& geometry, const Volu
 
 void pad_panels(const float* panels, int64_t view_count, const PaddedPanels& layout,
                 float* padded) {
-    std::fill(padded, padded + view_count * layout.view_stride, 0.0f);
-    const int64_t pixels = int64_t(layout.columns) * layout.rows;
-    for (int64_t v = 0; v < view_count; ++v)
-        for (int32_t row = 0; row < layout.rows; ++row)
-            std::copy(panels + v * pixels + int64_t(row) * layout.columns,
-                      panels + v * pixels + int64_t(row + 1) * layout.columns,
-                      padded + v * layout.view_stride + layout.offset(0, row));
+    const int64_t columns = layout.columns, rows = layout.rows;
+    const int64_t pixels = columns * rows;
+    // Framed pixel (r, c) is panel pixel (r - 1, c - 1), zero outside.
+    auto framed = [&](const float* panel, int64_t r, int64_t c) {
+        return r >= 1 && c >= 1 && r <= rows && c <= columns ? panel[(r - 1) * columns + (c - 1)]
+                                                             : 0.0f;
+    };
+    const int64_t framed_rows = rows + 2;
+#pragma omp parallel for schedule(static)
+    for (int64_t vr = 0; vr < view_count * framed_rows; ++vr) {
+        const int64_t v = vr / framed_rows, r = vr % framed_rows;
+        const float* panel = panels + v * pixels;
+        float* out = padded + v * layout.view_stride;
+        for (int64_t c = 0; c < layout.stride; ++c) {
+            float* q = out + 4 * (r * layout.stride + c);
+            q[0] = framed(panel, r, c);
+            q[1] = framed(panel, r, c + 1);
+            q[2] = framed(panel, r + 1, c);
+            q[3] = framed(panel, r + 1, c + 1);
+        }
+    }
 }
 
 std::unique_ptr<VoxelBackprojector> make_voxel_backprojector(

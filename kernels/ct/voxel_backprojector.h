@@ -73,7 +73,7 @@ std::vector<float> voxel_backproject(const CtGeometry& geometry, const VolumeGri
                                      std::string* fallback_note = nullptr);
 
 // Copies `view_count` panels (rows x columns, column fastest) into `padded` (view_count *
-// layout.view_stride floats) with the zero border PaddedPanels describes.
+// layout.view_stride floats, 16-byte aligned) as the framed quads PaddedPanels describes.
 void pad_panels(const float* panels, int64_t view_count, const PaddedPanels& layout, float* padded);
 
 // 1 for voxels whose centre projects inside the panel (between the outermost pixel centres) in

@@ -44,6 +44,14 @@ struct ScalarLanes {
     RADON_HD static float lane(F a, int) { return a; }
     RADON_HD static int32_t lane_int(I a, int) { return a; }
     RADON_HD static bool lane_mask(M a, int) { return a; }
+    // The four floats from base + 4 * index (the voxel back projector's quads).
+    RADON_HD static void gather_quad(const float* base, I index, F& a, F& b, F& c, F& d) {
+        const float* q = base + 4 * static_cast<int64_t>(index);
+        a = q[0];
+        b = q[1];
+        c = q[2];
+        d = q[3];
+    }
     // A GPU thread gains nothing from a software prefetch; its warps hide the latency.
     RADON_HD static void prefetch(const float*, I) {}
 };
