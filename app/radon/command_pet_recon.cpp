@@ -14,12 +14,12 @@
 #include "recon/algorithms/em_reconstruction.h"
 #include "recon/io/atomic_file.h"
 #include "recon/io/volume_io.h"
-#include "recon/pet/interfile_sinogram.h"
+#include "recon/pet/sinogram_file.h"
 
 namespace radon::cli {
 namespace {
 
-const char* kUsage = R"(usage: radon pet recon SINOGRAM.hs -o IMAGE [options]
+const char* kUsage = R"(usage: radon pet recon SINOGRAM.hs|.nrrd -o IMAGE [options]
 
 Reconstructs a sinogram by OSEM (MLEM with --subsets 1) from a uniform image, with the
 attenuation of the mu-map given (the forward model is y ~ Poisson(a (A x) + r)), and prints the
@@ -65,7 +65,7 @@ int run_pet_recon(const std::vector<std::string>& raw) {
     const pet::SinogramDescriptor sinogram = sinogram_from_arguments(args, scanner);
     const int subsets = static_cast<int>(args.integer_in(
         "--subsets", 1, {1, double(sinogram.views()), false, "subsets of views", ""}));
-    const std::vector<float> measured = recon::read_interfile_sinogram(sinogram_path, sinogram);
+    const std::vector<float> measured = recon::read_sinogram(sinogram_path, sinogram);
     const pet::PetImageGrid grid = image_grid_from_arguments(args, sinogram);
     const pet::LorProjectorConfig config = projector_from_arguments(args, grid);
     std::printf("%s\n", pet_setup_line(scanner, sinogram).c_str());
