@@ -452,15 +452,6 @@ class TestCtProjector : public QObject {
         QVERIFY_THROWS_EXCEPTION(InvalidArgument,
                                  op->apply(x.data(), int64_t(x.size()), y.data(), 10));
     }
-
-    void cuda_falls_back_with_note() {
-        if (cuda_unavailable_reason().empty()) QSKIP("a CUDA device is present");
-        std::string note;
-        const auto op = make_ct_projector(test_geometry(CtBeam::Cone, false), test_grid(false), {},
-                                          DeviceKind::Cuda, &note);
-        QCOMPARE(op->device(), DeviceKind::Cpu);
-        QVERIFY2(note.find("CUDA unavailable") == 0, note.c_str());
-    }
 };
 
 RADON_TEST_CLASS(TestCtProjector);
