@@ -60,9 +60,9 @@ SampleSummary time_runs(int runs, const std::function<void()>& run) {
 }  // namespace
 
 int run_bench_ct(const std::vector<std::string>& raw) {
-    std::vector<std::string> value_options = {"--size",       "--views",    "--detector",
-                                              "--size-2d",    "--views-2d", "--detector-2d",
-                                              "--tests",      "--runs",     "--out"};
+    std::vector<std::string> value_options = {"--size",    "--views",    "--detector",
+                                              "--size-2d", "--views-2d", "--detector-2d",
+                                              "--tests",   "--runs",     "--out"};
     value_options.insert(value_options.end(), ct_projector_options().begin(),
                          ct_projector_options().end());
     const Arguments args(raw, value_options, {"--help", "-h"});
@@ -137,16 +137,21 @@ int run_bench_ct(const std::vector<std::string>& raw) {
             volume.assign(static_cast<std::size_t>(cone_grid.voxel_count()), 1.0f);
             stack.assign(static_cast<std::size_t>(cone_geometry.pixel_count()), 1.0f);
             if (test == "forward")
-                report(test, "cone", time_runs(runs, [&] {
-                           projector->apply(volume.data(), int64_t(volume.size()), stack.data(),
-                                            int64_t(stack.size()));
-                       }),
+                report(test, "cone",
+                       time_runs(runs,
+                                 [&] {
+                                     projector->apply(volume.data(), int64_t(volume.size()),
+                                                      stack.data(), int64_t(stack.size()));
+                                 }),
                        cone_updates);
             else
-                report(test, "cone", time_runs(runs, [&] {
-                           projector->apply_adjoint(stack.data(), int64_t(stack.size()),
-                                                    volume.data(), int64_t(volume.size()));
-                       }),
+                report(test, "cone",
+                       time_runs(runs,
+                                 [&] {
+                                     projector->apply_adjoint(stack.data(), int64_t(stack.size()),
+                                                              volume.data(),
+                                                              int64_t(volume.size()));
+                                 }),
                        cone_updates);
         } else {
             const bool fdk = test == "fdk";
@@ -157,10 +162,12 @@ int run_bench_ct(const std::vector<std::string>& raw) {
             s.device = device;
             s.memory_path = settings.memory_path;
             stack.assign(static_cast<std::size_t>(g.pixel_count()), 1.0f);
-            report(test, fdk ? "cone" : "parallel-2d", time_runs(runs, [&] {
-                       volume = recon::filtered_backprojection(stack.data(), stack.size(), g,
-                                                               grid, s);
-                   }),
+            report(test, fdk ? "cone" : "parallel-2d",
+                   time_runs(runs,
+                             [&] {
+                                 volume = recon::filtered_backprojection(stack.data(), stack.size(),
+                                                                         g, grid, s);
+                             }),
                    double(grid.voxel_count()) * double(g.view_count()));
         }
     }

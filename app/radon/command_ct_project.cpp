@@ -11,6 +11,7 @@
 #include "app/radon/ct_options.h"
 #include "app/radon/terminal_progress.h"
 #include "kernels/core/error.h"
+#include "recon/ct/projection_stack.h"
 #include "recon/io/volume_io.h"
 #include "recon/phantom/analytic_projections.h"
 #include "recon/phantom/ellipsoid_phantom.h"
@@ -55,8 +56,8 @@ PhantomChoice phantom_from_arguments(const Arguments& args) {
         return {recon::shepp_logan_phantom({r, r, r}, contrast), false};
     }
     if (name == "shepp-logan-2d" || name == "modified-shepp-logan-2d") {
-        const auto contrast = name == "shepp-logan-2d" ? SheppLoganContrast::Original
-                                                       : SheppLoganContrast::Modified;
+        const auto contrast =
+            name == "shepp-logan-2d" ? SheppLoganContrast::Original : SheppLoganContrast::Modified;
         return {recon::shepp_logan_phantom_2d(r, r, contrast), true};
     }
     if (name == "thorax") {
@@ -72,8 +73,8 @@ PhantomChoice phantom_from_arguments(const Arguments& args) {
 }  // namespace
 
 int run_ct_project(const std::vector<std::string>& raw) {
-    std::vector<std::string> value_options = {"-o",         "--output", "--phantom",
-                                              "--phantom-radius", "--projection"};
+    std::vector<std::string> value_options = {"-o", "--output", "--phantom", "--phantom-radius",
+                                              "--projection"};
     for (const auto* list : {&ct_geometry_options(), &ct_grid_options(), &ct_projector_options()})
         value_options.insert(value_options.end(), list->begin(), list->end());
     const Arguments args(raw, value_options, {"--help", "-h", "--hu"});
@@ -97,8 +98,9 @@ int run_ct_project(const std::vector<std::string>& raw) {
         throw InvalidArgument("--projection: unknown projection '" + projection +
                               "': expected analytic or voxel");
     if (from_file && projection == "analytic")
-        throw InvalidArgument("--projection analytic: only phantoms have exact line integrals; "
-                              "a volume is projected through its voxels (voxel)");
+        throw InvalidArgument(
+            "--projection analytic: only phantoms have exact line integrals; "
+            "a volume is projected through its voxels (voxel)");
     const CtProjectorSettings settings = ct_projector_from_arguments(args);
     const DeviceKind device = ct_device_from_arguments(args);
 
@@ -129,8 +131,7 @@ int run_ct_project(const std::vector<std::string>& raw) {
             std::printf("object: %s phantom, exact line integrals\n",
                         choice.phantom.name().c_str());
         } else {
-            const VolumeGrid grid =
-                ct_grid_from_arguments(args, geometry, default_ct_grid(geometry));
+            const VolumeGrid grid = ct_grid_from_arguments(args, default_ct_grid(geometry));
             check_detector_sees_volume(geometry, grid, "--size/--spacing/--centre");
             // Voxel values in relative attenuation: the phantom's own unit.
             recon::Volume volume = choice.phantom.voxelize_hu(grid, 2);
@@ -141,8 +142,8 @@ int run_ct_project(const std::vector<std::string>& raw) {
             const auto projector = make_ct_projector(geometry, grid, settings, device, &note);
             if (!note.empty()) print_note(kCommand, note);
             stack.values.assign(static_cast<std::size_t>(geometry.pixel_count()), 0.0f);
-            projector->apply(v, grid.voxel_count(), stack.values.data(),
-                             geometry.pixel_count(), MemorySpace::Host, control);
+            projector->apply(v, grid.voxel_count(), stack.values.data(), geometry.pixel_count(),
+                             MemorySpace::Host, control);
             std::printf("object: %s phantom on %s, %s\n", choice.phantom.name().c_str(),
                         ct_grid_line(grid).c_str(), projector->description().c_str());
         }
@@ -162,8 +163,8 @@ int run_ct_project(const std::vector<std::string>& raw) {
         const auto projector = make_ct_projector(geometry, volume.grid, settings, device, &note);
         if (!note.empty()) print_note(kCommand, note);
         stack.values.assign(static_cast<std::size_t>(geometry.pixel_count()), 0.0f);
-        projector->apply(v, volume.grid.voxel_count(), stack.values.data(),
-                         geometry.pixel_count(), MemorySpace::Host, control);
+        projector->apply(v, volume.grid.voxel_count(), stack.values.data(), geometry.pixel_count(),
+                         MemorySpace::Host, control);
         std::printf("object: %s (%s), %s\n", path.c_str(), ct_grid_line(volume.grid).c_str(),
                     projector->description().c_str());
     }
@@ -171,7 +172,7 @@ int run_ct_project(const std::vector<std::string>& raw) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     write_ct_stack(out, stack);
     std::printf("projected in %.3f s\nwrote %s and %s\n", seconds, out.c_str(),
-                ct_geometry_path(out).c_str());
+                recon::projection_stack_geometry_path(out).c_str());
     return 0;
 }
 

@@ -103,11 +103,22 @@ std::shared_ptr<const SubsetStack> projector_subsets(const CtGeometry& geometry,
 }  // namespace
 
 int run_ct_recon(const std::vector<std::string>& raw) {
-    std::vector<std::string> value_options = {
-        "-o",           "--output",     "--method",     "--filter",   "--cutoff",
-        "--arc",        "--views-per-batch", "--iterations", "--subsets", "--relaxation",
-        "--min",        "--max",        "--save-every", "--geometry", "--beam",
-        "--detector"};
+    std::vector<std::string> value_options = {"-o",
+                                              "--output",
+                                              "--method",
+                                              "--filter",
+                                              "--cutoff",
+                                              "--arc",
+                                              "--views-per-batch",
+                                              "--iterations",
+                                              "--subsets",
+                                              "--relaxation",
+                                              "--min",
+                                              "--max",
+                                              "--save-every",
+                                              "--geometry",
+                                              "--beam",
+                                              "--detector"};
     for (const auto* list : {&ct_grid_options(), &ct_projector_options()})
         value_options.insert(value_options.end(), list->begin(), list->end());
     const Arguments args(raw, value_options, {"--help", "-h"});
@@ -168,7 +179,7 @@ int run_ct_recon(const std::vector<std::string>& raw) {
     const int subsets = static_cast<int>(args.integer_in(
         "--subsets", method == Method::OsSart ? std::min<int64_t>(10, geometry.view_count()) : 1,
         {1, double(geometry.view_count()), false, "subsets of views", ""}));
-    const VolumeGrid grid = ct_grid_from_arguments(args, geometry, default_ct_grid(geometry));
+    const VolumeGrid grid = ct_grid_from_arguments(args, default_ct_grid(geometry));
     check_detector_sees_volume(geometry, grid, "--size/--spacing/--centre");
     std::printf("geometry: %s\nimage: %s\n", ct_geometry_line(geometry).c_str(),
                 ct_grid_line(grid).c_str());

