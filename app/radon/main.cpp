@@ -23,6 +23,7 @@ Commands:
   phantom      write a built-in phantom as a CT volume
   series       list the DICOM series of a folder
   pet          PET scanners, projection, back projection and MLEM/OSEM reconstruction
+  ct           CT geometries: circular and C-arm trajectories, RTK XML, view vectors, matrices
   info         versions, devices and build options; or a volume's grid, values and load cost
 
 Run 'radon COMMAND --help' for the options of a command.
@@ -55,9 +56,10 @@ int main(int argc, char** argv) {
         if (command == "phantom") return radon::cli::run_phantom(args);
         if (command == "series") return radon::cli::run_series(args);
         if (command == "pet") return radon::cli::run_pet(args);
+        if (command == "ct") return radon::cli::run_ct(args);
         std::fprintf(stderr,
                      "radon: error: unknown command '%s' (expected drr, drr-batch, bench, phantom, "
-                     "series, pet or info)\n",
+                     "series, pet, ct or info)\n",
                      command.c_str());
         return 2;
     } catch (const radon::InvalidArgument& e) {
