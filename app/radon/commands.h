@@ -20,6 +20,7 @@ int run_pet_project(const std::vector<std::string>& args);
 int run_pet_backproject(const std::vector<std::string>& args);
 int run_pet_recon(const std::vector<std::string>& args);
 int run_ct(const std::vector<std::string>& args);  // dispatches to the run_ct_* below
+int run_ct_geometry(const std::vector<std::string>& args);
 int run_ct_project(const std::vector<std::string>& args);
 int run_ct_recon(const std::vector<std::string>& args);
 int run_bench_ct(const std::vector<std::string>& args);

@@ -24,7 +24,8 @@ Commands:
   phantom      write a built-in phantom as a CT volume
   series       list the DICOM series of a folder
   pet          PET scanners, projection, back projection and MLEM/OSEM reconstruction
-  ct           CT projection and reconstruction (FDK/FBP, SIRT, CGLS, OS-SART, OSEM)
+  ct           CT geometries, projection and reconstruction (FDK/FBP, SIRT, CGLS, OS-SART,
+               OSEM)
   info         versions, devices and build options; or a volume's grid, values and load cost
 
 Run 'radon COMMAND --help' for the options of a command.
