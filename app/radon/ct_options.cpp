@@ -39,13 +39,17 @@ std::vector<int64_t> panel_option(const Arguments& args, CtBeam beam, bool one_r
         if (one_row) return {256, 1};
         return {256, 256};
     }
-    const std::string text = *args.value("--detector");
+    // COLS,ROWS or COLSxROWS (as radon ct geometry writes it).
+    std::string text = *args.value("--detector");
+    std::replace(text.begin(), text.end(), 'x', ',');
     const bool two = text.find_first_of(", ") != std::string::npos;
-    const std::vector<double> n =
-        args.numbers_in("--detector", two ? 2 : 1, {1, 65536, false, "detector pixels", ""});
-    for (const double v : n)
+    const std::vector<double> n = parse_numbers(text, two ? 2 : 1, "--detector");
+    const Range range{1, 65536, false, "detector pixels", ""};
+    for (const double v : n) {
+        if (!range.contains(v)) throw InvalidArgument(range.message("--detector", v));
         if (v != std::floor(v))
             throw InvalidArgument("--detector: expected whole numbers of pixels, got " + text);
+    }
     const auto columns = static_cast<int64_t>(n[0]);
     if (two) return {columns, static_cast<int64_t>(n[1])};
     return {columns, one_row ? 1 : (beam == CtBeam::Cone ? columns : columns)};
@@ -61,7 +65,7 @@ CtBeam beam_option(const Arguments& args, bool& one_row) {
     }
     if (beam == "parallel" || beam == "parallel2d") {
         one_row = args.has("--detector")
-                      ? args.value("--detector")->find_first_of(", ") == std::string::npos
+                      ? args.value("--detector")->find_first_of(", x") == std::string::npos
                       : true;
         return CtBeam::Parallel;
     }
@@ -142,7 +146,7 @@ const char* ct_geometry_help() {
   --arc DEG                   (default 360; parallel 180)   --first-angle DEG (default 0)
   --angles A,B,...            the views' angles in degrees, instead of --views/--arc
   --sid MM, --sdd MM          source to isocenter, source to detector (default 600, 1200)
-  --detector COLS[,ROWS]      panel pixels (default 256 x 256; 2D: 256 x 1)
+  --detector COLS[,ROWS]      panel pixels, also COLSxROWS (default 256 x 256; 2D: 256 x 1)
   --pixel U[,V]               pixel pitch in mm (default 1)
   --detector-offset U,V       panel centre offset in mm (RTK's ProjectionOffsetX/Y)
   --source-offset U,V         focal spot offset in mm (RTK's SourceOffsetX/Y)
