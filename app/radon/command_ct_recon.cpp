@@ -268,7 +268,7 @@ int run_ct_recon(const std::vector<std::string>& raw) {
     if (!note.empty()) print_note(kCommand, note);
     const double updates = double(grid.voxel_count()) * double(geometry.view_count());
     std::printf("reconstructed in %.3f s", seconds);
-    if (is_filtered(method)) std::printf(" (%.3f G voxel updates/s)", updates / seconds / 1e9);
+    if (is_filtered(method)) std::printf(" (%.3g G voxel updates/s)", updates / seconds / 1e9);
     std::printf("; peak memory %.0f MB\n", peak_memory_mb());
     for (const float v : image)
         if (!std::isfinite(v))

@@ -421,18 +421,26 @@ void check_detector_sees_volume(const CtGeometry& g, const VolumeGrid& grid,
         double lo[2] = {std::numeric_limits<double>::infinity(),
                         std::numeric_limits<double>::infinity()};
         double hi[2] = {-lo[0], -lo[1]};
-        bool behind = false;
+        if (g.beam == CtBeam::Cone) {
+            // A cone-beam ray runs from the source (depth 0 along the panel normal) to the
+            // panel (depth D): a box wholly behind the source or beyond the panel is not seen in
+            // this view; one that reaches the source's plane may be, whatever its projection.
+            const double panel_depth = dot(v.detector_center - v.source, normal);
+            double near = std::numeric_limits<double>::infinity(), far = -near;
+            for (const Vec3& p : corners) {
+                const double depth = dot(p - v.source, normal) / panel_depth;
+                near = std::min(near, depth);
+                far = std::max(far, depth);
+            }
+            if (!(far > 0) || !(near < 1)) continue;
+            if (near <= 0) return;
+        }
         for (const Vec3& p : corners) {
             Vec3 on_panel;
             if (g.beam == CtBeam::Cone) {
                 const Vec3 d = p - v.source;
-                const double denom = dot(d, normal);
-                const double t = dot(v.detector_center - v.source, normal) / denom;
-                if (!(t > 0) || !std::isfinite(t)) {
-                    behind = true;  // the box reaches the source's plane: assume it is seen
-                    break;
-                }
-                on_panel = v.source + t * d;
+                on_panel =
+                    v.source + (dot(v.detector_center - v.source, normal) / dot(d, normal)) * d;
             } else {
                 const double t = dot(v.detector_center - p, normal) / dot(v.source, normal);
                 on_panel = p + t * v.source;
@@ -445,7 +453,6 @@ void check_detector_sees_volume(const CtGeometry& g, const VolumeGrid& grid,
             lo[1] = std::min(lo[1], b);
             hi[1] = std::max(hi[1], b);
         }
-        if (behind) return;
         const double half_c = 0.5 * double(g.columns), half_r = 0.5 * double(g.rows);
         if (hi[0] >= -half_c && lo[0] <= half_c && hi[1] >= -half_r && lo[1] <= half_r) return;
     }

@@ -89,12 +89,12 @@ const QStringList kProject2d = {"ct",      "project", "--beam",           "paral
                                 "--pixel", "1",       "--phantom-radius", "60"};
 const QStringList kGrid2d = {"--size", "128,128,1", "--spacing", "1,1,1"};
 
-// The 3D problem: a cone-beam full turn of 120 views of 96 x 96 pixels of 2 mm, source 600 mm
+// The 3D problem: a cone-beam full turn of 120 views of 96 x 96 pixels of 3 mm, source 600 mm
 // from the isocentre and 1200 mm from the panel, the 3D phantom of radius 60 mm, reconstructed
 // on 64^3 voxels of 2 mm.
 const QStringList kProject3d = {
     "ct",      "project", "--beam", "cone", "--views", "120",  "--detector",       "96,96",
-    "--pixel", "2",       "--sid",  "600",  "--sdd",   "1200", "--phantom-radius", "60"};
+    "--pixel", "3",       "--sid",  "600",  "--sdd",   "1200", "--phantom-radius", "60"};
 const QStringList kGrid3d = {"--size", "64,64,64", "--spacing", "2,2,2"};
 
 }  // namespace
@@ -121,9 +121,11 @@ class TestCliCt : public QObject {
         QTest::newRow("cgls 20") << QStringList{"--method", "cgls", "--iterations", "20"}
                                  << 25.0;  // 26.53
         QTest::newRow("os-sart 10x10")
-            << QStringList{"--method", "os-sart", "--iterations", "10", "--subsets", "10"} << 22.0;
+            << QStringList{"--method", "os-sart", "--iterations", "10", "--subsets", "10"}
+            << 26.0;  // 27.70
         QTest::newRow("osem 10x10")
-            << QStringList{"--method", "osem", "--iterations", "10", "--subsets", "10"} << 20.0;
+            << QStringList{"--method", "osem", "--iterations", "10", "--subsets", "10"}
+            << 24.5;  // 26.25
     }
     void round_trip_2d() {
         QFETCH(QStringList, method);
@@ -197,7 +199,7 @@ class TestCliCt : public QObject {
             QTextStream s(&f);
             s.setRealNumberPrecision(17);
             s << "# source, detector centre, u, v (mm)\n";
-            const double sid = 600, sdd = 1200, pixel = 2;
+            const double sid = 600, sdd = 1200, pixel = 3;
             for (int i = 0; i < 120; ++i) {
                 const double a = i * 3.0 * M_PI / 180.0;
                 const double dx = std::sin(a), dy = -std::cos(a);  // towards the panel
@@ -231,9 +233,9 @@ class TestCliCt : public QObject {
     // 180 poses (a full turn of primary angles, 2 degrees apart) as line integrals of relative
     // attenuation (--mu-water 1), and radon ct recon reconstructs the stack by FDK from the
     // geometry drr-batch wrote beside it. Inside the central 150 mm cylinder and 60 mm slab the
-    // mean absolute error against the phantom on the same grid stays below 0.06 (water = 1: 60 HU),
-    // the phantom's edges and ribs blurred by the 3.75 mm voxels included. The geometry radon ct
-    // geometry makes from the same poses file reconstructs the same image.
+    // mean absolute error against the phantom on the same grid stays below 0.055 (water = 1: 55
+    // HU), the phantom's edges and ribs blurred by the 3.75 mm voxels included. The geometry radon
+    // ct geometry makes from the same poses file reconstructs the same image.
     void drr_sweep_reconstructs_thorax() {
         QTemporaryDir dir;
         const QString poses = dir.filePath("sweep.csv");
@@ -295,7 +297,7 @@ class TestCliCt : public QObject {
         for (int64_t i = 0; i < image.volume.grid.voxel_count(); ++i)
             worst = std::max(worst, std::abs(image.data()[i] - image2.data()[i]));
         QVERIFY2(worst < 1e-4f, qPrintable(QString("max difference %1").arg(worst)));
-        QVERIFY2(error < 0.065, qPrintable(QString::number(error)));
+        QVERIFY2(error < 0.055, qPrintable(QString::number(error)));  // 0.043
     }
 
     void bench_ct_writes_its_table() {
@@ -337,7 +339,7 @@ class TestCliCt : public QObject {
             << (recon + QStringList{"--cutoff", "1.5", "-o", "@OUT@"}) << "--cutoff";
         QTest::newRow("non-finite vector")
             << (recon + QStringList{"--geometry", "@NAN@", "--beam", "cone", "-o", "@OUT@"})
-            << "non-finite";
+            << "not finite";
         QTest::newRow("unknown method")
             << (QStringList{"ct", "recon", "@STACK@", "--method", "art", "-o", "@OUT@"})
             << "--method";
