@@ -147,6 +147,8 @@ int run_ct_recon(const std::vector<std::string>& raw) {
         if (is_filtered(method) && args.has(o))
             throw InvalidArgument(std::string(o) + ": only for the iterative methods");
 
+    if ((method == Method::Sirt || method == Method::Cgls) && args.has("--subsets"))
+        throw InvalidArgument("--subsets: only for --method os-sart or osem");
     if (method == Method::Osem || method == Method::Cgls)
         for (const char* o : {"--relaxation", "--min", "--max"})
             if (args.has(o))
