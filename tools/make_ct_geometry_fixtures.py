@@ -19,6 +19,13 @@ With a second argument, an RTK XML file: reads it with RTK (whose reader refuses
 matrices disagree with its parameters by more than 0.001) and prints its parameters and matrices,
 to check a file `radon ct geometry` wrote:
     /work/venv-peers/bin/python tools/make_ct_geometry_fixtures.py --check FILE.xml
+
+With --rays, RTK's own projector checks the pixel convention: RTK projects a small sphere
+(rtk.RayEllipsoidIntersectionImageFilter) with the XML radon wrote onto projection images of
+COLSxROWS pixels of SU,SV mm with the centred origin, and the sphere's centroid in each view is
+compared with where radon's view vectors (written by the same command) put the sphere's centre:
+    radon ct geometry ... -o g.xml -o g.txt
+    /work/venv-peers/bin/python tools/make_ct_geometry_fixtures.py --rays g.xml g.txt 96x64 2,3
 """
 
 import os
@@ -104,7 +111,59 @@ def check(path):
         print(itk.array_from_matrix(g.GetMatrix(i)))
 
 
+def rays(xml, vectors, panel, spacing):
+    import itk
+    from itk import RTK as rtk
+
+    cols, rows = (int(x) for x in panel.split("x"))
+    su, sv = (float(x) for x in spacing.split(","))
+    reader = rtk.ThreeDCircularProjectionGeometryXMLFileReader.New()
+    reader.SetFilename(xml)
+    reader.GenerateOutputInformation()
+    g = reader.GetOutputObject()
+    n = len(g.GetGantryAngles())
+    image = itk.Image[itk.F, 3]
+    source = rtk.ConstantImageSource[image].New()
+    source.SetSize([cols, rows, n])
+    source.SetSpacing([su, sv, 1.0])
+    source.SetOrigin([-(cols - 1) / 2 * su, -(rows - 1) / 2 * sv, 0.0])
+    source.SetConstant(0.0)
+    centre = np.array([30.0, -20.0, 25.0])
+    sphere = rtk.RayEllipsoidIntersectionImageFilter[image, image].New()
+    sphere.SetInput(source.GetOutput())
+    sphere.SetGeometry(g)
+    sphere.SetDensity(1.0)
+    sphere.SetAxis([4.0, 4.0, 4.0])
+    sphere.SetCenter(centre.tolist())
+    sphere.Update()
+    projections = itk.array_from_image(sphere.GetOutput())  # [view, row, column]
+    views = np.atleast_2d(np.loadtxt(vectors))
+    worst = 0.0
+    for k in range(n):
+        p = projections[k]
+        r, c = np.indices(p.shape)
+        row, col = (r * p).sum() / p.sum(), (c * p).sum() / p.sum()
+        s, d, u, v = views[k, 0:3], views[k, 3:6], views[k, 6:9], views[k, 9:12]
+        normal = np.cross(u, v)
+        magnification = np.dot(d - s, normal) / np.dot(centre - s, normal)
+        hit = s + magnification * (centre - s) - d
+        ci, ri = np.linalg.lstsq(np.stack([u, v], axis=1), hit, rcond=None)[0]
+        ci, ri = ci + (cols - 1) / 2, ri + (rows - 1) / 2
+        radius = 4.0 * magnification / min(np.linalg.norm(u), np.linalg.norm(v)) + 1
+        if min(ci, ri, cols - 1 - ci, rows - 1 - ri) < radius:
+            print(f"view {k}: the sphere's shadow at ({ci:.3f}, {ri:.3f}) is cut by the panel's "
+                  "edge: not compared")
+            continue
+        worst = max(worst, abs(ci - col), abs(ri - row))
+        print(f"view {k}: RTK's sphere centroid ({col:.3f}, {row:.3f}), radon's centre "
+              f"({ci:.3f}, {ri:.3f})")
+    print(f"largest difference: {worst:.3g} pixels")
+
+
 def main():
+    if len(sys.argv) == 6 and sys.argv[1] == "--rays":
+        rays(*sys.argv[2:])
+        return
     if len(sys.argv) == 3 and sys.argv[1] == "--check":
         check(sys.argv[2])
         return

@@ -52,8 +52,10 @@ constexpr int kMaxRings = 10000;
 // then turned about the axis so that crystal 0 lies at `first_azimuth` (radians), measured from
 // the crystal 0 of `reference_distance` (so that DOI layers stay aligned).
 std::vector<Crystal> ring_layout(int faces, const std::vector<double>& offsets,
-                                 const std::vector<bool>& is_virtual, double face_distance,
+                                 const std::vector<bool>& is_virtual,
+                                 const std::vector<int>& block_in_face, double face_distance,
                                  double reference_distance, double first_azimuth) {
+    const int blocks_per_face = block_in_face.empty() ? 1 : block_in_face.back() + 1;
     const double turn = first_azimuth - std::atan2(offsets.front(), reference_distance);
     std::vector<Crystal> ring;
     ring.reserve(static_cast<std::size_t>(faces) * offsets.size());
@@ -68,6 +70,8 @@ std::vector<Crystal> ring_layout(int faces, const std::vector<double>& offsets,
             c.transaxial = along;
             c.axial = {0, 0, 1};
             c.is_virtual = is_virtual[j];
+            c.module = f;
+            c.block = f * blocks_per_face + (block_in_face.empty() ? 0 : block_in_face[j]);
             ring.push_back(c);
         }
     }
@@ -86,13 +90,16 @@ void check_faces_fit(const std::string& scanner, int faces, double face_width, d
                           " mm wide");
 }
 
-void fill_rings(ScannerGeometry& g, const std::vector<std::vector<Crystal>>& layers) {
+// `axial_block`: each ring's axial block, or empty (all 0).
+void fill_rings(ScannerGeometry& g, const std::vector<std::vector<Crystal>>& layers,
+                const std::vector<int>& axial_block = {}) {
     g.crystals.clear();
     g.crystals.reserve(layers.size() * g.ring_z_mm.size() * layers.front().size());
     for (const auto& layer : layers)
-        for (const double z : g.ring_z_mm)
+        for (std::size_t r = 0; r < g.ring_z_mm.size(); ++r)
             for (Crystal c : layer) {
-                c.centre.z = z;
+                c.centre.z = g.ring_z_mm[r];
+                c.axial_block = axial_block.empty() ? 0 : axial_block[r];
                 g.crystals.push_back(c);
             }
 }
@@ -221,7 +228,7 @@ ScannerGeometry make_scanner(const RegularPolygonSpec& s) {
         offsets.push_back((j - 0.5 * (s.crystals_per_side - 1)) * s.crystal_pitch_mm);
     check_faces_fit(s.name, s.sides, s.crystals_per_side * s.crystal_pitch_mm, face,
                     "crystals_per_side x crystal_pitch_mm");
-    fill_rings(g, {ring_layout(s.sides, offsets, std::vector<bool>(offsets.size(), false), face,
+    fill_rings(g, {ring_layout(s.sides, offsets, std::vector<bool>(offsets.size(), false), {}, face,
                                face, s.first_crystal_azimuth_deg * kPi / 180)});
     finish_common(g, s.max_ring_difference, s.min_angle_difference, s.tof);
     return g;
@@ -291,10 +298,12 @@ ScannerGeometry make_scanner(const BlockScannerSpec& s) {
     const double block_step = c * p + s.block_gap_transaxial_mm;
     std::vector<double> offsets;
     std::vector<bool> is_virtual;
+    std::vector<int> block_in_module;
     for (int b = 0; b < k; ++b)
         for (int j = 0; j < c; ++j) {
             offsets.push_back((b - 0.5 * (k - 1)) * block_step + (j - 0.5 * (c - 1)) * p);
             is_virtual.push_back(j >= c - s.virtual_crystals_per_block_transaxial);
+            block_in_module.push_back(b);
         }
     const double reference = s.radius_mm + g.average_doi_mm;
     check_faces_fit(s.name, modules, k * c * p + (k - 1) * s.block_gap_transaxial_mm, reference,
@@ -304,8 +313,10 @@ ScannerGeometry make_scanner(const BlockScannerSpec& s) {
     // Axial: the crystal pitch, plus a gap at every block boundary (the module gap where the
     // boundary is also a module boundary).
     g.ring_z_mm.resize(static_cast<std::size_t>(s.rings));
+    std::vector<int> axial_block(static_cast<std::size_t>(s.rings));
     for (int r = 0; r < s.rings; ++r) {
         const int block = r / s.crystals_per_block_axial;
+        axial_block[static_cast<std::size_t>(r)] = block;
         const int module = r / module_rings;
         g.ring_z_mm[static_cast<std::size_t>(r)] = r * s.crystal_pitch_axial_mm +
                                                    (block - module) * s.block_gap_axial_mm +
@@ -319,10 +330,11 @@ ScannerGeometry make_scanner(const BlockScannerSpec& s) {
     for (int l = 0; l < s.doi_layers; ++l) {
         const double depth =
             s.doi_layers == 1 ? s.average_doi_mm : (l + 0.5) * s.crystal_depth_mm / s.doi_layers;
-        layers.push_back(ring_layout(modules, offsets, is_virtual, s.radius_mm + depth, reference,
+        layers.push_back(ring_layout(modules, offsets, is_virtual, block_in_module,
+                                     s.radius_mm + depth, reference,
                                      s.first_crystal_azimuth_deg * kPi / 180));
     }
-    fill_rings(g, layers);
+    fill_rings(g, layers, axial_block);
     finish_common(g, s.max_ring_difference, s.min_angle_difference, s.tof);
     return g;
 }
@@ -370,6 +382,7 @@ ScannerGeometry make_scanner(const ExplicitScannerSpec& s) {
         out.normal = n;
         out.axial = {0, 0, 1};
         out.transaxial = normalized(cross(out.axial, -n));
+        out.module = out.block = out.axial_block = -1;
         radius_sum += r;
     }
     // Ring z: the mean z of each ring's crystals.

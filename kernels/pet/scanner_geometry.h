@@ -33,6 +33,13 @@ struct Crystal {
     Vec3 transaxial;  // unit, along the face in the direction crystal numbers increase
     Vec3 axial;       // unit, +z
     bool is_virtual = false;  // a gap counted as a crystal (Siemens' "13+1" blocks): no counts
+    // Where it sits in the scanner's mechanics, for views and for data organised by block: the
+    // module (flat face, or polygon side) within its ring, the transaxial block within its ring
+    // (the module for a polygon), and the axial block (rings of a block scanner grouped by
+    // crystals_per_block_axial; 0 elsewhere). -1 for crystals given one by one.
+    int module = 0;
+    int block = 0;
+    int axial_block = 0;
 };
 
 struct ScannerGeometry {

@@ -130,6 +130,15 @@ std::optional<T> agree(const std::optional<T>& in_file, const std::optional<T>& 
     return given ? given : in_file;
 }
 
+// The beam the file names or the command line gives (they must agree); cone when neither does.
+CtBeam beam_of(const NumberRows& rows, const CtGeometryHints& hints, const std::string& path) {
+    if (rows.beam && hints.beam && *rows.beam != *hints.beam) {
+        throw InvalidArgument(path + ": the file says beam " + to_string(*rows.beam) +
+                              ", the command line " + to_string(*hints.beam));
+    }
+    return hints.beam ? *hints.beam : rows.beam.value_or(CtBeam::Cone);
+}
+
 void require_panel(const std::optional<int64_t>& columns, const std::optional<int64_t>& rows,
                    const std::string& path) {
     if (!columns || !rows) {
@@ -143,11 +152,7 @@ CtGeometry read_vectors(const std::string& path, const CtGeometryHints& hints) {
     const NumberRows rows =
         parse_rows(read_geometry_text(path), path, "source or ray, detector centre, u, v");
     CtGeometry g;
-    const auto beam =
-        agree<int>(rows.beam ? std::optional<int>(static_cast<int>(*rows.beam)) : std::nullopt,
-                   hints.beam ? std::optional<int>(static_cast<int>(*hints.beam)) : std::nullopt,
-                   path, "beam (0 parallel, 1 cone)");
-    g.beam = beam ? static_cast<CtBeam>(*beam) : CtBeam::Cone;
+    g.beam = beam_of(rows, hints, path);
     const auto columns = agree(rows.columns, hints.columns, path, "columns");
     const auto height = agree(rows.rows_count, hints.rows, path, "rows");
     require_panel(columns, height, path);
@@ -164,11 +169,7 @@ CtGeometry read_matrices(const std::string& path, const CtGeometryHints& hints) 
     const NumberRows rows =
         parse_rows(read_geometry_text(path), path, "a 3x4 projection matrix, row-major");
     CtGeometry g;
-    const auto beam =
-        agree<int>(rows.beam ? std::optional<int>(static_cast<int>(*rows.beam)) : std::nullopt,
-                   hints.beam ? std::optional<int>(static_cast<int>(*hints.beam)) : std::nullopt,
-                   path, "beam (0 parallel, 1 cone)");
-    g.beam = beam ? static_cast<CtBeam>(*beam) : CtBeam::Cone;
+    g.beam = beam_of(rows, hints, path);
     const auto columns = agree(rows.columns, hints.columns, path, "columns");
     const auto height = agree(rows.rows_count, hints.rows, path, "rows");
     require_panel(columns, height, path);

@@ -18,8 +18,9 @@ namespace radon::recon {
 // - matrices: plain text, one view per line of the 12 numbers of its 3x4 projection matrix,
 //   row-major (kernels/ct/ct_geometry_conversions.h: world to w (column, row, 1)).
 // ASTRA's frame is radon's: ASTRA's 3D volume x, y, z run along its column, row and slice
-// indices, as radon's i, j, k, so a volume stored with x fastest (radon, ITK) and centred where
-// ASTRA's volume window is sees the same rays from the same 12 numbers. Pixel (col, row) of a
+// indices, as radon's i, j, k (read from ASTRA's CUDA kernels, cone_bp.cu and par3d_bp.cu), so a
+// volume stored with x fastest (radon, ITK) and centred where ASTRA's volume window is sees the
+// same rays from the same 12 numbers. ASTRA's own circular geometries: docs/CONVENTIONS.md, "CT". Pixel (col, row) of a
 // view is at d + (col - (columns - 1) / 2) u + (row - (rows - 1) / 2) v in both.
 //
 // Vector and matrix files do not hold the beam, the panel size or, for cone-beam matrices, the

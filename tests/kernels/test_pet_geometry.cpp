@@ -178,6 +178,18 @@ class TestPetGeometry : public QObject {
         // Transaxial: 4.5 mm within a block, 4.5 + 1 across a block gap inside a module.
         QVERIFY(std::fabs(norm(g.crystals[1].centre - g.crystals[0].centre) - 4.5) < kMm);
         QVERIFY(std::fabs(norm(g.crystals[4].centre - g.crystals[3].centre) - 5.5) < kMm);
+        // 48 crystals per ring: 4 modules of 3 blocks of 4; rings in axial blocks of 2. Crystals
+        // of one module share its face (the same normal); the next module's face differs.
+        for (int i = 0; i < g.crystal_count(); ++i) {
+            const Crystal& c = g.crystals[static_cast<std::size_t>(i)];
+            const int in_ring = g.crystal_in_ring_of(i);
+            QCOMPARE(c.module, in_ring / 12);
+            QCOMPARE(c.block, in_ring / 4);
+            QCOMPARE(c.axial_block, g.ring_of(i) / 2);
+            const Crystal& first = g.crystals[static_cast<std::size_t>(i - in_ring % 12)];
+            QVERIFY(norm(c.normal - first.normal) < 1e-12);
+        }
+        QVERIFY(norm(g.crystals[12].normal - g.crystals[11].normal) > 0.1);
     }
 
     void scanner_fields_are_validated_with_their_range() {

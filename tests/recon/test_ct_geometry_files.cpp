@@ -176,6 +176,10 @@ class TestCtGeometryFiles : public QObject {
         QVERIFY2(m.contains("panel size") && m.contains("--detector"), qPrintable(m));
         m = vectors("# detector: 5x3\n" + row, panel);
         QVERIFY2(m.contains("the file says columns 5, the command line 4"), qPrintable(m));
+        CtGeometryHints cone = panel;
+        cone.beam = CtBeam::Cone;
+        m = vectors("# beam: parallel\n" + row, cone);
+        QVERIFY2(m.contains("the file says beam parallel, the command line cone"), qPrintable(m));
         m = vectors("# detector: 5 by 3\n" + row, panel);
         QVERIFY2(m.contains("line 1") && m.contains("COLUMNSxROWS"), qPrintable(m));
         m = vectors("0 -600 0 0 400 0 1 0 0 2 0 0\n", panel);  // u parallel to v

@@ -253,8 +253,8 @@ class TestRtkGeometry : public QObject {
                         QString("geometry %1 view %2: %3 mm off").arg(k).arg(v).arg(difference)));
             }
             if (k == 0) {
-                // About the world origin, as RTK turns, SID, SDD and the source offsets are the same
-                // for every view: written once.
+                // About the world origin, as RTK turns, SID, SDD and the source offsets are the
+                // same for every view: written once.
                 QCOMPARE(QString::fromStdString(text).count("<SourceToIsocenterDistance>"), 1);
                 QCOMPARE(QString::fromStdString(text).count("<SourceOffsetX>"), 1);
                 QCOMPARE(QString::fromStdString(text).count("<GantryAngle>"), 24);
