@@ -71,6 +71,7 @@ int usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each line as it comes, also into a file
     int64_t size = 256, views = 360, panel = 256;
     int runs = 5, threads = 0;
     DeviceKind device = DeviceKind::Cpu;
