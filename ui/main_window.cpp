@@ -27,16 +27,16 @@
 #include <exception>
 
 #include "kernels/geometry/carm_pose.h"
-#include "render/volume_scene.h"
-#include "ui/carm_scene_view.h"
-#include "ui/dicom_folder_scanner.h"
-#include "ui/drr_export.h"
-#include "ui/drr_image_view.h"
-#include "ui/pose_file.h"
-#include "ui/pose_history.h"
-#include "ui/pose_panel.h"
-#include "ui/series_picker_dialog.h"
-#include "ui/shortcuts_dialog.h"
+#include "render/common/volume_scene.h"
+#include "ui/common/dicom_folder_scanner.h"
+#include "ui/common/series_picker_dialog.h"
+#include "ui/common/shortcuts_dialog.h"
+#include "ui/drr/carm_scene_view.h"
+#include "ui/drr/drr_export.h"
+#include "ui/drr/drr_image_view.h"
+#include "ui/drr/pose_file.h"
+#include "ui/drr/pose_history.h"
+#include "ui/drr/pose_panel.h"
 
 namespace radon::ui {
 namespace {

@@ -14,14 +14,14 @@
 #include "kernels/core/vec.h"
 #include "kernels/geometry/detector.h"
 #include "recon/phantom/ellipsoid_phantom.h"
-#include "render/ct_volume_preset.h"
-#include "ui/dicom_folder_scan.h"
-#include "ui/drr_frame.h"
-#include "ui/drr_session.h"
-#include "ui/recent_files.h"
-#include "ui/studio_palette.h"
-#include "ui/studio_settings.h"
-#include "ui/window_preset.h"
+#include "render/common/ct_volume_preset.h"
+#include "ui/common/dicom_folder_scan.h"
+#include "ui/common/recent_files.h"
+#include "ui/common/studio_palette.h"
+#include "ui/common/studio_settings.h"
+#include "ui/common/window_preset.h"
+#include "ui/drr/drr_frame.h"
+#include "ui/drr/drr_session.h"
 
 class QActionGroup;
 class QLabel;

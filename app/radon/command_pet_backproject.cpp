@@ -11,12 +11,12 @@
 #include "kernels/pet/sinogram_projector.h"
 #include "recon/io/atomic_file.h"
 #include "recon/io/volume_io.h"
-#include "recon/pet/interfile_sinogram.h"
+#include "recon/pet/sinogram_file.h"
 
 namespace radon::cli {
 namespace {
 
-const char* kUsage = R"(usage: radon pet backproject SINOGRAM.hs -o IMAGE [options]
+const char* kUsage = R"(usage: radon pet backproject SINOGRAM.hs|.nrrd -o IMAGE [options]
 
 Back-projects a sinogram (A^T y, the exact adjoint of 'radon pet project') onto the image grid.
 The sinogram must match the scanner and sinogram options given (the same as when it was
@@ -35,7 +35,7 @@ int run_pet_backproject(const std::vector<std::string>& raw) {
     const std::string out = image_output(args);
     const recon::ScannerDescription scanner = scanner_from_arguments(args);
     const pet::SinogramDescriptor sinogram = sinogram_from_arguments(args, scanner);
-    const std::vector<float> y = recon::read_interfile_sinogram(sinogram_path, sinogram);
+    const std::vector<float> y = recon::read_sinogram(sinogram_path, sinogram);
     const pet::PetImageGrid grid = image_grid_from_arguments(args, sinogram);
     const auto projector =
         pet::make_sinogram_projector(sinogram, projector_from_arguments(args, grid));

@@ -12,18 +12,18 @@
 #include "kernels/core/error.h"
 #include "kernels/pet/sinogram_projector.h"
 #include "recon/io/atomic_file.h"
-#include "recon/pet/interfile_sinogram.h"
+#include "recon/pet/sinogram_file.h"
 
 namespace radon::cli {
 namespace {
 
 const char* kUsage =
-    R"(usage: radon pet project [--phantom iec|point | --image FILE] -o SINOGRAM.hs [options]
+    R"(usage: radon pet project [--phantom iec|point | --image FILE] -o SINOGRAM.hs|.nrrd [options]
 
 Forward-projects an activity image into a sinogram: the expected counts of every bin (TOF bins
 when the scanner has them and --no-tof is not given), attenuated when a mu-map is given, and
 optionally scaled to a number of counts with Poisson noise. Writes Interfile (.hs header + .s
-data, STIR's keys).
+data, STIR's keys) or NRRD (.nrrd: labelled axes, the scanner and sinogram in the header).
   --counts N                  scale to N expected counts in all and draw Poisson counts
   --seed S                    the noise's seed (default 1)
 )";
@@ -40,9 +40,8 @@ int run_pet_project(const std::vector<std::string>& raw) {
         throw InvalidArgument("unexpected argument '" + args.positional()[0] +
                               "': give the image with --image");
     const std::string out = args.text("-o", args.text("--output", ""));
-    if (out.empty()) throw InvalidArgument("no output given: add -o SINOGRAM.hs");
-    if (recon::file_extension(out) != ".hs")
-        throw InvalidArgument(out + ": sinograms are written as Interfile: expected a .hs name");
+    if (out.empty()) throw InvalidArgument("no output given: add -o SINOGRAM.hs (or .nrrd)");
+    recon::require_sinogram_extension(out);
     const double counts =
         args.number_in("--counts", 0, {0, 1e15, false, "expected counts, 0 for none", ""});
     const auto seed =
@@ -94,10 +93,12 @@ int run_pet_project(const std::vector<std::string>& raw) {
     double total = 0;
     for (const float v : y)
         total += v;
-    recon::write_interfile_sinogram(out, sinogram, y);
-    std::printf("wrote %s and %s: %lld bins, %.6g counts in all (%.2f s)\n", out.c_str(),
-                recon::interfile_sinogram_data_path(out).c_str(), static_cast<long long>(y.size()),
-                total, seconds);
+    recon::AtomicFileSet outputs;
+    recon::write_sinogram(outputs, out, scanner, sinogram, y);
+    outputs.commit();
+    std::printf("wrote %s: %lld bins, %.6g counts in all (%.2f s)\n",
+                recon::sinogram_files_text(out).c_str(), static_cast<long long>(y.size()), total,
+                seconds);
     return 0;
 }
 

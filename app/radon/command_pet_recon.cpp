@@ -14,12 +14,12 @@
 #include "recon/algorithms/em_reconstruction.h"
 #include "recon/io/atomic_file.h"
 #include "recon/io/volume_io.h"
-#include "recon/pet/interfile_sinogram.h"
+#include "recon/pet/sinogram_file.h"
 
 namespace radon::cli {
 namespace {
 
-const char* kUsage = R"(usage: radon pet recon SINOGRAM.hs -o IMAGE [options]
+const char* kUsage = R"(usage: radon pet recon SINOGRAM.hs|.nrrd -o IMAGE [options]
 
 Reconstructs a sinogram by OSEM (MLEM with --subsets 1) from a uniform image, with the
 attenuation of the mu-map given (the forward model is y ~ Poisson(a (A x) + r)), and prints the
@@ -65,7 +65,7 @@ int run_pet_recon(const std::vector<std::string>& raw) {
     const pet::SinogramDescriptor sinogram = sinogram_from_arguments(args, scanner);
     const int subsets = static_cast<int>(args.integer_in(
         "--subsets", 1, {1, double(sinogram.views()), false, "subsets of views", ""}));
-    const std::vector<float> measured = recon::read_interfile_sinogram(sinogram_path, sinogram);
+    const std::vector<float> measured = recon::read_sinogram(sinogram_path, sinogram);
     const pet::PetImageGrid grid = image_grid_from_arguments(args, sinogram);
     const pet::LorProjectorConfig config = projector_from_arguments(args, grid);
     std::printf("%s\n", pet_setup_line(scanner, sinogram).c_str());
@@ -86,11 +86,22 @@ int run_pet_recon(const std::vector<std::string>& raw) {
     // first iterations' scale sensible; EM fixes the scale itself after one iteration.
     std::vector<float> image(static_cast<std::size_t>(grid.voxels()), 1.0f);
     recon::AtomicFileSet outputs;
+    recon::EmReconstructor reconstructor(stack, std::move(model));
+    {
+        // The sensitivity images are the setup, timed apart from the iterations.
+        TerminalProgress progress("sensitivity images");
+        RunControl control;
+        control.progress = &progress;
+        reconstructor.prepare(control);
+    }
+    const auto prepared = std::chrono::steady_clock::now();
+    const double setup_seconds = std::chrono::duration<double>(prepared - start).count();
+    std::printf("setup (attenuation, %d sensitivity image(s)): %.2f s\n", subsets, setup_seconds);
     TerminalProgress progress("reconstructing");
     recon::EmOptions options;
     options.iterations = iterations;
     options.control.progress = &progress;
-    auto last = start;
+    auto last = prepared;
     options.on_iteration = [&](int iteration, double log_likelihood) {
         const auto now = std::chrono::steady_clock::now();
         std::printf("iteration %d: log-likelihood %.10g (%.2f s)\n", iteration, log_likelihood,
@@ -110,13 +121,17 @@ int run_pet_recon(const std::vector<std::string>& raw) {
                                 with_iteration(out, iteration));
         };
     }
-    const recon::EmResult em = recon::osem(stack, measured, model, image, options);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const recon::EmResult em = reconstructor.run(measured, image, options);
+    const auto end = std::chrono::steady_clock::now();
+    const double iterating = std::chrono::duration<double>(end - prepared).count();
+    // With several subsets each iteration's time includes one forward projection of the whole
+    // sinogram for its log-likelihood (and the first, that of the initial image).
     std::printf(
-        "initial log-likelihood %.10g; %.2f s in all, %.2f s per iteration; peak memory "
-        "%.0f MB\n",
-        em.log_likelihood.front(), seconds, iterations ? seconds / iterations : 0.0,
+        "initial log-likelihood %.10g; %.2f s in all: setup %.2f s, %.2f s per iteration%s; "
+        "peak memory %.0f MB\n",
+        em.log_likelihood.front(), std::chrono::duration<double>(end - start).count(),
+        setup_seconds, iterations ? iterating / iterations : 0.0,
+        subsets > 1 ? " (each with a forward projection for its log-likelihood)" : "",
         peak_memory_mb());
     result.values = std::move(image);
     recon::write_volume(outputs, recon::volume_from_pet_image(result, recon::VoxelUnit::Activity),

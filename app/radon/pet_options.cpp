@@ -61,7 +61,7 @@ Arguments pet_arguments(const std::vector<std::string>& raw, std::vector<std::st
 
 std::string sinogram_argument(const Arguments& args) {
     if (args.positional().size() != 1)
-        throw InvalidArgument("expected one sinogram (.hs), got " +
+        throw InvalidArgument("expected one sinogram (.hs or .nrrd), got " +
                               std::to_string(args.positional().size()) + " arguments");
     return args.positional()[0];
 }

@@ -14,13 +14,13 @@
 #include <utility>
 
 #include "kernels/geometry/carm_pose.h"
-#include "render/ct_volume_preset.h"
-#include "render/vtk_view.h"
-#include "ui/carm_scene_view.h"
+#include "render/common/ct_volume_preset.h"
+#include "render/common/vtk_view.h"
+#include "ui/common/studio_palette.h"
+#include "ui/drr/carm_scene_view.h"
+#include "ui/drr/pose_history.h"
+#include "ui/drr/pose_panel.h"
 #include "ui/main_window.h"
-#include "ui/pose_history.h"
-#include "ui/pose_panel.h"
-#include "ui/studio_palette.h"
 
 namespace {
 

@@ -361,7 +361,9 @@ ScannerDescription parse(const std::string& text, const std::string& origin) {
     Fields f(j, origin, "");
     if (j.contains("scannerName") && !j.contains("model")) {
         try {
-            return read_yrt(f, origin);
+            ScannerDescription d = read_yrt(f, origin);
+            d.json = j.dump();
+            return d;
         } catch (const InvalidArgument& e) {
             const std::string what = e.what();
             if (what.compare(0, origin.size(), origin) == 0) throw;
@@ -377,6 +379,7 @@ ScannerDescription parse(const std::string& text, const std::string& origin) {
 
     ScannerDescription d;
     d.origin = origin;
+    d.json = j.dump();
     const std::string name = f.text("name", "the scanner's name (a string)");
     d.model = f.text("model", "\"block\", \"regular_polygon\" or \"explicit\"");
     const pet::TofBinning tof =

@@ -22,6 +22,9 @@ struct ScannerDescription {
     std::string model;
     std::vector<std::pair<std::string, std::string>> sources;  // field -> public source
     std::vector<std::string> disagreements;
+    // The JSON it was read from, compact (one line): what a sinogram file embeds so that it
+    // reads back with its own scanner.
+    std::string json;
 };
 
 // Each throws InvalidArgument naming the file, the field and the expected range: a missing

@@ -118,6 +118,39 @@ class TestCliPet : public QObject {
                                 .arg(rpeak[2])));
     }
 
+    // A NRRD sinogram holds the same bins as the Interfile one and carries its scanner, centre
+    // included: both back-project to the same image (up to the order in which threads add).
+    void nrrd_sinograms_hold_what_interfile_ones_hold() {
+        QTemporaryDir dir;
+        const QStringList moved = kDemo + QStringList{"--scanner-centre", "30,-10,5"};
+        const QStringList point = {"--phantom", "point", "--point", "60,-30,7"};
+        QVector<std::vector<float>> images;
+        for (const QString name : {"p.hs", "p.nrrd"}) {
+            const QString sino = dir.filePath(name);
+            const auto project =
+                run_radon(QStringList{"pet", "project"} + moved + point + QStringList{"-o", sino});
+            QVERIFY2(project.exit_code == 0, qPrintable(project.err));
+            const QString bp = dir.filePath(name + ".nii");
+            const auto back =
+                run_radon(QStringList{"pet", "backproject", sino} + moved + QStringList{"-o", bp});
+            QVERIFY2(back.exit_code == 0, qPrintable(back.err));
+            const radon::recon::Volume v = radon::recon::read_volume(bp.toStdString());
+            images.push_back(std::vector<float>(v.voxels.host_data(),
+                                                v.voxels.host_data() + v.grid.voxel_count()));
+        }
+        QCOMPARE(images[0].size(), images[1].size());
+        const float top = *std::max_element(images[0].begin(), images[0].end());
+        QVERIFY(top > 0);
+        for (std::size_t i = 0; i < images[0].size(); ++i)
+            QVERIFY(std::fabs(images[0][i] - images[1][i]) <= 1e-5f * top);
+        // Read with the scanner where it was not: refused, naming the crystal placement.
+        const auto wrong = run_radon(QStringList{"pet", "backproject", dir.filePath("p.nrrd")} +
+                                     kDemo + QStringList{"-o", dir.filePath("w.nii")});
+        QCOMPARE(wrong.exit_code, 2);
+        QVERIFY2(wrong.err.contains("crystal placement"), qPrintable(wrong.err));
+        QVERIFY(!QFileInfo::exists(dir.filePath("w.nii")));
+    }
+
     void bad_input_is_one_line_and_writes_nothing_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
@@ -138,6 +171,12 @@ class TestCliPet : public QObject {
             << (QStringList{"pet", "backproject", "@SINO@", "--span", "3"} + kDemo +
                 QStringList{"-o", "@OUT@"})
             << "span";
+        QTest::newRow("NRRD sinogram of another span")
+            << (QStringList{"pet", "backproject", "@NRRD@", "--span", "3"} + kDemo +
+                QStringList{"-o", "@OUT@"})
+            << "span 3";
+        QTest::newRow("sinogram format unknown")
+            << (project + kDemo + QStringList{"-o", "@OUTDIR@/out.sino"}) << ".nrrd";
         QTest::newRow("sinogram of another scanner")
             << (QStringList{"pet", "recon", "@SINO@", "--scanner", "ge_signa_pet_mr", "-o",
                             "@OUT@"})
@@ -168,9 +207,12 @@ class TestCliPet : public QObject {
         QTemporaryDir dir;
         // A good sinogram of the demo scanner (span 1), for the mismatches.
         const QString sino = dir.filePath("good.hs");
-        QCOMPARE(run_radon(QStringList{"pet", "project", "--phantom", "point", "-o", sino} + kDemo)
-                     .exit_code,
-                 0);
+        const QString nrrd = dir.filePath("good.nrrd");
+        for (const QString& path : {sino, nrrd})
+            QCOMPARE(
+                run_radon(QStringList{"pet", "project", "--phantom", "point", "-o", path} + kDemo)
+                    .exit_code,
+                0);
         const QString zero_tof = dir.filePath("zero_tof.json");
         write_text(zero_tof, R"({"format": "radon-pet-scanner", "version": 1, "name": "z",
             "model": "regular_polygon", "inner_radius_mm": 150, "average_doi_mm": 5, "sides": 16,
@@ -195,6 +237,7 @@ class TestCliPet : public QObject {
         const QString target = image_out ? dir.filePath("out.nii.gz") : out;
         QStringList expanded;
         for (QString a : args) {
+            a.replace("@OUTDIR@", dir.path()).replace("@NRRD@", nrrd);
             a.replace("@OUT@", target).replace("@SINO@", sino).replace("@ZEROTOF@", zero_tof);
             a.replace("@NORINGS@", no_rings).replace("@FARIMAGE@", far_image);
             expanded << a;
@@ -208,6 +251,7 @@ class TestCliPet : public QObject {
         QVERIFY2(r.err.startsWith("radon pet"), qPrintable(r.err));
         QVERIFY(!QFileInfo::exists(target));
         QVERIFY(!QFileInfo::exists(dir.filePath("out.s")));
+        QVERIFY(!QFileInfo::exists(dir.filePath("out.sino")));
     }
 };
 

@@ -3,7 +3,7 @@
 #include <QApplication>
 #endif
 #ifdef RADON_TEST_VTK
-#include "render/vtk_view.h"
+#include "render/common/vtk_view.h"
 #endif
 #include <QStringList>
 #include <QtTest>

@@ -34,15 +34,15 @@
 
 #include "kernels/backend/devices.h"
 #include "kernels/core/sample_summary.h"
-#include "render/volume_scene.h"
-#include "render/vtk_view.h"
+#include "render/common/volume_scene.h"
+#include "render/common/vtk_view.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/carm_scene_view.h"
-#include "ui/drr_image_view.h"
-#include "ui/drr_session.h"
+#include "ui/common/slider_spin_box.h"
+#include "ui/drr/carm_scene_view.h"
+#include "ui/drr/drr_image_view.h"
+#include "ui/drr/drr_session.h"
+#include "ui/drr/pose_panel.h"
 #include "ui/main_window.h"
-#include "ui/pose_panel.h"
-#include "ui/slider_spin_box.h"
 
 using radon::ui::DrrFrame;
 using radon::ui::DrrParameters;

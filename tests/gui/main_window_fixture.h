@@ -16,10 +16,10 @@
 
 #include "recon/io/volume_io.h"
 #include "recon/phantom/ellipsoid_phantom.h"
-#include "ui/drr_session.h"
+#include "ui/common/slider_spin_box.h"
+#include "ui/drr/drr_session.h"
+#include "ui/drr/pose_panel.h"
 #include "ui/main_window.h"
-#include "ui/pose_panel.h"
-#include "ui/slider_spin_box.h"
 
 namespace radon::test {
 

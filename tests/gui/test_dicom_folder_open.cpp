@@ -20,8 +20,8 @@
 #include "tests/common/dicom_fixtures.h"
 #include "tests/common/test_registry.h"
 #include "tests/gui/main_window_fixture.h"
+#include "ui/common/series_picker_dialog.h"
 #include "ui/main_window.h"
-#include "ui/series_picker_dialog.h"
 
 using radon::test::send_drop;
 using radon::test::Studio;

@@ -28,12 +28,12 @@
 #include "kernels/geometry/projection_geometry.h"
 #include "tests/common/test_registry.h"
 #include "tests/gui/main_window_fixture.h"
-#include "ui/drr_image_view.h"
+#include "ui/common/shortcuts_dialog.h"
+#include "ui/common/slider_spin_box.h"
+#include "ui/drr/drr_image_view.h"
+#include "ui/drr/pose_history.h"
+#include "ui/drr/pose_panel.h"
 #include "ui/main_window.h"
-#include "ui/pose_history.h"
-#include "ui/pose_panel.h"
-#include "ui/shortcuts_dialog.h"
-#include "ui/slider_spin_box.h"
 
 using radon::ui::DrrFrame;
 using radon::ui::DrrParameters;

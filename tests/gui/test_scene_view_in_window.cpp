@@ -22,15 +22,15 @@
 #include <vtkRenderer.h>
 
 #include "kernels/geometry/carm_pose.h"
-#include "render/carm_scene.h"
-#include "render/vtk_view.h"
+#include "render/common/vtk_view.h"
+#include "render/drr/carm_scene.h"
 #include "tests/common/test_registry.h"
 #include "tests/gui/gui_test_support.h"
 #include "tests/gui/main_window_fixture.h"
-#include "ui/carm_scene_view.h"
-#include "ui/drr_image_view.h"
+#include "ui/drr/carm_scene_view.h"
+#include "ui/drr/drr_image_view.h"
+#include "ui/drr/pose_panel.h"
 #include "ui/main_window.h"
-#include "ui/pose_panel.h"
 
 using radon::CArmPreset;
 using radon::Vec3;

@@ -7,9 +7,9 @@
 
 #include <vtkRenderer.h>
 
-#include "render/ct_volume_preset.h"
-#include "render/volume_scene.h"
-#include "render/vtk_view.h"
+#include "render/common/ct_volume_preset.h"
+#include "render/common/volume_scene.h"
+#include "render/common/vtk_view.h"
 #include "tests/common/test_registry.h"
 #include "tests/gui/gui_test_support.h"
 #include "tests/gui/thorax_scene.h"

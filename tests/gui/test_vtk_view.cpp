@@ -24,8 +24,8 @@
 #include <vtkRenderer.h>
 #include <vtkSphereSource.h>
 
-#include "render/vtk_gl_window.h"
-#include "render/vtk_view.h"
+#include "render/common/vtk_gl_window.h"
+#include "render/common/vtk_view.h"
 #include "tests/common/test_registry.h"
 #include "tests/gui/gui_test_support.h"
 

@@ -9,7 +9,7 @@
 #include "kernels/geometry/volume_grid.h"
 #include "kernels/physics/attenuation.h"
 #include "recon/phantom/ellipsoid_phantom.h"
-#include "render/drr_texture.h"
+#include "render/drr/drr_texture.h"
 
 namespace radon::test {
 

@@ -9,10 +9,10 @@
 #include "kernels/core/vec.h"
 #include "kernels/geometry/projection_geometry.h"
 #include "recon/volume.h"
-#include "render/carm_scene.h"
-#include "render/orientation_marker.h"
-#include "render/volume_scene.h"
-#include "render/vtk_view.h"
+#include "render/common/orientation_marker.h"
+#include "render/common/volume_scene.h"
+#include "render/common/vtk_view.h"
+#include "render/drr/carm_scene.h"
 
 namespace radon::test {
 

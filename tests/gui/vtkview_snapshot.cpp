@@ -19,9 +19,9 @@
 #include <vtkRenderer.h>
 
 #include "kernels/core/sample_summary.h"
-#include "render/ct_volume_preset.h"
-#include "render/drr_texture.h"
-#include "render/vtk_view.h"
+#include "render/common/ct_volume_preset.h"
+#include "render/common/vtk_view.h"
+#include "render/drr/drr_texture.h"
 #include "tests/gui/thorax_scene.h"
 
 namespace {

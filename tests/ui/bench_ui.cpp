@@ -23,10 +23,10 @@
 #include "kernels/backend/devices.h"
 #include "kernels/core/sample_summary.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/drr_image_view.h"
-#include "ui/drr_session.h"
-#include "ui/pose_panel.h"
-#include "ui/slider_spin_box.h"
+#include "ui/common/slider_spin_box.h"
+#include "ui/drr/drr_image_view.h"
+#include "ui/drr/drr_session.h"
+#include "ui/drr/pose_panel.h"
 
 using radon::ui::DrrFrame;
 using radon::ui::DrrImageView;

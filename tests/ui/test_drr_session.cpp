@@ -22,10 +22,10 @@
 #include "recon/io/image_io.h"
 #include "tests/common/test_registry.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/drr_image_view.h"
-#include "ui/drr_session.h"
-#include "ui/pose_panel.h"
-#include "ui/slider_spin_box.h"
+#include "ui/common/slider_spin_box.h"
+#include "ui/drr/drr_image_view.h"
+#include "ui/drr/drr_session.h"
+#include "ui/drr/pose_panel.h"
 
 using radon::test::direct_render;
 using radon::test::same_bits;

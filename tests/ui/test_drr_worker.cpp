@@ -12,8 +12,8 @@
 
 #include "tests/common/test_registry.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/drr_frame.h"
-#include "ui/drr_worker.h"
+#include "ui/drr/drr_frame.h"
+#include "ui/drr/drr_worker.h"
 
 using radon::test::direct_render;
 using radon::test::same_bits;

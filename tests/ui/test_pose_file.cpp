@@ -16,8 +16,8 @@
 #include "recon/phantom/ellipsoid_phantom.h"
 #include "tests/common/test_registry.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/pose_file.h"
-#include "ui/pose_panel.h"
+#include "ui/drr/pose_file.h"
+#include "ui/drr/pose_panel.h"
 
 using radon::ui::DrrParameters;
 using radon::ui::LoadedVolume;

@@ -8,9 +8,9 @@
 #include <QtTest>
 
 #include "tests/common/test_registry.h"
-#include "ui/pose_history.h"
-#include "ui/pose_panel.h"
-#include "ui/slider_spin_box.h"
+#include "ui/common/slider_spin_box.h"
+#include "ui/drr/pose_history.h"
+#include "ui/drr/pose_panel.h"
 
 using radon::ui::DrrParameters;
 using radon::ui::PoseHistory;

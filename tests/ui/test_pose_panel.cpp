@@ -19,8 +19,8 @@
 #include "kernels/backend/devices.h"
 #include "kernels/physics/drr_output.h"
 #include "tests/common/test_registry.h"
-#include "ui/pose_panel.h"
-#include "ui/slider_spin_box.h"
+#include "ui/common/slider_spin_box.h"
+#include "ui/drr/pose_panel.h"
 
 using radon::CArmPose;
 using radon::ui::DrrParameters;

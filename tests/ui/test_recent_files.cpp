@@ -5,7 +5,7 @@
 #include <QtTest>
 
 #include "tests/common/test_registry.h"
-#include "ui/recent_files.h"
+#include "ui/common/recent_files.h"
 
 using radon::ui::RecentFile;
 using radon::ui::RecentFiles;

@@ -7,8 +7,8 @@
 #include <QtTest>
 
 #include "tests/common/test_registry.h"
-#include "ui/dicom_folder_scan.h"
-#include "ui/series_picker_dialog.h"
+#include "ui/common/dicom_folder_scan.h"
+#include "ui/common/series_picker_dialog.h"
 
 using radon::ui::DicomFolderScan;
 using radon::ui::SeriesPickerDialog;

@@ -11,7 +11,7 @@
 #include "kernels/physics/attenuation.h"
 #include "recon/attenuation_volume.h"
 #include "tests/common/test_registry.h"
-#include "ui/volume_loader.h"
+#include "ui/common/volume_loader.h"
 
 using radon::RunControl;
 using radon::recon::Volume;

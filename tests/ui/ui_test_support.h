@@ -20,7 +20,7 @@
 #include "recon/attenuation_volume.h"
 #include "recon/image2d.h"
 #include "recon/phantom/ellipsoid_phantom.h"
-#include "ui/drr_parameters.h"
+#include "ui/drr/drr_parameters.h"
 
 namespace radon::test {
 
