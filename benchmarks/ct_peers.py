@@ -470,8 +470,11 @@ def main():
         rows.append(row)
         print(json.dumps({k: v for k, v in row.items()}), flush=True)
 
-    print(f"\nmedians of {args.runs} runs ({args.fdk_runs} for fdk); load average now "
-          f"{os.getloadavg()[0]:.2f}")
+    names = [r["problem"] for r in rows]
+    runs_text = (f"{args.runs} runs" if "fdk" not in names else
+                 f"{args.fdk_runs} runs" if names == ["fdk"] else
+                 f"{args.runs} runs ({args.fdk_runs} for fdk)")
+    print(f"\nmedians of {runs_text}; load average now {os.getloadavg()[0]:.2f}")
     header = (f"{'problem':<8} {'grid':<12} {'views':>5}  {'peer':<6} {'peer s':>8} "
               f"{'peer dB':>8} {'peer Gvu/s':>10}")
     if radon:
@@ -490,7 +493,6 @@ def main():
         print(f"{r['problem']}: {r['peer']}" + (f"; radon: {r['radon_command']}" if radon else ""))
     if args.csv:
         with open(args.csv, "w", newline="") as f:
-            keys = [k for k in rows[0].keys()]
             w = csv.DictWriter(f, fieldnames=sorted({k for r in rows for k in r}))
             w.writeheader()
             w.writerows(rows)
