@@ -96,9 +96,10 @@ std::vector<float> read_meta(const std::string& path, unsigned dims, VolumeGrid&
     if (!in) throw InvalidArgument(path + ": cannot open the file");
     const MetaHeader h = read_meta_header(in, path);
     const auto nd = static_cast<unsigned>(numbers(h, "NDims", 1, path, {})[0]);
-    if (nd != dims && !(dims == 2 && nd == 3)) {
+    // dims 0: a 2D image or a stack of them (3D), as read_image_stack takes either.
+    if (dims == 0 ? (nd != 2 && nd != 3) : (nd != dims && !(dims == 2 && nd == 3))) {
         throw InvalidArgument(path + ": " + std::to_string(nd) + " dimensions, expected " +
-                              std::to_string(dims));
+                              (dims == 0 ? std::string("2 or 3") : std::to_string(dims)));
     }
     if (is_true(h, "CompressedData")) {
         throw InvalidArgument(path + ": compressed MetaImage; " + kNoItk);
@@ -307,13 +308,22 @@ void write_image(AtomicFileSet& outputs, const Image2D& image, const std::string
     write_meta(outputs, path, dims, grid, image.pixels.host_data());
 }
 
-Image2D read_image(const std::string& path) {
+Image2D read_image_stack(const std::string& path) {
     VolumeGrid grid;
-    const std::vector<float> pixels = read_meta(path, 2, grid);
-    Image2D image = Image2D::allocate(grid.size[0], grid.size[1], grid.spacing[0], grid.spacing[1]);
+    const std::vector<float> pixels = read_meta(path, 0, grid);
+    Image2D image = Image2D::allocate(grid.size[0], grid.size[1], grid.spacing[0], grid.spacing[1],
+                                      grid.size[2]);
     std::copy(pixels.begin(), pixels.end(), image.pixels.host_data());
     image.origin[0] = grid.origin[0];
     image.origin[1] = grid.origin[1];
+    return image;
+}
+
+Image2D read_image(const std::string& path) {
+    Image2D image = read_image_stack(path);
+    if (image.channels() != 1)
+        throw InvalidArgument(path + ": a stack of " + std::to_string(image.channels()) +
+                              " images, expected one 2D image");
     return image;
 }
 

@@ -9,7 +9,9 @@
 #include <sstream>
 
 #include "kernels/core/error.h"
+#if RADON_RECON_HAS_ZLIB
 #include "recon/io/inflate_stream.h"
+#endif
 #include "recon/io/regular_file.h"
 
 namespace radon::recon {
@@ -302,6 +304,7 @@ NrrdSinogram read_nrrd_sinogram(const std::string& path) {
         in.read(reinterpret_cast<char*>(s.data.data()), static_cast<std::streamsize>(bytes));
         if (!in) h.fail("cannot read the data part");
     } else {
+#if RADON_RECON_HAS_ZLIB
         char* out = reinterpret_cast<char*>(s.data.data());
         std::uintmax_t got = 0;
         const detail::Inflated r =
@@ -318,6 +321,11 @@ NrrdSinogram read_nrrd_sinogram(const std::string& path) {
                    std::to_string(std::min(r.bytes, bytes)) + " bytes, expected " +
                    std::to_string(bytes) + " (" + std::to_string(d.bins()) + " float32 values of " +
                    d.description() + ")");
+#else
+        h.fail(
+            "gzip encoding needs zlib, which this build (without ITK) lacks: expected "
+            "encoding raw");
+#endif
     }
     return s;
 }
