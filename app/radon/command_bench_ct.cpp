@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app/radon/arguments.h"
+#include "app/radon/bench_timing.h"
 #include "app/radon/commands.h"
 #include "app/radon/ct_options.h"
 #include "app/radon/peak_memory.h"
@@ -44,18 +45,6 @@ struct Row {
     SampleSummary seconds;
     double updates = 0;
 };
-
-SampleSummary time_runs(int runs, const std::function<void()>& run) {
-    run();  // warm-up: page faults, thread start, FFT plans
-    std::vector<double> t;
-    for (int r = 0; r < runs; ++r) {
-        const auto start = std::chrono::steady_clock::now();
-        run();
-        t.push_back(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    }
-    return summarize(t);
-}
 
 }  // namespace
 
@@ -178,10 +167,7 @@ int run_bench_ct(const std::vector<std::string>& raw) {
         csv << r.test << ',' << r.problem << ',' << static_cast<int64_t>(r.updates) << ','
             << r.seconds.median << ',' << r.seconds.min << ',' << r.seconds.max << ','
             << r.updates / r.seconds.median / 1e9 << '\n';
-    recon::AtomicFileSet files;
-    files.add_text(prefix + ".csv", csv.str());
-    files.commit();
-    std::printf("wrote %s.csv\n", prefix.c_str());
+    write_bench_csv(prefix, csv.str());
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app/radon/arguments.h"
+#include "app/radon/bench_timing.h"
 #include "app/radon/commands.h"
 #include "app/radon/peak_memory.h"
 #include "app/radon/pet_options.h"
@@ -40,18 +41,6 @@ struct Row {
     SampleSummary seconds;
     double lors = 0;
 };
-
-SampleSummary time_runs(int runs, const std::function<void()>& run) {
-    run();  // warm-up: page faults, thread start, caches
-    std::vector<double> t;
-    for (int r = 0; r < runs; ++r) {
-        const auto start = std::chrono::steady_clock::now();
-        run();
-        t.push_back(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    }
-    return summarize(t);
-}
 
 }  // namespace
 
@@ -132,10 +121,7 @@ int run_bench_pet(const std::vector<std::string>& raw) {
         csv << r.mode << ',' << r.direction << ',' << static_cast<int64_t>(r.lors) << ','
             << r.seconds.median << ',' << r.seconds.min << ',' << r.seconds.max << ','
             << r.lors / r.seconds.median / 1e6 << '\n';
-    recon::AtomicFileSet files;
-    files.add_text(prefix + ".csv", csv.str());
-    files.commit();
-    std::printf("wrote %s.csv\n", prefix.c_str());
+    write_bench_csv(prefix, csv.str());
     return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 
+#include "render/common/polydata_actor.h"
 #include "render/drr/drr_texture.h"
 
 namespace radon::render {
@@ -34,14 +35,6 @@ vtkSmartPointer<vtkPoints> make_points(vtkIdType count) {
 
 void set_point(vtkPoints* points, vtkIdType i, Vec3 p) {
     points->SetPoint(i, p.x, p.y, p.z);
-}
-
-vtkSmartPointer<vtkActor> make_actor(vtkPolyData* data) {
-    vtkNew<vtkPolyDataMapper> mapper;
-    mapper->SetInputData(data);
-    auto actor = vtkSmartPointer<vtkActor>::New();
-    actor->SetMapper(mapper);
-    return actor;
 }
 
 void add_line(vtkCellArray* lines, vtkIdType a, vtkIdType b) {
@@ -128,7 +121,7 @@ struct CArmScene::Impl {
         detector_data->SetPoints(detector_points);
         detector_data->SetPolys(quad);
         detector_data->GetPointData()->SetTCoords(tcoords);
-        detector = make_actor(detector_data);
+        detector = make_polydata_actor(detector_data);
         detector->SetTexture(drr.texture());
         // The DRR's grey values are shown as they are, whatever the lights.
         detector->GetProperty()->LightingOff();
@@ -143,7 +136,7 @@ struct CArmScene::Impl {
         }
         frustum_data->SetPoints(frustum_points);
         frustum_data->SetLines(lines);
-        frustum = make_actor(frustum_data);
+        frustum = make_polydata_actor(frustum_data);
         frustum->GetProperty()->SetColor(0.35, 0.8, 1.0);
         frustum->GetProperty()->SetLineWidth(1.5);
         frustum->GetProperty()->LightingOff();
@@ -161,7 +154,7 @@ struct CArmScene::Impl {
         }
         isocenter_data->SetPoints(points);
         isocenter_data->SetLines(lines);
-        isocenter = make_actor(isocenter_data);
+        isocenter = make_polydata_actor(isocenter_data);
         isocenter->GetProperty()->SetColor(1.0, 0.3, 0.9);
         isocenter->GetProperty()->SetLineWidth(2);
         isocenter->GetProperty()->LightingOff();

@@ -20,6 +20,7 @@
 #include <cmath>
 
 #include "kernels/geometry/rotation.h"
+#include "render/common/polydata_actor.h"
 
 namespace radon::render {
 
@@ -32,14 +33,6 @@ constexpr std::array<std::array<double, 3>, 6> kPalette = {{{0.90, 0.62, 0.20},
                                                             {0.82, 0.40, 0.52},
                                                             {0.62, 0.52, 0.84},
                                                             {0.88, 0.84, 0.38}}};
-
-vtkSmartPointer<vtkActor> make_actor(vtkPolyData* data) {
-    vtkNew<vtkPolyDataMapper> mapper;
-    mapper->SetInputData(data);
-    auto actor = vtkSmartPointer<vtkActor>::New();
-    actor->SetMapper(mapper);
-    return actor;
-}
 
 }  // namespace
 
@@ -91,10 +84,10 @@ ScannerScene::ScannerScene(vtkRenderer* renderer) : impl_(std::make_unique<Impl>
     s.crystal_actor->GetProperty()->SetAmbient(0.25);
     s.crystal_actor->GetProperty()->SetDiffuse(0.8);
 
-    s.fov_actor = make_actor(s.fov);
+    s.fov_actor = make_polydata_actor(s.fov);
     s.fov_actor->GetProperty()->SetColor(0.95, 0.95, 0.95);
     s.fov_actor->GetProperty()->SetLineWidth(1.5);
-    s.lor_actor = make_actor(s.lors);
+    s.lor_actor = make_polydata_actor(s.lors);
     s.lor_actor->GetProperty()->SetColor(1.0, 0.85, 0.1);
     s.lor_actor->GetProperty()->SetLineWidth(2.0);
     s.lor_actor->VisibilityOff();

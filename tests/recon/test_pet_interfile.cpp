@@ -16,33 +16,16 @@
 #include "recon/pet/scanner_json.h"
 #include "tests/common/test_registry.h"
 #include "tests/common/test_support.h"
+#include "tests/recon/pet_sinogram_test_support.h"
 
+using radon::test::demo_sinogram;
 using radon::test::invalid_argument_message;
+using radon::test::random_sinogram;
 
 using namespace radon;
 using namespace radon::recon;
 
 namespace {
-
-pet::SinogramDescriptor demo_sinogram(int span, int mashing, const char* order, int tof_bins) {
-    const ScannerDescription demo = scanner_preset("demo");
-    pet::SinogramSpec spec;
-    spec.span = span;
-    spec.view_mashing = mashing;
-    spec.axis_order = order;
-    spec.tof = demo.scanner.tof;
-    spec.tof.bins = tof_bins;
-    return pet::SinogramDescriptor(demo.scanner, spec);
-}
-
-std::vector<float> random_sinogram(int64_t n) {
-    std::mt19937 rng(7);
-    std::uniform_real_distribution<float> u(-5, 100);
-    std::vector<float> v(static_cast<std::size_t>(n));
-    for (float& x : v)
-        x = u(rng);
-    return v;
-}
 
 std::vector<float> raw_floats(const std::string& path) {
     std::ifstream in(path, std::ios::binary | std::ios::ate);

@@ -16,33 +16,16 @@
 #include "recon/pet/sinogram_file.h"
 #include "tests/common/test_registry.h"
 #include "tests/common/test_support.h"
+#include "tests/recon/pet_sinogram_test_support.h"
 
+using radon::test::demo_sinogram;
 using radon::test::invalid_argument_message;
+using radon::test::random_sinogram;
 
 using namespace radon;
 using namespace radon::recon;
 
 namespace {
-
-pet::SinogramDescriptor demo_sinogram(const ScannerDescription& demo, int span, int mashing,
-                                      const char* order, int tof_bins) {
-    pet::SinogramSpec spec;
-    spec.span = span;
-    spec.view_mashing = mashing;
-    spec.axis_order = order;
-    spec.tof = demo.scanner.tof;
-    spec.tof.bins = tof_bins;
-    return pet::SinogramDescriptor(demo.scanner, spec);
-}
-
-std::vector<float> random_sinogram(int64_t n) {
-    std::mt19937 rng(11);
-    std::uniform_real_distribution<float> u(-5, 100);
-    std::vector<float> v(static_cast<std::size_t>(n));
-    for (float& x : v)
-        x = u(rng);
-    return v;
-}
 
 void write(const std::string& path, const ScannerDescription& scanner,
            const pet::SinogramDescriptor& d, const std::vector<float>& data) {
@@ -84,7 +67,7 @@ class TestPetNrrdSinogram : public QObject {
         QTemporaryDir dir;
         const ScannerDescription demo = scanner_preset("demo");
         const pet::SinogramDescriptor d = demo_sinogram(demo, 3, 1, "VRPT", 5);
-        const std::vector<float> data = random_sinogram(d.bins());
+        const std::vector<float> data = random_sinogram(d.bins(), 11);
         const std::string path = dir.filePath("s.nrrd").toStdString();
         write(path, demo, d, data);
         const auto [header, payload] = split(read_text(path));
@@ -114,7 +97,7 @@ class TestPetNrrdSinogram : public QObject {
                              Case{1, 4, "TPRV", 7}}) {
             const pet::SinogramDescriptor d =
                 demo_sinogram(demo, c.span, c.mashing, c.order, c.tof);
-            const std::vector<float> data = random_sinogram(d.bins());
+            const std::vector<float> data = random_sinogram(d.bins(), 11);
             const std::string path = dir.filePath("s.nrrd").toStdString();
             write(path, demo, d, data);
             const NrrdSinogram back = read_nrrd_sinogram(path);
@@ -138,7 +121,7 @@ class TestPetNrrdSinogram : public QObject {
         const ScannerDescription demo = scanner_preset("demo");
         const pet::SinogramDescriptor written = demo_sinogram(demo, 3, 2, "RVPT", 5);
         const pet::SinogramDescriptor wanted = demo_sinogram(demo, 3, 2, "TVPR", 5);
-        const std::vector<float> data = random_sinogram(written.bins());
+        const std::vector<float> data = random_sinogram(written.bins(), 11);
         const std::string nrrd = dir.filePath("s.nrrd").toStdString();
         const std::string hs = dir.filePath("s.hs").toStdString();
         write(nrrd, demo, written, data);
@@ -154,7 +137,7 @@ class TestPetNrrdSinogram : public QObject {
         QTemporaryDir dir;
         const ScannerDescription demo = scanner_preset("demo");
         const pet::SinogramDescriptor d = demo_sinogram(demo, 1, 1, "PVR", 1);
-        const std::vector<float> data = random_sinogram(d.bins());
+        const std::vector<float> data = random_sinogram(d.bins(), 11);
         const std::string path = dir.filePath("s.nrrd").toStdString();
         write(path, demo, d, data);
         const auto [header, payload] = split(read_text(path));
@@ -179,7 +162,7 @@ class TestPetNrrdSinogram : public QObject {
         QTemporaryDir dir;
         const ScannerDescription demo = scanner_preset("demo");
         const pet::SinogramDescriptor d = demo_sinogram(demo, 3, 1, "PVR", 1);
-        const std::vector<float> data = random_sinogram(d.bins());
+        const std::vector<float> data = random_sinogram(d.bins(), 11);
         const std::string path = dir.filePath("s.nrrd").toStdString();
         write(path, demo, d, data);
         const auto [header, payload] = split(read_text(path));
