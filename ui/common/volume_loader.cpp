@@ -60,7 +60,8 @@ void VolumeLoader::finish(std::uint64_t generation, std::function<void()> report
     report();
 }
 
-void VolumeLoader::load(const QString& description, Producer produce, double water_attenuation) {
+void VolumeLoader::load(const QString& description, Producer produce, double water_attenuation,
+                        const QString& phantom) {
     if (busy_) cancel();
     const std::uint64_t generation = ++generation_;
     auto token = std::make_shared<CancelToken>();
@@ -68,47 +69,48 @@ void VolumeLoader::load(const QString& description, Producer produce, double wat
     busy_ = true;
     emit progress(0.0, tr("loading %1").arg(description));
 
-    QThread* thread = QThread::create(
-        [this, generation, token, description, produce = std::move(produce), water_attenuation] {
-            auto post = [this, generation](std::function<void()> report) {
-                QMetaObject::invokeMethod(
-                    this, [this, generation, report] { finish(generation, report); },
-                    Qt::QueuedConnection);
-            };
-            try {
-                QueuedProgress reading(this, tr("loading %1").arg(description));
-                RunControl control;
-                control.cancel = token.get();
-                control.progress = &reading;
-                LoadedVolume volume;
-                volume.description = description;
-                volume.water_attenuation = water_attenuation;
-                std::vector<std::string> warnings;
-                volume.hu = produce(control, warnings);
-                for (const std::string& line : warnings)
-                    volume.warnings << QString::fromStdString(line);
-                token->throw_if_cancelled();
-                QueuedProgress converting(this, tr("converting HU to attenuation"));
-                converting.report(0.8);
-                AttenuationModel water;
-                water.mu_water = static_cast<float>(water_attenuation);
-                volume.attenuation = recon::attenuation_from_hu(volume.hu, water);
-                token->throw_if_cancelled();
-                post([this, volume] {
-                    emit progress(1.0, tr("loaded %1").arg(volume.description));
-                    emit loaded(volume);
-                });
-            } catch (const Cancelled&) {
-                // cancel() has already reported it.
-            } catch (const std::bad_alloc&) {
-                post([this, description] {
-                    emit failed(tr("%1: not enough memory to load the volume").arg(description));
-                });
-            } catch (const std::exception& e) {
-                const QString message = QString::fromStdString(e.what());
-                post([this, message] { emit failed(message); });
-            }
-        });
+    QThread* thread = QThread::create([this, generation, token, description,
+                                       produce = std::move(produce), water_attenuation, phantom] {
+        auto post = [this, generation](std::function<void()> report) {
+            QMetaObject::invokeMethod(
+                this, [this, generation, report] { finish(generation, report); },
+                Qt::QueuedConnection);
+        };
+        try {
+            QueuedProgress reading(this, tr("loading %1").arg(description));
+            RunControl control;
+            control.cancel = token.get();
+            control.progress = &reading;
+            LoadedVolume volume;
+            volume.description = description;
+            volume.phantom = phantom;
+            volume.water_attenuation = water_attenuation;
+            std::vector<std::string> warnings;
+            volume.hu = produce(control, warnings);
+            for (const std::string& line : warnings)
+                volume.warnings << QString::fromStdString(line);
+            token->throw_if_cancelled();
+            QueuedProgress converting(this, tr("converting HU to attenuation"));
+            converting.report(0.8);
+            AttenuationModel water;
+            water.mu_water = static_cast<float>(water_attenuation);
+            volume.attenuation = recon::attenuation_from_hu(volume.hu, water);
+            token->throw_if_cancelled();
+            post([this, volume] {
+                emit progress(1.0, tr("loaded %1").arg(volume.description));
+                emit loaded(volume);
+            });
+        } catch (const Cancelled&) {
+            // cancel() has already reported it.
+        } catch (const std::bad_alloc&) {
+            post([this, description] {
+                emit failed(tr("%1: not enough memory to load the volume").arg(description));
+            });
+        } catch (const std::exception& e) {
+            const QString message = QString::fromStdString(e.what());
+            post([this, message] { emit failed(message); });
+        }
+    });
     start_tracked(threads_, thread);
 }
 

@@ -25,6 +25,9 @@ struct LoadedVolume {
     Array<float> attenuation;  // 1/mm, recon::attenuation_from_hu
     double water_attenuation = 0;
     QString description;  // the file, or the phantom and its grid
+    // The built-in phantom it is ("thorax", "shepp-logan"), whose voxels are then the known
+    // truth a reconstruction is compared with; empty for a file.
+    QString phantom;
     // Problems that did not stop the load (files of a DICOM folder left out), one line each,
     // naming the file or folder.
     QStringList warnings;
@@ -48,7 +51,8 @@ class VolumeLoader : public QObject {
     // Cancels what is running and waits for the loading threads to end.
     ~VolumeLoader() override;
 
-    void load(const QString& description, Producer produce, double water_attenuation);
+    void load(const QString& description, Producer produce, double water_attenuation,
+              const QString& phantom = QString());
     void cancel();
     bool busy() const { return busy_; }
 

@@ -84,7 +84,7 @@ void DrrSession::loadPhantom(const char* name, const recon::EllipsoidPhantom& ph
         [phantom, size, spacing](const RunControl&, std::vector<std::string>&) {
             return phantom.voxelize_hu(centered_grid(size, spacing));
         },
-        kWaterAttenuation60keV);
+        kWaterAttenuation60keV, QString::fromLatin1(name));
 }
 
 void DrrSession::loadVolumeFile(const QString& path, const QString& series) {
