@@ -222,8 +222,18 @@ void run_drr_benchmark(const DrrBenchmarkGrid& grid, const VolumeGrid& volume,
             std::vector<float> image(static_cast<std::size_t>(cell.width * cell.height));
             reset_peak_memory();
             renderer.reset_peak_device_bytes();
+            // Progress after each render, outside the timed span: a cell of large DRRs lasts
+            // seconds, and the app's compute worker runs its interactive renders at each report.
+            const int renders = grid.warmup + grid.runs;
+            int rendered = 0;
+            const auto report_render = [&] {
+                ++rendered;
+                control.report((static_cast<double>(i) + static_cast<double>(rendered) / renders) /
+                               static_cast<double>(cells.size()));
+            };
             for (int w = 0; w < grid.warmup; ++w) {
                 renderer.render(geometry, settings, image.data(), {control.cancel, nullptr});
+                report_render();
             }
             std::vector<double> times;
             for (int r = 0; r < grid.runs; ++r) {
@@ -232,6 +242,7 @@ void run_drr_benchmark(const DrrBenchmarkGrid& grid, const VolumeGrid& volume,
                 times.push_back(std::chrono::duration<double, std::milli>(
                                     std::chrono::steady_clock::now() - start)
                                     .count());
+                report_render();
             }
             const SampleSummary ms = summarize(times);
             cell.median_ms = ms.median;

@@ -112,7 +112,8 @@ std::vector<DrrBenchmarkCell> plan_drr_benchmark(const DrrBenchmarkGrid& grid);
 // its first cell runs. A cell that runs out of memory or fails is marked so with the message,
 // and the run goes on. `cell_done(index)` follows each cell (for live tables and plots), on the
 // calling thread. Cancelling stops within the cell running (between two renders): that cell and
-// those after it are marked Cancelled, and Cancelled is thrown. Progress counts cells.
+// those after it are marked Cancelled, and Cancelled is thrown. Progress counts cells, and moves
+// after each render of a cell (warm-up and timed), so a caller may do other work between renders.
 void run_drr_benchmark(const DrrBenchmarkGrid& grid, const VolumeGrid& volume,
                        const Array<float>& attenuation, const OccupiedBox* occupied,
                        std::vector<DrrBenchmarkCell>& cells, const RunControl& control = {},

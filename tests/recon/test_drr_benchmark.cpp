@@ -126,6 +126,35 @@ class TestDrrBenchmark : public QObject {
         QCOMPARE(cells_done, std::size_t(3));
     }
 
+    void progress_moves_after_each_render_of_a_cell() {
+        const SmallVolume volume = small_thorax();
+        auto grid = small_grid();
+        grid.variants = {recon::DetectorVariant{4.0, 0}};
+        grid.heights = {60, 64};  // 60 with patch 32 does not tile: no render, no report
+        grid.warmup = 1;
+        grid.runs = 2;
+        auto cells = recon::plan_drr_benchmark(grid);
+        struct Recorder final : ProgressSink {
+            std::vector<double> values;
+            void report(double f) override { values.push_back(f); }
+        } recorder;
+        recon::run_drr_benchmark(grid, volume.grid, volume.attenuation, nullptr, cells,
+                                 {nullptr, &recorder});
+        std::size_t measured = 0;
+        for (const auto& c : cells)
+            measured += c.status == CellStatus::Measured;
+        QCOMPARE(measured, cells.size() - 1);
+        // One report as each cell starts, one after each of its 3 renders, and the end.
+        QCOMPARE(recorder.values.size(), cells.size() + 3 * measured + 1);
+        for (std::size_t k = 1; k < recorder.values.size(); ++k)
+            QVERIFY(recorder.values[k] >= recorder.values[k - 1]);
+        QCOMPARE(recorder.values.back(), 1.0);
+        // The first cell's renders land at 1/3, 2/3 and 3/3 of its share.
+        const double share = 1.0 / static_cast<double>(cells.size());
+        QVERIFY(std::abs(recorder.values[1] - share / 3) < 1e-12);
+        QVERIFY(std::abs(recorder.values[3] - share) < 1e-12);
+    }
+
     void csv_and_json_hold_one_row_per_cell() {
         const SmallVolume volume = small_thorax();
         auto grid = small_grid();
