@@ -39,6 +39,7 @@
 #include "ui/drr/pose_file.h"
 #include "ui/drr/pose_history.h"
 #include "ui/drr/pose_panel.h"
+#include "ui/timing/timing_workspace.h"
 
 namespace radon::ui {
 namespace {
@@ -167,6 +168,7 @@ void MainWindow::buildWorkspaces() {
     scene_view_ = drr_workspace_->sceneView();
     drr_view_ = drr_workspace_->drrView();
     addWorkspace(drr_workspace_);
+    addWorkspace(new TimingWorkspace(context_));
 
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
         if (index < 0 || index >= static_cast<int>(workspaces_.size())) return;

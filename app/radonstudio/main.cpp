@@ -24,6 +24,7 @@
 #include "ui/drr/pose_history.h"
 #include "ui/drr/pose_panel.h"
 #include "ui/main_window.h"
+#include "ui/timing/timing_workspace.h"
 
 namespace {
 
@@ -157,11 +158,17 @@ int main(int argc, char** argv) {
     const QCommandLineOption screenshot_drr_option("screenshot-drr",
                                                    "With --screenshot: the DRR view", "FILE");
     const QCommandLineOption workspace_option(
-        "workspace", "Open on the workspace drr, pet or ct (default: the one last shown)", "NAME");
+        "workspace", "Open on the workspace drr, pet, ct or timing (default: the one last shown)",
+        "NAME");
+    const QCommandLineOption run_timing_option(
+        "run-timing",
+        "Time the Timing workspace's grid (as remembered in the settings) on the volume once it "
+        "is loaded; with --screenshot and --workspace timing, the window is saved when it ends");
     parser.addOptions({workspace_option, phantom_option, size_option, spacing_option, series_option,
                        preset_option, primary_option, secondary_option, roll_option,
                        volume_preset_option, palette_option, settings_option, window_size_option,
                        screenshot_option, screenshot_3d_option, screenshot_drr_option});
+    parser.addOption(run_timing_option);
     parser.process(app);
 
     radon::ui::MainWindowOptions options;
@@ -189,8 +196,9 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet(workspace_option)) {
         options.workspace = parser.value(workspace_option).toLower();
-        if (options.workspace != "drr" && options.workspace != "pet" && options.workspace != "ct")
-            return usage_error("--workspace is drr, pet or ct");
+        if (options.workspace != "drr" && options.workspace != "pet" && options.workspace != "ct" &&
+            options.workspace != "timing")
+            return usage_error("--workspace is drr, pet, ct or timing");
     }
     const QStringList volumes = parser.positionalArguments();
     options.start_with_thorax = volumes.isEmpty() && thorax;
@@ -249,6 +257,10 @@ int main(int argc, char** argv) {
                                                           parser.value(screenshot_drr_option));
     }
     window.show();
+    if (parser.isSet(run_timing_option)) {
+        if (auto* timing = qobject_cast<radon::ui::TimingWorkspace*>(window.workspace("timing")))
+            timing->runWhenReady();
+    }
     if (!volumes.isEmpty()) {
         window.openPath(volumes.first(), parser.value(series_option));
     } else if (!thorax) {
