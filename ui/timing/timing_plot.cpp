@@ -155,19 +155,18 @@ void TimingPlot::rebuild() {
 
     QAbstractAxis* x_axis = nullptr;
     QAbstractAxis* y_axis = nullptr;
-    // `whole_decades`: a log axis from one power of ten to another, so that it has labels
-    // whatever its data (Qt labels only the powers).
-    const auto make_axis = [this](double lo, double hi, const QString& title, bool integer,
-                                  bool whole_decades) {
+    // A log axis within one decade would have no label (Qt labels only the powers of ten): it
+    // then spans that whole decade.
+    const auto make_axis = [this](double lo, double hi, const QString& title, bool integer) {
         QAbstractAxis* axis = nullptr;
         if (log_) {
             auto* a = new QLogValueAxis;
             a->setBase(10);
             a->setLabelFormat(integer ? "%g" : "%.3g");
             a->setMinorTickCount(8);
-            if (whole_decades || std::floor(std::log10(lo)) == std::floor(std::log10(hi)))
+            if (std::floor(std::log10(lo)) == std::floor(std::log10(hi)))
                 a->setRange(std::pow(10.0, std::floor(std::log10(lo))),
-                            std::pow(10.0, std::ceil(std::log10(hi) + 1e-9)));
+                            std::pow(10.0, std::floor(std::log10(lo)) + 1));
             else
                 a->setRange(lo, hi);
             axis = a;
@@ -181,8 +180,8 @@ void TimingPlot::rebuild() {
         axis->setTitleText(title);
         return axis;
     };
-    x_axis = make_axis(x_lo * 0.8, x_hi * 1.25, data_.x_title, true, false);
-    y_axis = make_axis(y_lo * 0.8, y_hi * 1.25, data_.y_title, false, true);
+    x_axis = make_axis(x_lo * 0.8, x_hi * 1.25, data_.x_title, true);
+    y_axis = make_axis(y_lo * 0.8, y_hi * 1.25, data_.y_title, false);
     c->addAxis(x_axis, Qt::AlignBottom);
     c->addAxis(y_axis, Qt::AlignLeft);
 
