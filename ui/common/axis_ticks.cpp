@@ -78,7 +78,8 @@ QVector<double> log_ticks(double low, double high, int max_intervals) {
 
 QString tick_label(double value, double step) {
     step = std::fabs(step);
-    if (value == 0) return QStringLiteral("0");
+    // A sum that should be zero may miss it by a rounding error: "0", not "-0.0" or "5.6e-17".
+    if (value == 0 || std::fabs(value) < 1e-9 * step) return QStringLiteral("0");
     const double magnitude = std::fabs(value);
     if (magnitude >= kLargestFixed || (step > 0 && step < kSmallestFixedStep) ||
         (step == 0 && magnitude < kSmallestFixedStep)) {

@@ -107,6 +107,13 @@ void ImageView::setColourBarTitle(const QString& title) {
     update();
 }
 
+void ImageView::setColourBarShown(bool shown) {
+    if (shown == colour_bar_shown_) return;
+    colour_bar_shown_ = shown;
+    if (follow_fit_) fit();
+    update();
+}
+
 void ImageView::setCaption(const QString& caption) {
     caption_ = caption;
     update();
@@ -152,7 +159,7 @@ QRectF ImageView::imageArea() const {
                         kTickLength + 2 * kGap + metrics.height() + kGap;
     const double bottom = kTickLength + kGap + 2 * metrics.height() + kGap;
     const double top = metrics.height() + 2 * kGap;
-    const double right = colour_bar_width(metrics);
+    const double right = colour_bar_shown_ ? colour_bar_width(metrics) : kGap + kTickLength;
     return QRectF(left, top, std::max(1.0, width() - left - right),
                   std::max(1.0, height() - top - bottom));
 }
@@ -240,9 +247,11 @@ void ImageView::paintEvent(QPaintEvent*) {
         drawAxis(painter, false);
     }
     drawCaption(painter);
-    draw_colour_bar(painter, colour_ramp_rect(size(), fontMetrics()),
-                    hasImage() ? std::optional<recon::Window>(window_) : std::nullopt,
-                    colour_bar_title_);
+    if (colour_bar_shown_) {
+        draw_colour_bar(painter, colour_ramp_rect(size(), fontMetrics()),
+                        hasImage() ? std::optional<recon::Window>(window_) : std::nullopt,
+                        colour_bar_title_);
+    }
 }
 
 void ImageView::drawHighlight(QPainter& painter) const {
@@ -389,7 +398,7 @@ void ImageView::reportCursor(const QPointF& widget_point) {
 }
 
 void ImageView::mousePressEvent(QMouseEvent* event) {
-    press_at_ = event->position().toPoint();
+    press_at_ = event->position();
     press_centre_ = centre_;
     press_window_ = window_;
     dragged_ = false;
@@ -407,7 +416,7 @@ void ImageView::mousePressEvent(QMouseEvent* event) {
 
 void ImageView::mouseMoveEvent(QMouseEvent* event) {
     hover_ = event->position();
-    const QPointF delta = event->position() - QPointF(press_at_);
+    const QPointF delta = event->position() - press_at_;
     if (drag_mode_ != Drag::None && beyond_click(delta)) dragged_ = true;
     if (drag_mode_ == Drag::Pan && dragged_ && scale_ > 0) {
         follow_fit_ = false;

@@ -65,6 +65,10 @@ class ImageView : public QWidget {
     double pixelAspect() const { return pixel_aspect_; }
     void setColourBarTitle(const QString& title);
     QString colourBarTitle() const { return colour_bar_title_; }
+    // Views side by side that share one window need one colour bar between them: the others hide
+    // theirs, and their images get the room.
+    void setColourBarShown(bool shown);
+    bool colourBarShown() const { return colour_bar_shown_; }
     // A line of text drawn across the top of the image ("plane 12: segment 0, rings 6-6").
     void setCaption(const QString& caption);
     QString caption() const { return caption_; }
@@ -136,6 +140,7 @@ class ImageView : public QWidget {
     double pixel_aspect_ = 1;
     QString letters_[4];
     QString colour_bar_title_;
+    bool colour_bar_shown_ = true;
     QString caption_;
     recon::Window window_;
     std::optional<recon::Window> automatic_;  // the caller's, else computed from the image
@@ -146,7 +151,7 @@ class ImageView : public QWidget {
     double scale_ = 0;        // screen pixels per image column; 0: fit on the next layout
     QPointF centre_;          // image position at the view's centre
     bool follow_fit_ = true;  // refit on resize and on images of a new size, until zoomed or panned
-    QPoint press_at_;
+    QPointF press_at_;
     int drag_mode_ = 0;
     bool dragged_ = false;
     recon::Window press_window_;

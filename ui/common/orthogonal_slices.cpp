@@ -67,6 +67,8 @@ OrthogonalSlices::OrthogonalSlices(QWidget* parent) : QWidget(parent) {
         column->setSpacing(2);
         views_[v] = new ImageView(this);
         views_[v]->setObjectName(QString::fromLatin1(kLayouts[v].name));
+        // One window for the three: one colour bar, right of the last.
+        views_[v]->setColourBarShown(v == 2);
         sliders_[v] = new QSlider(Qt::Horizontal, this);
         sliders_[v]->setObjectName(QStringLiteral("%1 slice").arg(kLayouts[v].name));
         sliders_[v]->setEnabled(false);
