@@ -48,6 +48,25 @@ QVector<double> linear_ticks(double low, double high, int max_intervals) {
     return ticks;
 }
 
+QVector<double> fitting_ticks(double low, double high, double screen_length,
+                              const std::function<double(const QString&)>& label_extent,
+                              double gap) {
+    constexpr double kDensest = 20;  // pixels per interval: no axis wants more ticks than this
+    const double span = std::fabs(high - low);
+    QVector<double> ticks;
+    for (int intervals = std::max(1, static_cast<int>(screen_length / kDensest)); intervals >= 1;
+         --intervals) {
+        ticks = linear_ticks(low, high, intervals);
+        if (ticks.size() < 2 || !(span > 0)) return ticks;
+        const double step = ticks[1] - ticks[0];
+        double widest = 0;
+        for (const double tick : ticks)
+            widest = std::max(widest, label_extent(tick_label(tick, step)));
+        if (step / span * screen_length >= widest + gap) return ticks;
+    }
+    return ticks;
+}
+
 QVector<double> log_ticks(double low, double high, int max_intervals) {
     if (low > high) std::swap(low, high);
     if (!(low > 0) || !std::isfinite(low) || !std::isfinite(high) || max_intervals < 1) return {};

@@ -22,8 +22,8 @@ namespace {
 constexpr int kTickLength = 4, kGap = 3;
 // Tick labels are at most this wide ("-8888.8", "1.5e+03"): the left margin never changes width.
 const char* const kWidestTickLabel = "-8888.8";
-// Screen pixels per tick interval, at least: along x a label needs room, along y a line.
-constexpr double kColumnTickSpacing = 55, kRowTickSpacing = 40;
+// Screen pixels between neighbouring tick labels, at least.
+constexpr double kColumnTickGap = 14, kRowTickGap = 14;
 const QColor kBackground(20, 20, 22), kAxisColour(190, 190, 190), kCrosshairColour(80, 200, 255);
 
 QString axis_title(const ImageAxis& axis) {
@@ -212,9 +212,12 @@ QVector<double> ImageView::ticks(bool columns) const {
     const double high = std::min(count - 0.5, columns ? to.x() : to.y());
     if (!(high > low)) return {};
     const double screen = (high - low) * scale_ * (columns ? 1.0 : pixel_aspect_);
-    const int intervals =
-        std::max(1, static_cast<int>(screen / (columns ? kColumnTickSpacing : kRowTickSpacing)));
-    return linear_ticks(axis.first + low * axis.step, axis.first + high * axis.step, intervals);
+    const QFontMetrics metrics = fontMetrics();
+    const auto extent = [&](const QString& label) {
+        return columns ? double(metrics.horizontalAdvance(label)) : double(metrics.height());
+    };
+    return fitting_ticks(axis.first + low * axis.step, axis.first + high * axis.step, screen,
+                         extent, columns ? kColumnTickGap : kRowTickGap);
 }
 
 QVector<double> ImageView::columnTicks() const {
@@ -371,7 +374,8 @@ void ImageView::drawCaption(QPainter& painter) const {
     const QRectF shown = hasImage() ? imageRect().intersected(area) : area;
     const double top =
         std::max(0.0, (shown.isEmpty() ? area : shown).top() - metrics.height() - kGap);
-    const QRectF line(area.left(), top, area.width(), metrics.height());
+    const double left = (shown.isEmpty() ? area : shown).left();
+    const QRectF line(left, top, area.right() - left, metrics.height());
     painter.save();
     painter.setPen(QColor(230, 230, 230));
     painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter,

@@ -15,8 +15,9 @@ namespace {
 constexpr int kTickLength = 4, kGap = 4, kRightMargin = 14;
 constexpr double kMargin = 0.05;            // of the span, around the data
 constexpr double kSingleLogHalfSpan = 0.5;  // decades around a single value on a log axis
-constexpr double kXTickSpacing = 50, kYTickSpacing = 36;  // screen pixels per interval, at least
-constexpr int kMaxDots = 400;  // more points than this are drawn as a line only
+constexpr double kTickGap = 16;             // screen pixels between x tick labels, at least
+constexpr double kYTickSpacing = 36;        // screen pixels per y interval, at least
+constexpr int kMaxDots = 400;               // more points than this are drawn as a line only
 constexpr double kDotRadius = 2.5;
 
 bool whole(double v) {
@@ -123,19 +124,22 @@ LinePlot::Range LinePlot::yRange() const {
 QVector<double> LinePlot::xTicks() const {
     const Range range = xRange();
     const double width = std::max(1.0, plotRect().width());
-    const int intervals = std::max(1, static_cast<int>(width / kXTickSpacing));
     // Iteration counts: no tick between two whole numbers when every x is whole.
     bool all_whole = true;
     for (const Series& s : series_)
         for (const QPointF& p : s.points)
             if (shown(p) && !whole(p.x())) all_whole = false;
-    if (all_whole && nice_step(range.high - range.low, intervals) < 1) {
-        QVector<double> ticks;
+    const QFontMetrics metrics = fontMetrics();
+    QVector<double> ticks = fitting_ticks(
+        range.low, range.high, width,
+        [&](const QString& label) { return double(metrics.horizontalAdvance(label)); }, kTickGap);
+    if (all_whole && ticks.size() >= 2 && ticks[1] - ticks[0] < 1) {
+        QVector<double> whole_ticks;
         for (double x = std::ceil(range.low); x <= range.high; x += 1)
-            ticks.push_back(x);
-        return ticks;
+            whole_ticks.push_back(x);
+        return whole_ticks;
     }
-    return linear_ticks(range.low, range.high, intervals);
+    return ticks;
 }
 
 QVector<double> LinePlot::yTicks() const {
