@@ -105,6 +105,14 @@ class TestImageView : public QObject {
         QCOMPARE(linear_ticks(3, 3, 4), QVector<double>{3});
         QVERIFY(linear_ticks(0, std::nan(""), 4).isEmpty());
 
+        // As dense as labels 28 px wide with 12 px between them allow: 50 mm steps would be
+        // 25 px apart on a 360 mm axis of 180 px, 100 mm steps are 50 px apart.
+        const auto label_28 = [](const QString&) { return 28.0; };
+        QCOMPARE(fitting_ticks(-180, 180, 180, label_28, 12), (QVector<double>{-100, 0, 100}));
+        QCOMPARE(fitting_ticks(-180, 180, 600, label_28, 12),
+                 (QVector<double>{-150, -100, -50, 0, 50, 100, 150}));
+        QCOMPARE(fitting_ticks(-180, 180, 10, label_28, 12), (QVector<double>{0}));
+
         QCOMPARE(log_ticks(1e-3, 1e3, 6), (QVector<double>{1e-3, 1e-2, 1e-1, 1, 10, 100, 1000}));
         // Too many decades for the room: every second one, keeping 10^0.
         QCOMPARE(log_ticks(1e-3, 1e3, 3), (QVector<double>{1e-2, 1, 100}));

@@ -300,6 +300,34 @@ class TestOrthogonalSlices : public QObject {
         QVERIFY(!slices.axial()->hasImage());
         slices.grab();
     }
+
+    void a_large_volume_gets_the_window_of_all_its_voxels_from_a_sample() {
+        // 2.6 million voxels, above the sample size, rising through the volume by a square law:
+        // a sample of one part of the volume, or percentiles taken as fixed fractions of the
+        // range, would give another window.
+        VolumeGrid grid;
+        grid.size = {160, 128, 128};
+        Volume big = Volume::allocate(grid, radon::recon::VoxelUnit::Activity);
+        const int64_t n = grid.voxel_count();
+        for (int64_t i = 0; i < n; ++i) {
+            const double u = double(i) / double(n);
+            big.voxels[i] = float(1000 * u * u);
+        }
+        radon::recon::Image2D all;
+        all.pixels = radon::Array<float>::alias(big.voxels.host_data(), grid.size);
+        const Window exact = radon::recon::automatic_window(all);
+        OrthogonalSlices slices;
+        slices.resize(900, 300);
+        slices.setVolume(big, "activity");
+        const Window sampled = slices.window();
+        QVERIFY2(std::fabs(sampled.level - exact.level) < 0.005 * exact.width &&
+                     std::fabs(sampled.width - exact.width) < 0.005 * exact.width,
+                 qPrintable(QString("sampled %1/%2, exact %3/%4")
+                                .arg(sampled.level)
+                                .arg(sampled.width)
+                                .arg(exact.level)
+                                .arg(exact.width)));
+    }
 };
 
 RADON_TEST_CLASS(TestOrthogonalSlices);

@@ -39,7 +39,8 @@ class OrthogonalSlices : public QWidget {
     // names what the voxels are for the colour bar ("attenuation (1/mm)", "activity").
     void setVolume(const recon::Volume& volume, const QString& values);
     // `automatic` is the window the views follow until one is set by hand (the caller's, when it
-    // computed it off the UI thread); without it, recon::automatic_window over all the voxels.
+    // computed it off the UI thread); without it, recon::automatic_window of the voxels (of an
+    // even sample of about a million of them in larger volumes).
     void setVolume(const recon::Volume& volume, const QString& values,
                    const std::optional<recon::Window>& automatic);
     QString values() const { return values_; }
