@@ -307,6 +307,13 @@ class TestImageView : public QObject {
         QCOMPARE(hovered.at(0).at(0).toInt(), 6);
         QCOMPARE(hovered.at(0).at(1).toInt(), 3);
         QCOMPARE(hovered.at(0).at(2).toDouble(), 3006.0);
+        // The status-bar readout, in the axes' terms.
+        view.setAxes({"radial", "mm", -19.0, 2.0}, {"view angle", "deg", 0.0, 1.5});
+        QCOMPARE(view.describePixel(6, 3),
+                 QString("radial -7 mm, view angle 4.5 deg (pixel 6, 3): 3006"));
+        view.setAxes({}, {});
+        QCOMPARE(view.describePixel(6, 3), QString("pixel 6, 3: 3006"));
+        QCOMPARE(view.describePixel(20, 3), QString());
         send_mouse(&view, QEvent::MouseMove, view.imageRect().bottomRight() + QPointF(2, 2),
                    Qt::NoButton, Qt::NoButton);
         QCOMPARE(left.count(), 1);

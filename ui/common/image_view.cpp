@@ -85,6 +85,24 @@ void ImageView::setAxes(const ImageAxis& columns, const ImageAxis& rows) {
     update();
 }
 
+QString ImageView::describePixel(int column, int row) const {
+    if (!hasImage() || column < 0 || row < 0 || column >= image_.width() || row >= image_.height())
+        return {};
+    QStringList where;
+    for (const auto& [axis, index] : {std::pair<const ImageAxis&, int>(columns_, column),
+                                      std::pair<const ImageAxis&, int>(rows_, row)}) {
+        if (axis.label.isEmpty() || axis.step == 0) continue;
+        QString part = axis.label + ' ' + QString::number(axis.first + index * axis.step, 'g', 6);
+        if (!axis.unit.isEmpty()) part += ' ' + axis.unit;
+        where << part;
+    }
+    const QString pixel = tr("pixel %1, %2").arg(column).arg(row);
+    const QString value =
+        QString::number(image_.pixels[int64_t(row) * image_.width() + column], 'g', 6);
+    if (where.isEmpty()) return QStringLiteral("%1: %2").arg(pixel, value);
+    return QStringLiteral("%1 (%2): %3").arg(where.join(QStringLiteral(", ")), pixel, value);
+}
+
 void ImageView::setPixelAspect(double height_over_width) {
     if (!(height_over_width > 0) || !std::isfinite(height_over_width)) height_over_width = 1;
     if (height_over_width == pixel_aspect_) return;

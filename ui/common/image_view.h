@@ -53,6 +53,9 @@ class ImageView : public QWidget {
     void setAxes(const ImageAxis& columns, const ImageAxis& rows);
     const ImageAxis& columnAxis() const { return columns_; }
     const ImageAxis& rowAxis() const { return rows_; }
+    // A readout of a pixel for a status bar, in the axes' terms:
+    // "radial 13 mm, view angle 45 deg (pixel 96, 30): 0.734". Empty outside the image.
+    QString describePixel(int column, int row) const;
     // Display height of a pixel over its width (row step over column step in mm; 1 by default).
     void setPixelAspect(double height_over_width);
     // Letters naming the patient directions the edges face (slices); empty strings draw none.

@@ -172,19 +172,27 @@ double LinePlot::yScreen(double y) const {
     return log_y_ ? std::log10(y) : y;
 }
 
+LinePlot::Mapping LinePlot::mapping() const {
+    const Range y = yRange();
+    return {plotRect(), xRange(), {yScreen(y.low), yScreen(y.high)}};
+}
+
+QPointF LinePlot::map(const Mapping& m, const QPointF& data) const {
+    const double fx = (data.x() - m.x.low) / (m.x.high - m.x.low);
+    const double fy = (yScreen(data.y()) - m.y.low) / (m.y.high - m.y.low);
+    return {m.plot.left() + fx * m.plot.width(), m.plot.bottom() - fy * m.plot.height()};
+}
+
 QPointF LinePlot::widgetPosition(const QPointF& data) const {
-    const QRectF plot = plotRect();
-    const Range x = xRange(), y = yRange();
-    const double fx = (data.x() - x.low) / (x.high - x.low);
-    const double fy = (yScreen(data.y()) - yScreen(y.low)) / (yScreen(y.high) - yScreen(y.low));
-    return {plot.left() + fx * plot.width(), plot.bottom() - fy * plot.height()};
+    return map(mapping(), data);
 }
 
 void LinePlot::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     const QPalette& colours = palette();
     painter.fillRect(rect(), colours.color(QPalette::Window));
-    const QRectF plot = plotRect();
+    const Mapping to_widget = mapping();
+    const QRectF plot = to_widget.plot;
     const QFontMetrics metrics = painter.fontMetrics();
     painter.fillRect(plot, colours.color(QPalette::Base));
 
@@ -215,7 +223,7 @@ void LinePlot::paintEvent(QPaintEvent*) {
         const double x_step = xs.size() >= 2 ? xs[1] - xs[0] : 0;
         const double y_step = ys.size() >= 2 ? ys[1] - ys[0] : 0;
         for (const double x : xs) {
-            const double sx = widgetPosition({x, yRange().low}).x();
+            const double sx = map(to_widget, {x, 1}).x();
             painter.setPen(grid);
             painter.drawLine(QPointF(sx, plot.top()), QPointF(sx, plot.bottom()));
             painter.setPen(text);
@@ -226,7 +234,7 @@ void LinePlot::paintEvent(QPaintEvent*) {
                              label);
         }
         for (const double y : ys) {
-            const double sy = widgetPosition({xRange().low, y}).y();
+            const double sy = map(to_widget, {0, y}).y();
             painter.setPen(grid);
             painter.drawLine(QPointF(plot.left(), sy), QPointF(plot.right(), sy));
             painter.setPen(text);
@@ -252,7 +260,7 @@ void LinePlot::paintEvent(QPaintEvent*) {
                     open = false;
                     continue;
                 }
-                const QPointF at = widgetPosition(p);
+                const QPointF at = map(to_widget, p);
                 if (open) {
                     path.lineTo(at);
                 } else {
@@ -268,7 +276,7 @@ void LinePlot::paintEvent(QPaintEvent*) {
                 painter.setPen(Qt::NoPen);
                 painter.setBrush(s.colour);
                 for (const QPointF& p : s.points)
-                    if (shown(p)) painter.drawEllipse(widgetPosition(p), kDotRadius, kDotRadius);
+                    if (shown(p)) painter.drawEllipse(map(to_widget, p), kDotRadius, kDotRadius);
             }
         }
         painter.restore();
