@@ -127,6 +127,9 @@ class TestImageView : public QObject {
         QCOMPARE(tick_label(-1.5, 0.5), QString("-1.5"));
         QCOMPARE(tick_label(2e-5, 1e-5), QString("2e-05"));
         QCOMPARE(tick_label(3e6, 1e6), QString("3e+06"));
+        // Large values ticked finely keep the digits that tell them apart.
+        QCOMPARE(tick_label(-12310000, 10000), QString("-1.231e+07"));
+        QCOMPARE(tick_label(1.00002, 0.00001), QString("1.00002"));
     }
 
     void pixels_land_where_the_drawn_rectangle_says_with_their_aspect() {

@@ -16,7 +16,7 @@ constexpr int kTickLength = 4, kGap = 4, kRightMargin = 14;
 constexpr double kMargin = 0.05;            // of the span, around the data
 constexpr double kSingleLogHalfSpan = 0.5;  // decades around a single value on a log axis
 constexpr double kTickGap = 16;             // screen pixels between x tick labels, at least
-constexpr double kYTickSpacing = 36;        // screen pixels per y interval, at least
+constexpr double kYTickSpacing = 30;        // screen pixels per y interval, at least
 constexpr int kMaxDots = 400;               // more points than this are drawn as a line only
 constexpr double kDotRadius = 2.5;
 
@@ -280,7 +280,7 @@ void LinePlot::paintEvent(QPaintEvent*) {
             }
         }
         painter.restore();
-        drawLegend(painter, plot);
+        drawLegend(painter, to_widget);
     } else {
         painter.setPen(QColor(140, 140, 140));
         painter.drawText(plot, Qt::AlignCenter, tr("no data yet"));
@@ -304,7 +304,8 @@ void LinePlot::paintEvent(QPaintEvent*) {
     painter.restore();
 }
 
-void LinePlot::drawLegend(QPainter& painter, const QRectF& plot) const {
+void LinePlot::drawLegend(QPainter& painter, const Mapping& to_widget) const {
+    const QRectF& plot = to_widget.plot;
     const QFontMetrics metrics = painter.fontMetrics();
     int named = 0, text_width = 0;
     for (const Series& s : series_) {
@@ -316,7 +317,25 @@ void LinePlot::drawLegend(QPainter& painter, const QRectF& plot) const {
     constexpr int kSwatch = 16, kPad = 5;
     const QSizeF size(kPad + kSwatch + kPad + text_width + kPad,
                       kPad + named * metrics.height() + kPad);
-    const QRectF box(plot.right() - size.width() - 6, plot.top() + 6, size.width(), size.height());
+    // The corner that hides the fewest points (top right first: where falling residuals leave
+    // room).
+    const QRectF corners[4] = {
+        QRectF(QPointF(plot.right() - size.width() - 6, plot.top() + 6), size),
+        QRectF(QPointF(plot.right() - size.width() - 6, plot.bottom() - size.height() - 6), size),
+        QRectF(QPointF(plot.left() + 6, plot.top() + 6), size),
+        QRectF(QPointF(plot.left() + 6, plot.bottom() - size.height() - 6), size)};
+    QRectF box = corners[0];
+    int fewest = std::numeric_limits<int>::max();
+    for (const QRectF& corner : corners) {
+        int hidden = 0;
+        for (const Series& s : series_)
+            for (const QPointF& p : s.points)
+                if (shown(p) && corner.contains(map(to_widget, p))) ++hidden;
+        if (hidden < fewest) {
+            fewest = hidden;
+            box = corner;
+        }
+    }
     painter.save();
     QColor fill = palette().color(QPalette::Base);
     fill.setAlpha(220);

@@ -67,7 +67,7 @@ class LinePlot : public QWidget {
     QPointF map(const Mapping& mapping, const QPointF& data) const;
     bool shown(const QPointF& point) const;  // finite, and y > 0 on a logarithmic axis
     double yScreen(double y) const;          // y (or log10 y) as the axis maps it
-    void drawLegend(QPainter& painter, const QRectF& plot) const;
+    void drawLegend(QPainter& painter, const Mapping& to_widget) const;
 
     struct Series {
         QString name;
