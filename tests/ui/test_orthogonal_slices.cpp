@@ -7,6 +7,7 @@
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QWheelEvent>
 #include <QtTest>
 
 #include <cmath>
@@ -219,6 +220,21 @@ class TestOrthogonalSlices : public QObject {
         slices.slider(OrthogonalSlices::Coronal)->setValue(0);
         QCOMPARE(slices.cursor(), (std::array<int64_t, 3>{5, 0, kNz - 1}));
         check_slices(slices, v, {false, false, true});
+        // Keys over a view step its slice; the cursor stays in the grid.
+        QKeyEvent up(QEvent::KeyPress, Qt::Key_Up, Qt::NoModifier);
+        QApplication::sendEvent(slices.sagittal(), &up);
+        QCOMPARE(slices.cursor(), (std::array<int64_t, 3>{6, 0, kNz - 1}));
+        QKeyEvent page_down(QEvent::KeyPress, Qt::Key_PageDown, Qt::NoModifier);
+        QApplication::sendEvent(slices.axial(), &page_down);
+        QCOMPARE(slices.cursor(), (std::array<int64_t, 3>{6, 0, 0}));
+        QKeyEvent down(QEvent::KeyPress, Qt::Key_Down, Qt::NoModifier);
+        QApplication::sendEvent(slices.sagittal(), &down);
+        QCOMPARE(slices.cursor(), (std::array<int64_t, 3>{5, 0, 0}));
+        QKeyEvent page_up(QEvent::KeyPress, Qt::Key_PageUp, Qt::NoModifier);
+        QApplication::sendEvent(slices.axial(), &page_up);
+        QCOMPARE(slices.cursor(), (std::array<int64_t, 3>{5, 0, kNz - 1}));
+        check_slices(slices, v, {false, false, true});
+
         // Hovering names the voxel and its value.
         QSignalSpy hovered(&slices, &OrthogonalSlices::voxelHovered);
         ImageView* coronal = slices.coronal();
@@ -260,12 +276,20 @@ class TestOrthogonalSlices : public QObject {
         QVERIFY(window_changed.count() >= 1);
         const Window chosen = coronal->window();
 
-        // A live update on the same grid (the next OSEM iteration) keeps cursor and window.
+        // A live update on the same grid (the next OSEM iteration) keeps cursor, window and the
+        // zoom and pan of each view.
         slices.setCursor({1, 1, 1});
+        ImageView* axial = slices.axial();
+        const QPointF anchor = axial->imageRect().center();
+        QWheelEvent wheel(anchor, axial->mapToGlobal(anchor), QPoint(), QPoint(0, 360),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(axial, &wheel);
+        const QRectF zoomed = axial->imageRect();
         const Volume next = coded_volume(Mat3::identity(), 50000);
         slices.setVolume(next, "HU");
         QCOMPARE(slices.cursor(), (std::array<int64_t, 3>{1, 1, 1}));
         QVERIFY(same(slices.window(), chosen));
+        QCOMPARE(axial->imageRect(), zoomed);
         check_slices(slices, next, {false, false, true});
 
         // setWindow sets all three; resetWindow goes back to the volume's automatic window.

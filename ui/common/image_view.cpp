@@ -50,7 +50,7 @@ void ImageView::setImage(const recon::Image2D& image,
                           image.height() != image_.height();
     image_ = image;
     automatic_ = automatic;
-    if (!hasImage()) {
+    if (!hasImage() || image_.width() < 1 || image_.height() < 1) {
         clear();
         return;
     }

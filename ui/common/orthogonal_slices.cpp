@@ -1,6 +1,7 @@
 #include "ui/common/orthogonal_slices.h"
 
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QSlider>
 #include <QVBoxLayout>
 
@@ -90,6 +91,7 @@ OrthogonalSlices::OrthogonalSlices(QWidget* parent) : QWidget(parent) {
         sliders_[v] = new QSlider(Qt::Horizontal, this);
         sliders_[v]->setObjectName(QStringLiteral("%1 slice").arg(kLayouts[v].name));
         sliders_[v]->setEnabled(false);
+        views_[v]->installEventFilter(this);
         column->addWidget(views_[v], 1);
         column->addWidget(sliders_[v]);
         row->addLayout(column, 1);
@@ -112,6 +114,35 @@ OrthogonalSlices::OrthogonalSlices(QWidget* parent) : QWidget(parent) {
             setCursor(voxel);
         });
     }
+}
+
+bool OrthogonalSlices::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() != QEvent::KeyPress || !volume_) return QWidget::eventFilter(watched, event);
+    const auto it = std::find(views_.begin(), views_.end(), watched);
+    if (it == views_.end()) return QWidget::eventFilter(watched, event);
+    const int v = static_cast<int>(it - views_.begin());
+    int step = 0;
+    switch (static_cast<QKeyEvent*>(event)->key()) {
+        case Qt::Key_Up:
+            step = 1;
+            break;
+        case Qt::Key_Down:
+            step = -1;
+            break;
+        // Ten slices at a time, or a tenth of a thin volume.
+        case Qt::Key_PageUp:
+            step = 10;
+            break;
+        case Qt::Key_PageDown:
+            step = -10;
+            break;
+        default:
+            return QWidget::eventFilter(watched, event);
+    }
+    auto voxel = cursor_;
+    voxel[frames_[v].normal_axis] += step;
+    setCursor(voxel);
+    return true;
 }
 
 void OrthogonalSlices::setVolume(const recon::Volume& volume, const QString& values) {

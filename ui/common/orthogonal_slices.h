@@ -22,7 +22,8 @@ class ImageView;
 // aspect and a slider over its slices. One window/level serves all three: setting it in one view
 // sets it in the others. Clicking a pixel in one view moves the other two to that voxel. Used for
 // reconstructions that update live (OSEM, SIRT): setVolume() with a volume of the same grid keeps
-// the slices and the window the user chose.
+// the slices and the window the user chose. Over a view, the Up/Down and Page Up/Page Down keys
+// step its slice, as its slider does.
 //
 // Each view shows the voxels as radiology viewers do, whatever the grid's direction: axial with
 // the patient's right on the left and anterior at the top, coronal with right on the left and
@@ -73,6 +74,9 @@ class OrthogonalSlices : public QWidget {
     void cursorChanged(int64_t x, int64_t y, int64_t z);
     // The shared window, set by hand in one of the views or by setWindow()/resetWindow().
     void windowChanged(double level, double width);
+
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
   private:
     // How a view's pixels map to voxels: which grid axes run along its columns and rows and
