@@ -40,10 +40,6 @@ ImageView::ImageView(QWidget* parent) : QWidget(parent), highlight_colour_(255, 
     setAttribute(Qt::WA_OpaquePaintEvent);
 }
 
-void ImageView::setImage(const recon::Image2D& image) {
-    setImage(image, std::nullopt);
-}
-
 void ImageView::setImage(const recon::Image2D& image,
                          const std::optional<recon::Window>& automatic) {
     const bool new_size = !hasImage() || !image.pixels.bound() || image.width() != image_.width() ||

@@ -41,11 +41,11 @@ class ImageView : public QWidget {
   public:
     explicit ImageView(QWidget* parent = nullptr);
 
-    void setImage(const recon::Image2D& image);
     // `automatic` replaces recon::automatic_window(image) as the window the view follows: the
     // caller's when it has it already (computed off the UI thread), or one shared by several
     // images (the slices of one volume).
-    void setImage(const recon::Image2D& image, const std::optional<recon::Window>& automatic);
+    void setImage(const recon::Image2D& image,
+                  const std::optional<recon::Window>& automatic = std::nullopt);
     const recon::Image2D& image() const { return image_; }
     bool hasImage() const { return image_.pixels.bound(); }
     void clear();

@@ -145,10 +145,6 @@ bool OrthogonalSlices::eventFilter(QObject* watched, QEvent* event) {
     return true;
 }
 
-void OrthogonalSlices::setVolume(const recon::Volume& volume, const QString& values) {
-    setVolume(volume, values, std::nullopt);
-}
-
 void OrthogonalSlices::setVolume(const recon::Volume& volume, const QString& values,
                                  const std::optional<recon::Window>& automatic) {
     if (!volume.voxels.bound() || volume.voxels.extents() != volume.grid.size ||

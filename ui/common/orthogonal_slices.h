@@ -38,12 +38,11 @@ class OrthogonalSlices : public QWidget {
 
     // Copies share the voxel memory; the caller must not write into it afterwards. `values`
     // names what the voxels are for the colour bar ("attenuation (1/mm)", "activity").
-    void setVolume(const recon::Volume& volume, const QString& values);
     // `automatic` is the window the views follow until one is set by hand (the caller's, when it
     // computed it off the UI thread); without it, recon::automatic_window of the voxels (of an
     // even sample of about a million of them in larger volumes).
     void setVolume(const recon::Volume& volume, const QString& values,
-                   const std::optional<recon::Window>& automatic);
+                   const std::optional<recon::Window>& automatic = std::nullopt);
     QString values() const { return values_; }
     const std::optional<recon::Volume>& volume() const { return volume_; }
     void clear();
