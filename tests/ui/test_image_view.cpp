@@ -354,6 +354,26 @@ class TestImageView : public QObject {
         QCOMPARE(shot.pixelColor(view.widgetPosition({70, 100}).toPoint()), QColor(0, 0, 0));
     }
 
+    void a_squeezed_view_keeps_room_for_the_image() {
+        ImageView view;
+        view.setImage(ramp(30, 20));
+        view.resize(600, 400);
+        const double roomy = view.imageArea().width();
+        QVERIFY(roomy > 300);
+        view.setColourBarShown(false);  // the room the bar took goes to the image
+        QVERIFY(view.imageArea().width() > roomy + 50);
+        view.setColourBarShown(true);
+        // Too narrow for axes, bar and image: the bar gives way, then the axes; the image keeps
+        // at least 64 px.
+        for (const QSize size : {QSize(200, 160), QSize(120, 100), QSize(70, 70)}) {
+            view.resize(size);
+            QVERIFY2(view.imageArea().width() >= std::min(64, size.width() - 10),
+                     qPrintable(QString::number(view.imageArea().width())));
+            QVERIFY(view.imageArea().height() >= std::min(64, size.height() - 30));
+            view.grab();
+        }
+    }
+
     void clear_and_empty_images_show_nothing_and_do_not_crash() {
         ImageView view;
         view.resize(300, 200);

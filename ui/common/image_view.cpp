@@ -22,6 +22,7 @@ namespace {
 constexpr int kTickLength = 4, kGap = 3;
 // Tick labels are at most this wide ("-8888.8", "1.5e+03"): the left margin never changes width.
 const char* const kWidestTickLabel = "-8888.8";
+constexpr double kLeastImageSide = 64;  // pixels the image keeps before axes and bar give way
 // Screen pixels between neighbouring tick labels, at least.
 constexpr double kColumnTickGap = 14, kRowTickGap = 14;
 const QColor kBackground(20, 20, 22), kAxisColour(190, 190, 190), kCrosshairColour(80, 200, 255);
@@ -167,15 +168,29 @@ void ImageView::setCrosshair(const std::optional<QPoint>& pixel) {
     update();
 }
 
-QRectF ImageView::imageArea() const {
+ImageView::Layout ImageView::layout() const {
     const QFontMetrics metrics = fontMetrics();
-    const double left = metrics.horizontalAdvance(QString::fromLatin1(kWidestTickLabel)) +
-                        kTickLength + 2 * kGap + metrics.height() + kGap;
-    const double bottom = kTickLength + kGap + 2 * metrics.height() + kGap;
+    const double axis_left = metrics.horizontalAdvance(QString::fromLatin1(kWidestTickLabel)) +
+                             kTickLength + 2 * kGap + metrics.height() + kGap;
+    const double axis_bottom = kTickLength + kGap + 2 * metrics.height() + kGap;
     const double top = metrics.height() + 2 * kGap;
-    const double right = colour_bar_shown_ ? colour_bar_width(metrics) : kGap + kTickLength;
-    return QRectF(left, top, std::max(1.0, width() - left - right),
-                  std::max(1.0, height() - top - bottom));
+    const double bar = colour_bar_width(metrics), edge = kGap + kTickLength;
+    // A view squeezed below what its axes and colour bar need gives up first the colour bar, then
+    // the axes, rather than the image.
+    Layout out;
+    out.colour_bar = colour_bar_shown_ && width() - axis_left - bar >= kLeastImageSide;
+    out.left_axis = width() - axis_left - (out.colour_bar ? bar : edge) >= kLeastImageSide;
+    out.bottom_axis = height() - top - axis_bottom >= kLeastImageSide;
+    const double left = out.left_axis ? axis_left : kGap;
+    const double right = out.colour_bar ? bar : edge;
+    const double bottom = out.bottom_axis ? axis_bottom : kGap;
+    out.area = QRectF(left, top, std::max(1.0, width() - left - right),
+                      std::max(1.0, height() - top - bottom));
+    return out;
+}
+
+QRectF ImageView::imageArea() const {
+    return layout().area;
 }
 
 QPointF ImageView::widgetPosition(const QPointF& p) const {
@@ -260,11 +275,12 @@ void ImageView::paintEvent(QPaintEvent*) {
         drawCrosshair(painter);
         drawEdgeLetters(painter);
         painter.restore();
-        drawAxis(painter, true);
-        drawAxis(painter, false);
+        const Layout parts = layout();
+        if (parts.bottom_axis) drawAxis(painter, true);
+        if (parts.left_axis) drawAxis(painter, false);
     }
     drawCaption(painter);
-    if (colour_bar_shown_) {
+    if (layout().colour_bar) {
         draw_colour_bar(painter, colour_ramp_rect(size(), fontMetrics()),
                         hasImage() ? std::optional<recon::Window>(window_) : std::nullopt,
                         colour_bar_title_);

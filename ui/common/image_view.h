@@ -103,7 +103,7 @@ class ImageView : public QWidget {
     // The widget less the axes, the caption line and the colour bar: where the image is drawn.
     QRectF imageArea() const;
     QSize sizeHint() const override { return {480, 420}; }
-    QSize minimumSizeHint() const override { return {160, 140}; }
+    QSize minimumSizeHint() const override { return {240, 180}; }
 
   public slots:
     void fitToView();
@@ -126,6 +126,12 @@ class ImageView : public QWidget {
 
   private:
     struct Drag;
+    // Where the image, the axes and the colour bar go in the widget's present size.
+    struct Layout {
+        QRectF area;
+        bool left_axis = true, bottom_axis = true, colour_bar = true;
+    };
+    Layout layout() const;
     void refreshDisplay();
     void fit();
     void applyWindow(const recon::Window& window);
