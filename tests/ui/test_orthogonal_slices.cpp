@@ -193,6 +193,44 @@ class TestOrthogonalSlices : public QObject {
         QCOMPARE(letters(slices.axial()), (QStringList{"RA", "LP", "AL", "PR"}));
     }
 
+    void a_grid_stored_sagittally_shows_its_axial_slices_in_the_axial_view() {
+        OrthogonalSlices slices;
+        slices.resize(1200, 400);
+        // i towards P, j towards I, k towards L: the axial planes are those of constant j.
+        const Mat3 sagittal = Mat3::from_columns({0, 1, 0}, {0, 0, -1}, {1, 0, 0});
+        const Volume v = coded_volume(sagittal);
+        slices.setVolume(v, "HU");
+        const auto cursor = slices.cursor();
+        // Axial: columns k (towards L), rows i (towards P), the slice at the cursor's j.
+        const ImageView* axial = slices.axial();
+        QCOMPARE(axial->image().width(), kNz);
+        QCOMPARE(axial->image().height(), kNx);
+        for (int64_t r = 0; r < kNx; ++r)
+            for (int64_t c = 0; c < kNz; ++c)
+                QCOMPARE(pixel(axial, c, r), voxel(v, r, cursor[1], c));
+        // Coronal: columns k, rows j (towards I already), the slice at the cursor's i.
+        const ImageView* coronal = slices.coronal();
+        QCOMPARE(coronal->image().width(), kNz);
+        QCOMPARE(coronal->image().height(), kNy);
+        for (int64_t r = 0; r < kNy; ++r)
+            for (int64_t c = 0; c < kNz; ++c)
+                QCOMPARE(pixel(coronal, c, r), voxel(v, cursor[0], r, c));
+        // Sagittal: columns i (towards P), rows j, the slice at the cursor's k.
+        const ImageView* sagittal_view = slices.sagittal();
+        for (int64_t r = 0; r < kNy; ++r)
+            for (int64_t c = 0; c < kNx; ++c)
+                QCOMPARE(pixel(sagittal_view, c, r), voxel(v, c, r, cursor[2]));
+        QCOMPARE(letters(slices.axial()), (QStringList{"R", "L", "A", "P"}));
+        QCOMPARE(letters(slices.coronal()), (QStringList{"R", "L", "S", "I"}));
+        QCOMPARE(letters(slices.sagittal()), (QStringList{"A", "P", "S", "I"}));
+        // The axial slider runs over j; a click maps back to (i, j, k).
+        QCOMPARE(slices.slider(OrthogonalSlices::Axial)->maximum(), int(kNy - 1));
+        QCOMPARE(slices.voxelAt(OrthogonalSlices::Axial, 3, 6),
+                 (std::array<int64_t, 3>{6, cursor[1], 3}));
+        // Millimetre aspect: axial rows are i (1 mm), columns k (3 mm).
+        QCOMPARE(slices.axial()->pixelAspect(), 1.0 / 3.0);
+    }
+
     void a_click_in_one_view_moves_the_other_two() {
         OrthogonalSlices slices;
         slices.resize(1200, 400);

@@ -15,10 +15,11 @@
 namespace radon::ui {
 namespace {
 
-// Per view (axial, coronal, sagittal): the grid axes along columns, rows and across, and the LPS
-// directions radiology viewers show columns and rows increasing towards (L, P; L, I; P, I).
+// Per view (axial, coronal, sagittal): the LPS axes (0 x, 1 y, 2 z) along its columns, rows and
+// across it, and the directions radiology viewers show columns and rows increasing towards
+// (L, P; L, I; P, I).
 struct ViewLayout {
-    int column_axis, row_axis, normal_axis;
+    int column_world, row_world, normal_world;
     Vec3 column_towards, row_towards;
     const char* name;
 };
@@ -33,6 +34,24 @@ int dominant_component(Vec3 v) {
     int best = 0;
     for (int i = 1; i < 3; ++i)
         if (std::fabs(v[i]) > std::fabs(v[best])) best = i;
+    return best;
+}
+
+// For each LPS axis, the grid axis that runs most nearly along it: the permutation with the
+// largest sum of |direction| entries, so that a grid stored sagittally (k along L-R) still shows
+// its axial slices in the axial view.
+std::array<int, 3> grid_axis_along_world(const Mat3& direction) {
+    std::array<int, 3> order{0, 1, 2}, best = order;
+    double best_score = -1;
+    do {
+        double score = 0;
+        for (int world = 0; world < 3; ++world)
+            score += std::fabs(direction.m[world][order[world]]);
+        if (score > best_score + 1e-12) {
+            best_score = score;
+            best = order;
+        }
+    } while (std::next_permutation(order.begin(), order.end()));
     return best;
 }
 
@@ -183,14 +202,15 @@ void OrthogonalSlices::clear() {
 
 void OrthogonalSlices::orient() {
     const Mat3& direction = volume_->grid.direction;
+    const std::array<int, 3> along = grid_axis_along_world(direction);
     for (int v = 0; v < 3; ++v) {
         const ViewLayout& layout = kLayouts[v];
         SliceFrame& frame = frames_[v];
-        frame.column_axis = layout.column_axis;
-        frame.row_axis = layout.row_axis;
-        frame.normal_axis = layout.normal_axis;
-        frame.flip_column = dot(direction.column(layout.column_axis), layout.column_towards) < 0;
-        frame.flip_row = dot(direction.column(layout.row_axis), layout.row_towards) < 0;
+        frame.column_axis = along[layout.column_world];
+        frame.row_axis = along[layout.row_world];
+        frame.normal_axis = along[layout.normal_world];
+        frame.flip_column = dot(direction.column(frame.column_axis), layout.column_towards) < 0;
+        frame.flip_row = dot(direction.column(frame.row_axis), layout.row_towards) < 0;
     }
 }
 

@@ -27,9 +27,11 @@ class ImageView;
 //
 // Each view shows the voxels as radiology viewers do, whatever the grid's direction: axial with
 // the patient's right on the left and anterior at the top, coronal with right on the left and
-// superior at the top, sagittal with anterior on the left and superior at the top. A grid axis
-// that points the other way (a NIfTI with x towards R) is shown reversed; nothing is resampled,
-// and the edge letters come from the grid's direction, so an oblique grid says so.
+// superior at the top, sagittal with anterior on the left and superior at the top. "Constant z"
+// means constant along the grid axis that runs most nearly S-I (k for the usual grid; i for a
+// volume stored sagittally), and so on. A grid axis that points the other way (a NIfTI with x
+// towards R) is shown reversed; nothing is resampled, and the edge letters come from the grid's
+// direction, so an oblique grid says so. The cursor is in the grid's own (i, j, k) order.
 class OrthogonalSlices : public QWidget {
     Q_OBJECT
 
