@@ -6,7 +6,6 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QHeaderView>
-#include <QLabel>
 #include <QMetaObject>
 #include <QPointer>
 #include <QProgressBar>
@@ -239,7 +238,7 @@ bool TimingWorkspace::startRun() {
             try {
                 recon::run_drr_benchmark(
                     grid, volume.hu.grid, volume.attenuation, nullptr, cells,
-                    job.runControl(QObject::tr("timing")), [&](std::size_t i) {
+                    job.runControl(QObject::tr("Timing grid")), [&](std::size_t i) {
                         QMetaObject::invokeMethod(
                             self.data(), [self, i, cell = cells[i]] { self->cellDone(i, cell); },
                             Qt::QueuedConnection);
