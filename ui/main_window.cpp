@@ -354,7 +354,8 @@ void MainWindow::buildMenus() {
         QAction* action = workspaces->addAction(w->title());
         action->setObjectName("actionWorkspace_" + w->id());
         action->setCheckable(true);
-        action->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + static_cast<int>(i))));
+        // Ctrl+Alt: Ctrl+1..4 are the pose presets.
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | (Qt::Key_1 + static_cast<int>(i))));
         workspace_group->addAction(action);
         connect(action, &QAction::triggered, this, [this, w] { tabs_->setCurrentWidget(w); });
         connect(this, &MainWindow::currentWorkspaceChanged, action,
