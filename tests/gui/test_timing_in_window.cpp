@@ -1,0 +1,63 @@
+// The Timing workspace in the main window: while a grid runs on the compute worker, the DRR
+// workspace keeps answering pose changes (its renders run between the benchmark's renders), and
+// the run still ends when cancelled.
+
+#include <QProgressBar>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "recon/bench/drr_benchmark.h"
+#include "tests/common/test_registry.h"
+#include "tests/gui/main_window_fixture.h"
+#include "ui/timing/timing_grid_panel.h"
+#include "ui/timing/timing_workspace.h"
+
+using radon::recon::PatchChoice;
+using radon::test::Studio;
+using radon::ui::TimingWorkspace;
+
+class TestTimingInWindow : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void the_drr_workspace_renders_while_a_grid_runs() {
+        QTemporaryDir dir;
+        Studio studio(dir);
+        QVERIFY(studio.ready());
+        auto* timing = qobject_cast<TimingWorkspace*>(studio.window->workspace("timing"));
+        QVERIFY(timing);
+        QCOMPARE(timing->title(), QString("Timing"));
+
+        // Cells of many renders each: the grid outlasts the pose changes below by far.
+        radon::recon::DrrBenchmarkGrid grid;
+        grid.heights = {512, 1024};
+        grid.patches = {{PatchChoice::Kind::None, 0}, {PatchChoice::Kind::Fixed, 256}};
+        grid.runs = 400;
+        grid.warmup = 0;
+        timing->gridPanel()->setGrid(grid);
+        QSignalSpy finished(timing, &TimingWorkspace::runFinished);
+        QVERIFY(timing->startRun());
+        QVERIFY(QTest::qWaitFor([&] { return timing->gridPanel()->progressBar()->value() > 0; },
+                                30000));
+
+        for (const double primary : {25.0, -40.0}) {
+            radon::ui::DrrParameters p = studio.window->posePanel()->parameters();
+            p.pose.primary_deg = primary;
+            studio.window->posePanel()->setParameters(p);
+            QVERIFY(studio.settle(30000));
+            QCOMPARE(studio.last_frame().request.parameters.pose.primary_deg, primary);
+            QVERIFY2(timing->running(), "the frame came only after the grid had ended");
+        }
+        timing->cancelRun();
+        QVERIFY(finished.wait(30000));
+        QVERIFY(!timing->running());
+        bool cancelled = false;
+        for (const auto& c : timing->cells())
+            cancelled = cancelled || c.status == radon::recon::CellStatus::Cancelled;
+        QVERIFY(cancelled);
+    }
+};
+
+RADON_TEST_CLASS(TestTimingInWindow);
+#include "test_timing_in_window.moc"
