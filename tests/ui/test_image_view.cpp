@@ -3,6 +3,7 @@
 // highlighted pixels; and the round-number ticks every view and plot uses.
 
 #include <QApplication>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QWheelEvent>
@@ -256,6 +257,20 @@ class TestImageView : public QObject {
         view.setImage(first);
         QVERIFY(same(view.window(), {10, 4}));
         QCOMPARE(qGray(view.displayImage().pixel(10, 0)), 128);  // value 10 at the level
+
+        // A right click without a drag offers the automatic window back.
+        QVERIFY(view.windowHeld());
+        click(&view, view.imageArea().center(), Qt::RightButton);
+        auto* menu = view.findChild<QMenu*>();
+        QVERIFY(menu);
+        QAction* automatic = nullptr;
+        for (QAction* action : menu->actions())
+            if (action->text() == "Automatic window") automatic = action;
+        QVERIFY(automatic && !automatic->isChecked());
+        automatic->trigger();
+        QVERIFY(!view.windowHeld());
+        QVERIFY(same(view.window(), radon::recon::automatic_window(first)));
+        menu->close();
 
         // A caller's automatic window replaces the computed one.
         view.resetWindow();
