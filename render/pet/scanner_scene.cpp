@@ -85,6 +85,29 @@ void configure_glyphs(vtkGlyph3DMapper* glyphs, vtkCubeSource* box, vtkPolyData*
     }
 }
 
+// Appends the six faces of the box about `centre` with axes the columns of `frame` and half
+// sizes `half` along them, each face with its own four corners and their outward normal (flat
+// shading without the derivative normals software OpenGL draws speckled).
+void append_box(Vec3 centre, const Mat3& frame, Vec3 half, vtkPoints* points, vtkCellArray* polys,
+                vtkDoubleArray* normals) {
+    for (int axis = 0; axis < 3; ++axis)
+        for (double side : {-1.0, 1.0}) {
+            const Vec3 n = side * frame.column(axis);
+            const Vec3 u = half[(axis + 1) % 3] * frame.column((axis + 1) % 3);
+            const Vec3 v = half[(axis + 2) % 3] * frame.column((axis + 2) % 3);
+            const Vec3 c = centre + half[axis] * n;
+            // Counter-clockwise seen from outside.
+            const Vec3 corner[4] = {c - u - v, c + side * u - side * v, c + u + v,
+                                    c - side * u + side * v};
+            vtkIdType ids[4];
+            for (int k = 0; k < 4; ++k) {
+                ids[k] = points->InsertNextPoint(corner[k].x, corner[k].y, corner[k].z);
+                normals->InsertNextTuple3(n.x, n.y, n.z);
+            }
+            polys->InsertNextCell(4, ids);
+        }
+}
+
 vtkNew<vtkDoubleArray> orientation_array(vtkIdType n) {
     vtkNew<vtkDoubleArray> orientation;
     orientation->SetName("orientation");
@@ -132,9 +155,9 @@ struct ScannerScene::Impl {
     std::vector<Mat3> frames;      // by glyph
     Vec3 box_mm{0, 0, 0};
 
-    vtkNew<vtkPolyData> faces;
-    vtkSmartPointer<vtkActor> face_actor;
-    std::vector<int> face_crystal;  // by face: its first crystal (colour and ring)
+    vtkNew<vtkPolyData> blocks;
+    vtkSmartPointer<vtkActor> block_actor;
+    std::vector<int> block_crystal;  // by block box: its first crystal (colour and ring)
 
     vtkNew<vtkPolyData> highlights;
     vtkNew<vtkCubeSource> highlight_box;
@@ -161,7 +184,7 @@ struct ScannerScene::Impl {
     void show_crystals() {
         const bool any = !crystal_ids.empty();
         crystal_actor->SetVisibility(any && detail == CrystalDetail::Boxes);
-        face_actor->SetVisibility(any && detail == CrystalDetail::BlockFaces);
+        block_actor->SetVisibility(any && detail == CrystalDetail::Blocks);
     }
 };
 
@@ -174,15 +197,16 @@ ScannerScene::ScannerScene(vtkRenderer* renderer) : impl_(std::make_unique<Impl>
     s.crystal_actor->GetProperty()->SetDiffuse(0.8);
     s.crystal_actor->GetProperty()->BackfaceCullingOn();
 
-    s.face_actor = make_polydata_actor(s.faces);
-    if (auto* mapper = vtkPolyDataMapper::SafeDownCast(s.face_actor->GetMapper())) {
+    s.block_actor = make_polydata_actor(s.blocks);
+    if (auto* mapper = vtkPolyDataMapper::SafeDownCast(s.block_actor->GetMapper())) {
         mapper->SetScalarModeToUseCellFieldData();
         mapper->SelectColorArray("colour");
         mapper->SetColorModeToDirectScalars();
         mapper->ScalarVisibilityOn();
     }
-    s.face_actor->GetProperty()->SetAmbient(0.25);
-    s.face_actor->GetProperty()->SetDiffuse(0.8);
+    s.block_actor->GetProperty()->SetAmbient(0.25);
+    s.block_actor->GetProperty()->SetDiffuse(0.8);
+    s.block_actor->GetProperty()->BackfaceCullingOn();
 
     configure_glyphs(s.highlight_glyphs, s.highlight_box, s.highlights, false);
     s.highlight_actor->SetMapper(s.highlight_glyphs);
@@ -217,7 +241,7 @@ ScannerScene::ScannerScene(vtkRenderer* renderer) : impl_(std::make_unique<Impl>
     s.volume_outline_actor->GetProperty()->SetLineWidth(1.0);
 
     for (vtkActor* a :
-         {s.crystal_actor.Get(), s.face_actor.Get(), s.highlight_actor.Get(), s.fov_actor.Get(),
+         {s.crystal_actor.Get(), s.block_actor.Get(), s.highlight_actor.Get(), s.fov_actor.Get(),
           s.lor_actor.Get(), s.tof_actor.Get(), s.volume_outline_actor.Get()}) {
         a->VisibilityOff();
         renderer->AddActor(a);
@@ -227,7 +251,7 @@ ScannerScene::ScannerScene(vtkRenderer* renderer) : impl_(std::make_unique<Impl>
 ScannerScene::~ScannerScene() {
     Impl& s = *impl_;
     for (vtkActor* a :
-         {s.crystal_actor.Get(), s.face_actor.Get(), s.highlight_actor.Get(), s.fov_actor.Get(),
+         {s.crystal_actor.Get(), s.block_actor.Get(), s.highlight_actor.Get(), s.fov_actor.Get(),
           s.lor_actor.Get(), s.tof_actor.Get(), s.volume_outline_actor.Get()})
         s.renderer->RemoveActor(a);
 }
@@ -282,15 +306,41 @@ void ScannerScene::set_scanner(const pet::ScannerGeometry& scanner, CrystalColou
     s.crystals->GetPointData()->AddArray(orientation);
     s.crystals->Modified();
 
-    // The cheap detail: consecutive real crystals of one block in a ring share a flat face, drawn
-    // as one quad at the boxes' inner face. Crystals given one by one (block -1) get a quad each;
-    // only the innermost DOI layer is drawn.
-    vtkNew<vtkPoints> corners;
-    corners->SetDataTypeToDouble();
-    vtkNew<vtkCellArray> quads;
-    s.face_crystal.clear();
-    const Vec3 half_height{0, 0, 0.5 * s.box_mm.z};
+    rebuild_blocks();
+    rebuild_colours();
+    s.highlighted.clear();
+    rebuild_highlights();
+    s.show_crystals();
+}
+
+const pet::ScannerGeometry& ScannerScene::scanner() const {
+    return impl_->scanner;
+}
+
+void ScannerScene::set_colouring(CrystalColouring colouring) {
+    const bool by_ring = colouring == CrystalColouring::Ring;
+    const bool was_by_ring = impl_->colouring == CrystalColouring::Ring;
+    impl_->colouring = colouring;
+    if (by_ring != was_by_ring) rebuild_blocks();
+    rebuild_colours();
+}
+
+void ScannerScene::rebuild_blocks() {
+    Impl& s = *impl_;
+    const pet::ScannerGeometry& scanner = s.scanner;
+    // Runs of consecutive real crystals of one block in a ring, which sit on one flat face; the
+    // same run in the next ring joins it while both are in one axial block (rings of generated
+    // scanners share their azimuths), unless the colours tell rings apart. Crystals given one by
+    // one (block -1) stay single; only the innermost DOI layer is drawn.
+    struct Run {
+        int first = 0, last = 0;            // crystal ids in the run's first ring
+        int first_ring = 0, last_ring = 0;  // rings it spans
+    };
+    const bool join_rings = s.colouring != CrystalColouring::Ring;
+    std::vector<Run> done;
+    std::vector<Run> open;  // the previous ring's runs
     for (int ring = 0; ring < scanner.rings; ++ring) {
+        std::vector<Run> current;
         int i = 0;
         while (i < scanner.detectors_per_ring) {
             const int first = scanner.crystal_id(ring, i);
@@ -305,36 +355,56 @@ void ScannerScene::set_scanner(const pet::ScannerGeometry& scanner, CrystalColou
                 last = scanner.crystal_id(ring, i);
                 ++i;
             }
-            const pet::Crystal& c1 = scanner.crystals[static_cast<std::size_t>(last)];
-            const Vec3 inner = 0.5 * s.box_mm.x * c0.normal;
-            const Vec3 a = scanner.world_centre(first) + inner - 0.5 * s.box_mm.y * c0.transaxial;
-            const Vec3 b = scanner.world_centre(last) + inner + 0.5 * s.box_mm.y * c1.transaxial;
-            const Vec3 quad[4] = {a - half_height, b - half_height, b + half_height,
-                                  a + half_height};
-            vtkIdType ids[4];
-            for (int k = 0; k < 4; ++k)
-                ids[k] = corners->InsertNextPoint(quad[k].x, quad[k].y, quad[k].z);
-            quads->InsertNextCell(4, ids);
-            s.face_crystal.push_back(first);
+            current.push_back({first, last, ring, ring});
         }
+        // Join a run to the previous ring's run over the same crystals of the same axial block.
+        for (Run& run : current) {
+            const pet::Crystal& c = scanner.crystals[static_cast<std::size_t>(run.first)];
+            for (Run& previous : open) {
+                const pet::Crystal& p = scanner.crystals[static_cast<std::size_t>(previous.first)];
+                if (join_rings && c.block >= 0 && previous.last_ring == ring - 1 &&
+                    scanner.crystal_in_ring_of(previous.first) ==
+                        scanner.crystal_in_ring_of(run.first) &&
+                    scanner.crystal_in_ring_of(previous.last) ==
+                        scanner.crystal_in_ring_of(run.last) &&
+                    p.axial_block == c.axial_block) {
+                    run.first = previous.first;
+                    run.last = previous.last;
+                    run.first_ring = previous.first_ring;
+                    previous.last_ring = -1;  // taken over
+                    break;
+                }
+            }
+        }
+        for (const Run& previous : open)
+            if (previous.last_ring >= 0) done.push_back(previous);
+        open = std::move(current);
     }
-    s.faces->Initialize();
-    s.faces->SetPoints(corners);
-    s.faces->SetPolys(quads);
+    done.insert(done.end(), open.begin(), open.end());
 
-    rebuild_colours();
-    s.highlighted.clear();
-    rebuild_highlights();
-    s.show_crystals();
-}
-
-const pet::ScannerGeometry& ScannerScene::scanner() const {
-    return impl_->scanner;
-}
-
-void ScannerScene::set_colouring(CrystalColouring colouring) {
-    impl_->colouring = colouring;
-    rebuild_colours();
+    vtkNew<vtkPoints> corners;
+    corners->SetDataTypeToDouble();
+    vtkNew<vtkCellArray> quads;
+    vtkNew<vtkDoubleArray> normals;
+    normals->SetNumberOfComponents(3);
+    s.block_crystal.clear();
+    for (const Run& run : done) {
+        // The run's crystals in its first and last ring span the box.
+        const int rings = run.last_ring - run.first_ring;
+        const int step = rings * scanner.detectors_per_ring;
+        const Vec3 a = scanner.world_centre(run.first), b = scanner.world_centre(run.last);
+        const Vec3 a_end = scanner.world_centre(run.first + step);
+        const Vec3 b_end = scanner.world_centre(run.last + step);
+        const Vec3 half{0.5 * s.box_mm.x, 0.5 * (norm(b - a) + s.box_mm.y),
+                        0.5 * (norm(a_end - a) + s.box_mm.z)};
+        const Mat3 frame = crystal_frame(scanner.crystals[static_cast<std::size_t>(run.first)]);
+        append_box(0.25 * (a + b + a_end + b_end), frame, half, corners, quads, normals);
+        s.block_crystal.push_back(run.first);
+    }
+    s.blocks->Initialize();
+    s.blocks->SetPoints(corners);
+    s.blocks->SetPolys(quads);
+    s.blocks->GetPointData()->SetNormals(normals);
 }
 
 CrystalColouring ScannerScene::colouring() const {
@@ -361,19 +431,20 @@ void ScannerScene::rebuild_colours() {
     s.crystals->GetPointData()->AddArray(colour);
     s.crystals->Modified();
 
-    const auto faces = static_cast<vtkIdType>(s.face_crystal.size());
-    vtkNew<vtkUnsignedCharArray> face_colour;
-    face_colour->SetName("colour");
-    face_colour->SetNumberOfComponents(3);
-    face_colour->SetNumberOfTuples(faces);
+    // Six faces per block box.
+    const auto faces = static_cast<vtkIdType>(6 * s.block_crystal.size());
+    vtkNew<vtkUnsignedCharArray> block_colour;
+    block_colour->SetName("colour");
+    block_colour->SetNumberOfComponents(3);
+    block_colour->SetNumberOfTuples(faces);
     for (vtkIdType f = 0; f < faces; ++f) {
-        const auto rgb = rgb_of(s.face_crystal[static_cast<std::size_t>(f)]);
+        const auto rgb = rgb_of(s.block_crystal[static_cast<std::size_t>(f / 6)]);
         for (int k = 0; k < 3; ++k)
-            face_colour->SetValue(3 * f + k, byte_of(rgb[static_cast<std::size_t>(k)]));
+            block_colour->SetValue(3 * f + k, byte_of(rgb[static_cast<std::size_t>(k)]));
     }
-    s.faces->GetCellData()->RemoveArray("colour");
-    s.faces->GetCellData()->AddArray(face_colour);
-    s.faces->Modified();
+    s.blocks->GetCellData()->RemoveArray("colour");
+    s.blocks->GetCellData()->AddArray(block_colour);
+    s.blocks->Modified();
 }
 
 void ScannerScene::set_detail(CrystalDetail detail) {
@@ -627,8 +698,8 @@ Vec3 ScannerScene::highlight_box_mm() const {
 vtkActor* ScannerScene::crystal_actor() const {
     return impl_->crystal_actor;
 }
-vtkActor* ScannerScene::crystal_face_actor() const {
-    return impl_->face_actor;
+vtkActor* ScannerScene::block_actor() const {
+    return impl_->block_actor;
 }
 vtkActor* ScannerScene::highlight_actor() const {
     return impl_->highlight_actor;
@@ -651,8 +722,8 @@ VolumeScene* ScannerScene::volume_scene() const {
 vtkPolyData* ScannerScene::crystal_points() const {
     return impl_->crystals;
 }
-vtkPolyData* ScannerScene::crystal_faces() const {
-    return impl_->faces;
+vtkPolyData* ScannerScene::block_boxes() const {
+    return impl_->blocks;
 }
 vtkPolyData* ScannerScene::tof_kernel_lines() const {
     return impl_->tof_lines;

@@ -249,31 +249,68 @@ class TestScannerView : public QObject {
         QVERIFY(!view.scene().highlight_actor()->GetVisibility());
     }
 
-    // While the camera moves (a drag, or an interactive render request) the crystals are one quad
-    // per block and ring; the boxes come back when it settles.
+    // While the camera moves (a drag, or an interactive render request) the crystals are one box
+    // per block and ring; the crystals' boxes come back when it settles.
     void cheap_detail_while_interacting() {
         ScannerView view;
         view.resize(640, 480);
         const pet::ScannerGeometry vision = preset("siemens_biograph_vision_600");
         view.setScanner(vision);
-        // One quad per (ring, block) that holds real crystals.
-        std::set<std::pair<int, int>> blocks;
-        for (int id = 0; id < vision.crystal_count(); ++id)
-            if (!vision.crystals[std::size_t(id)].is_virtual)
-                blocks.insert({vision.ring_of(id), vision.crystals[std::size_t(id)].block});
-        QCOMPARE(view.scene().crystal_faces()->GetNumberOfPolys(), vtkIdType(blocks.size()));
-        QCOMPARE(int(blocks.size()), 38 * 80);
+        // One box (six quads) per block and axial block that holds real crystals, or per block
+        // and ring when the colours tell rings apart; together they cover the crystals' boxes.
+        std::set<std::pair<int, int>> blocks, block_rings;
+        for (int id = 0; id < vision.crystal_count(); ++id) {
+            const pet::Crystal& c = vision.crystals[std::size_t(id)];
+            if (c.is_virtual) continue;
+            blocks.insert({c.axial_block, c.block});
+            block_rings.insert({vision.ring_of(id), c.block});
+        }
+        QCOMPARE(int(blocks.size()), 38);
+        QCOMPARE(int(block_rings.size()), 38 * 80);
+        QCOMPARE(view.scene().block_boxes()->GetNumberOfPolys(), vtkIdType(6 * blocks.size()));
+        // The corners of every crystal's box, from its centre, normal and transaxial direction.
+        const Vec3 half = 0.5 * view.scene().crystal_box_mm();
+        double expected[6] = {1e9, -1e9, 1e9, -1e9, 1e9, -1e9};
+        for (int id = 0; id < vision.crystal_count(); ++id) {
+            const pet::Crystal& c = vision.crystals[std::size_t(id)];
+            if (c.is_virtual) continue;
+            const Vec3 axes[3] = {half.x * c.normal, half.y * c.transaxial, half.z * c.axial};
+            for (int k = 0; k < 8; ++k) {
+                const Vec3 p = vision.world_centre(id) + ((k & 1) ? 1.0 : -1.0) * axes[0] +
+                               ((k & 2) ? 1.0 : -1.0) * axes[1] + ((k & 4) ? 1.0 : -1.0) * axes[2];
+                for (int a = 0; a < 3; ++a) {
+                    expected[2 * a] = std::min(expected[2 * a], p[a]);
+                    expected[2 * a + 1] = std::max(expected[2 * a + 1], p[a]);
+                }
+            }
+        }
+        auto same_bounds = [&] {
+            double boxes[6];
+            view.scene().block_boxes()->GetBounds(boxes);
+            for (int k = 0; k < 6; ++k)
+                if (std::fabs(expected[k] - boxes[k]) > 1e-6) {
+                    qWarning("bound %d: %.9g, expected %.9g", k, boxes[k], expected[k]);
+                    return false;
+                }
+            return true;
+        };
+        QVERIFY(same_bounds());
+        view.setColouring(render::CrystalColouring::Ring);
+        QCOMPARE(view.scene().block_boxes()->GetNumberOfPolys(), vtkIdType(6 * block_rings.size()));
+        QVERIFY(same_bounds());
+        view.setColouring(render::CrystalColouring::Block);
+        QCOMPARE(view.scene().block_boxes()->GetNumberOfPolys(), vtkIdType(6 * blocks.size()));
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         auto boxes_shown = [&] {
             return view.scene().detail() == CrystalDetail::Boxes &&
                    view.scene().crystal_actor()->GetVisibility() &&
-                   !view.scene().crystal_face_actor()->GetVisibility();
+                   !view.scene().block_actor()->GetVisibility();
         };
         auto faces_shown = [&] {
-            return view.scene().detail() == CrystalDetail::BlockFaces &&
+            return view.scene().detail() == CrystalDetail::Blocks &&
                    !view.scene().crystal_actor()->GetVisibility() &&
-                   view.scene().crystal_face_actor()->GetVisibility();
+                   view.scene().block_actor()->GetVisibility();
         };
         QVERIFY(boxes_shown());
         QWidget* target = view.vtkView();
@@ -346,12 +383,16 @@ class TestScannerView : public QObject {
             const QImage shot = view.vtkView()->screenshot();
             QVERIFY(pixels_near(shot, render::kHighlightColour, 40) > 0);
             QVERIFY(pixels_near(shot, {1.0, 1.0, 0.85}, 40) > 0);
-            if (!folder.isEmpty()) shot.save(folder + "/scanner_" + id + ".png");
+            if (!folder.isEmpty()) {
+                shot.save(folder + "/scanner_" + id + ".png");
+                view.scene().set_detail(CrystalDetail::Blocks);
+                view.vtkView()->screenshot().save(folder + "/scanner_" + id + "_moving.png");
+            }
         }
     }
 
     // Frame times of the Vision 600 (60 800 crystals) as the camera turns, boxes (idle) and block
-    // quads (interacting): median of 15 frames each, render and read back. Printed, not asserted.
+    // boxes (interacting): median of 15 frames each, render and read back. Printed, not asserted.
     void vision_600_frame_times() {
         ScannerView view;
         view.resize(800, 600);
@@ -361,9 +402,9 @@ class TestScannerView : public QObject {
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         vtkCamera* camera = view.vtkView()->renderer()->GetActiveCamera();
         QString line;
-        for (CrystalDetail detail : {CrystalDetail::Boxes, CrystalDetail::BlockFaces}) {
+        for (CrystalDetail detail : {CrystalDetail::Boxes, CrystalDetail::Blocks}) {
             view.scene().set_detail(detail);
-            view.vtkView()->screenshot();  // uploads the glyphs or quads
+            view.vtkView()->screenshot();  // uploads the glyphs or the block boxes
             std::vector<double> frame_ms, render_ms;
             for (int i = 0; i < 15; ++i) {
                 camera->Azimuth(5);
@@ -376,7 +417,7 @@ class TestScannerView : public QObject {
             }
             line += QString("%1: frame %2 ms (Render() %3 ms); ")
                         .arg(detail == CrystalDetail::Boxes ? "idle, boxes"
-                                                            : "interacting, block quads")
+                                                            : "interacting, block boxes")
                         .arg(median(frame_ms), 0, 'f', 1)
                         .arg(median(render_ms), 0, 'f', 1);
         }

@@ -35,9 +35,10 @@ ScannerView::ScannerView(QWidget* parent) : QWidget(parent), impl_(std::make_uni
     layout->addWidget(d.view);
     d.scene = std::make_unique<render::ScannerScene>(d.view->renderer());
 
-    // The boxes cost most of a frame on software OpenGL: quads while the camera moves.
+    // The crystals' boxes cost most of a frame on software OpenGL: block boxes while the camera
+    // moves.
     connect(d.view, &render::VtkView::interaction_started, this,
-            [this] { impl_->scene->set_detail(render::CrystalDetail::BlockFaces); });
+            [this] { impl_->scene->set_detail(render::CrystalDetail::Blocks); });
     connect(d.view, &render::VtkView::interaction_ended, this,
             [this] { impl_->scene->set_detail(render::CrystalDetail::Boxes); });
 

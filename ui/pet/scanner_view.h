@@ -20,7 +20,8 @@ class VtkView;
 
 namespace radon::ui {
 
-// The PET workspace's 3D scanner view: the crystals (boxes, cheap quads while the camera moves),
+// The PET workspace's 3D scanner view: the crystals (boxes; one box per block and ring while the
+// camera moves),
 // the image field of view, the loaded CT inside it, chosen LORs with their TOF kernels and
 // highlighted crystals; a left click without a drag picks the crystal under the cursor.
 class ScannerView : public QWidget {
