@@ -244,7 +244,15 @@ class TestScannerView : public QObject {
         points->GetPoint(1, p);
         const Vec3 c = mct.world_centre(1000);
         QVERIFY(std::fabs(p[0] - c.x) + std::fabs(p[1] - c.y) + std::fabs(p[2] - c.z) < 1e-9);
+        vtkCamera* camera = view.vtkView()->renderer()->GetActiveCamera();
+        camera->Azimuth(40);
+        double before[3];
+        camera->GetDirectionOfProjection(before);
         view.setScanner(preset("demo"));
+        double after[3];
+        camera->GetDirectionOfProjection(after);
+        for (int k = 0; k < 3; ++k)
+            QVERIFY(std::fabs(after[k] - before[k]) < 1e-9);  // the user's direction stays
         QVERIFY(view.scene().highlighted_crystals().empty());
         QVERIFY(!view.scene().highlight_actor()->GetVisibility());
     }
@@ -326,7 +334,7 @@ class TestScannerView : public QObject {
     }
 
     // The CT sits in the field of view as three slices and the outline of its voxel centres; an
-    // empty volume hides it.
+    // image in other units shows its outline; an empty volume hides it.
     void the_ct_inside_the_field_of_view() {
         ScannerView view;
         view.setScanner(preset("demo"));
@@ -344,6 +352,14 @@ class TestScannerView : public QObject {
             QVERIFY(std::fabs(bounds[2 * a] - lo[a]) < 1e-9);
             QVERIFY(std::fabs(bounds[2 * a + 1] - hi[a]) < 1e-9);
         }
+        // An activity image has no CT window: its outline only.
+        recon::Volume activity = recon::thorax_phantom().voxelize_hu(grid);
+        activity.unit = recon::VoxelUnit::Activity;
+        view.setVolume(activity);
+        QVERIFY(view.scene().has_volume());
+        QVERIFY(view.scene().volume_outline_actor()->GetVisibility());
+        for (int axis = 0; axis < 3; ++axis)
+            QVERIFY(!view.scene().volume_scene()->slice(axis)->GetVisibility());
         view.setVolume(recon::Volume{});
         QVERIFY(!view.scene().has_volume());
         QVERIFY(!view.scene().volume_outline_actor()->GetVisibility());

@@ -80,8 +80,16 @@ ScannerView::~ScannerView() {
 }
 
 void ScannerView::setScanner(const pet::ScannerGeometry& scanner) {
+    const bool first = impl_->scene->scanner().crystals.empty();
     impl_->scene->set_scanner(scanner, impl_->colouring);
-    resetCamera();
+    if (first) {
+        resetCamera();
+        return;
+    }
+    // An edited scanner (a new one at every keystroke in the chooser) keeps the direction the
+    // user looks from; the camera only moves to fit it.
+    impl_->view->renderer()->ResetCamera();
+    impl_->view->request_render();
 }
 
 void ScannerView::setImageGrid(const pet::PetImageGrid& grid) {

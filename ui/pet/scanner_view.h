@@ -34,7 +34,8 @@ class ScannerView : public QWidget {
     explicit ScannerView(QWidget* parent = nullptr);
     ~ScannerView() override;
 
-    // A new scanner drops the highlights and aims the camera at it.
+    // A new scanner drops the highlights. The first is looked at as resetCamera does; later ones
+    // keep the camera's direction and are fitted into view.
     void setScanner(const pet::ScannerGeometry& scanner);
     void setImageGrid(const pet::PetImageGrid& grid);
     // Shown inside the FOV as three orthogonal slices and an outline; an empty volume hides it.
