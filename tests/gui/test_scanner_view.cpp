@@ -179,6 +179,9 @@ class TestScannerView : public QObject {
         QCOMPARE(int(lors.size()), 3);
         QVERIFY(norm(lors[0].a - a) == 0 && norm(lors[0].b - b) == 0);
         QVERIFY(norm(lors[1].a - c) == 0 && norm(lors[1].b - e) == 0 && !lors[1].tof_centre_mm);
+        const auto ends = view.scene().lor_endpoints();
+        QCOMPARE(int(ends.size()), 3);
+        QVERIFY(norm(ends[2].first - e) == 0 && norm(ends[2].second - c) == 0);
         auto* lines = vtkPolyData::SafeDownCast(view.scene().lor_actor()->GetMapper()->GetInput());
         QCOMPARE(lines->GetNumberOfLines(), vtkIdType(3));
         double p[3];
