@@ -114,10 +114,10 @@ class TestScannerView : public QObject {
   private slots:
     // A crystal's centre, projected with the renderer's camera, picks that crystal: on the demo
     // scanner through widget coordinates, and on the mCT (virtual crystals in every block, so
-    // glyph and crystal numbers differ) through exact display coordinates. The bore's centre
-    // picks nothing.
+    // glyph and crystal numbers differ) and the Vision 600 through exact display coordinates. The
+    // bore's centre picks nothing.
     void a_projected_crystal_centre_picks_that_crystal() {
-        for (const char* id : {"demo", "siemens_biograph_mct"}) {
+        for (const char* id : {"demo", "siemens_biograph_mct", "siemens_biograph_vision_600"}) {
             ScannerView view;
             view.resize(800, 600);
             const pet::ScannerGeometry scanner = preset(id);
