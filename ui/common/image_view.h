@@ -8,6 +8,7 @@
 #include <QVector>
 #include <QWidget>
 
+#include <array>
 #include <optional>
 
 #include "recon/image2d.h"
@@ -40,7 +41,11 @@ class ImageView : public QWidget {
   public:
     explicit ImageView(QWidget* parent = nullptr);
 
-    void setImage(const recon::Image2D& image);
+    // `automatic` replaces recon::automatic_window(image) as the window the view follows: the
+    // caller's when it has it already (computed off the UI thread), or one shared by several
+    // images (the slices of one volume).
+    void setImage(const recon::Image2D& image,
+                  const std::optional<recon::Window>& automatic = std::nullopt);
     const recon::Image2D& image() const { return image_; }
     bool hasImage() const { return image_.pixels.bound(); }
     void clear();
@@ -48,15 +53,28 @@ class ImageView : public QWidget {
     void setAxes(const ImageAxis& columns, const ImageAxis& rows);
     const ImageAxis& columnAxis() const { return columns_; }
     const ImageAxis& rowAxis() const { return rows_; }
+    // A readout of a pixel for a status bar, in the axes' terms:
+    // "radial 13 mm, view angle 45 deg (pixel 96, 30): 0.734". Empty outside the image.
+    QString describePixel(int column, int row) const;
     // Display height of a pixel over its width (row step over column step in mm; 1 by default).
     void setPixelAspect(double height_over_width);
     // Letters naming the patient directions the edges face (slices); empty strings draw none.
     void setEdgeLetters(const QString& left, const QString& right, const QString& top,
                         const QString& bottom);
+    // left, right, top, bottom
+    std::array<QString, 4> edgeLetters() const {
+        return {letters_[0], letters_[1], letters_[2], letters_[3]};
+    }
+    double pixelAspect() const { return pixel_aspect_; }
     void setColourBarTitle(const QString& title);
     QString colourBarTitle() const { return colour_bar_title_; }
+    // Views side by side that share one window need one colour bar between them: the others hide
+    // theirs, and their images get the room.
+    void setColourBarShown(bool shown);
+    bool colourBarShown() const { return colour_bar_shown_; }
     // A line of text drawn across the top of the image ("plane 12: segment 0, rings 6-6").
     void setCaption(const QString& caption);
+    QString caption() const { return caption_; }
 
     recon::Window window() const { return window_; }
     void setWindow(const recon::Window& window);  // holds it for the images that follow
@@ -66,12 +84,29 @@ class ImageView : public QWidget {
     // Pixels (column, row) outlined in `colour`; an empty list clears them.
     void setHighlight(const QVector<QPoint>& pixels, const QColor& colour = QColor(255, 140, 0));
     const QVector<QPoint>& highlight() const { return highlight_; }
+    QColor highlightColour() const { return highlight_colour_; }
+    // Thin lines across the image through the centre of a pixel (the voxel the other slice views
+    // go through); nullopt removes them.
+    void setCrosshair(const std::optional<QPoint>& pixel);
+    std::optional<QPoint> crosshair() const { return crosshair_; }
 
     const QImage& displayImage() const { return display_; }
     // Where the image's outer pixel edges lie, in widget coordinates.
     QRectF imageRect() const;
     // Continuous image coordinates (column, row; pixel centres at whole numbers) of a widget point.
     QPointF imagePosition(const QPointF& widget_point) const;
+    // The inverse: the widget point of continuous image coordinates.
+    QPointF widgetPosition(const QPointF& image_position) const;
+    // The values at which the bottom and left axes carry ticks, for the part of the image in view.
+    QVector<double> columnTicks() const;
+    QVector<double> rowTicks() const;
+    // The widget less the axes, the caption line and the colour bar: where the image is drawn.
+    QRectF imageArea() const;
+    QSize sizeHint() const override { return {480, 420}; }
+    QSize minimumSizeHint() const override { return {240, 180}; }
+
+  public slots:
+    void fitToView();
 
   signals:
     void pixelHovered(int column, int row, double value);
@@ -91,8 +126,22 @@ class ImageView : public QWidget {
 
   private:
     struct Drag;
+    // Where the image, the axes and the colour bar go in the widget's present size.
+    struct Layout {
+        QRectF area;
+        bool left_axis = true, bottom_axis = true, colour_bar = true;
+    };
+    Layout layout() const;
     void refreshDisplay();
     void fit();
+    void applyWindow(const recon::Window& window);
+    void reportCursor(const QPointF& widget_point);
+    QVector<double> ticks(bool columns) const;
+    void drawAxis(QPainter& painter, bool columns) const;
+    void drawHighlight(QPainter& painter) const;
+    void drawCrosshair(QPainter& painter) const;
+    void drawEdgeLetters(QPainter& painter) const;
+    void drawCaption(QPainter& painter) const;
 
     recon::Image2D image_;
     QImage display_;
@@ -100,18 +149,24 @@ class ImageView : public QWidget {
     double pixel_aspect_ = 1;
     QString letters_[4];
     QString colour_bar_title_;
+    bool colour_bar_shown_ = true;
     QString caption_;
     recon::Window window_;
+    std::optional<recon::Window> automatic_;  // the caller's, else computed from the image
     bool window_held_ = false;
     QVector<QPoint> highlight_;
     QColor highlight_colour_;
-    double scale_ = 0;  // screen pixels per image column; 0: fit on the next layout
-    QPointF centre_;    // image position at the view's centre
-    QPoint press_at_;
+    std::optional<QPoint> crosshair_;
+    double scale_ = 0;        // screen pixels per image column; 0: fit on the next layout
+    QPointF centre_;          // image position at the view's centre
+    bool follow_fit_ = true;  // refit on resize and on images of a new size, until zoomed or panned
+    QPointF press_at_;
     int drag_mode_ = 0;
     bool dragged_ = false;
     recon::Window press_window_;
     QPointF press_centre_;
+    std::optional<QPointF> hover_;
+    bool cursor_inside_ = false;
 };
 
 }  // namespace radon::ui
