@@ -7,10 +7,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cstdlib>
+
 #include "recon/bench/drr_benchmark.h"
 #include "tests/common/test_registry.h"
 #include "tests/gui/main_window_fixture.h"
 #include "ui/timing/timing_grid_panel.h"
+#include "ui/timing/timing_plot.h"
 #include "ui/timing/timing_workspace.h"
 
 using radon::recon::PatchChoice;
@@ -56,6 +59,22 @@ class TestTimingInWindow : public QObject {
         for (const auto& c : timing->cells())
             cancelled = cancelled || c.status == radon::recon::CellStatus::Cancelled;
         QVERIFY(cancelled);
+
+        // Under Xvfb too the time plot draws: at least DiffDRR's grey reference line.
+        QVERIFY(studio.window->setCurrentWorkspace("timing"));
+        radon::ui::TimingPlot* plot = timing->plot(radon::ui::DrrTimingMetric::Time);
+        QCOMPARE(plot->seriesCount(), 2 + 1);  // patches none and 256, one device and renderer
+        QTest::qWait(100);
+        const QImage image = plot->grab().toImage();
+        int grey = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x) {
+                const QRgb p = image.pixel(x, y);
+                grey +=
+                    std::abs(qRed(p) - 110) + std::abs(qGreen(p) - 110) + std::abs(qBlue(p) - 110) <
+                    12;
+            }
+        QVERIFY2(grey > 40, qPrintable(QString("%1 grey pixels").arg(grey)));
     }
 };
 
