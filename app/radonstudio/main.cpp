@@ -250,6 +250,11 @@ int main(int argc, char** argv) {
     if (palette) window.setStudioPalette(*palette);
     if (window_size.isValid()) window.resize(window_size);
 
+    // Before the screenshot's watch: its first result is then the run's end.
+    if (parser.isSet(run_timing_option)) {
+        if (auto* timing = qobject_cast<radon::ui::TimingWorkspace*>(window.workspace("timing")))
+            timing->runWhenReady();
+    }
     std::unique_ptr<ScreenshotOnSettle> screenshot;
     if (parser.isSet(screenshot_option)) {
         screenshot = std::make_unique<ScreenshotOnSettle>(window, parser.value(screenshot_option),
@@ -257,10 +262,6 @@ int main(int argc, char** argv) {
                                                           parser.value(screenshot_drr_option));
     }
     window.show();
-    if (parser.isSet(run_timing_option)) {
-        if (auto* timing = qobject_cast<radon::ui::TimingWorkspace*>(window.workspace("timing")))
-            timing->runWhenReady();
-    }
     if (!volumes.isEmpty()) {
         window.openPath(volumes.first(), parser.value(series_option));
     } else if (!thorax) {

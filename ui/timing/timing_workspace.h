@@ -34,7 +34,10 @@ class TimingWorkspace : public Workspace {
     // Cancels a run and waits for it to stop (within one render).
     ~TimingWorkspace() override;
 
-    bool firstResultShown() const override { return run_ended_; }
+    // Once a run has ended; before, when none is asked for, the planned table is what it shows.
+    bool firstResultShown() const override {
+        return run_ended_ || (!run_when_ready_ && !running());
+    }
     void activate() override;
     void volumeChanged() override;
 
