@@ -162,7 +162,8 @@ void TimingPlot::rebuild() {
         if (log_) {
             auto* a = new QLogValueAxis;
             a->setBase(10);
-            a->setLabelFormat(integer ? "%g" : "%.3g");
+            // Powers of ten up to 1e6 read as plain numbers ("1000", "0.01"), not "1e+03".
+            a->setLabelFormat("%.7g");
             a->setMinorTickCount(8);
             if (std::floor(std::log10(lo)) == std::floor(std::log10(hi)))
                 a->setRange(std::pow(10.0, std::floor(std::log10(lo))),
