@@ -158,19 +158,24 @@ CtReconPanel::CtReconPanel(QWidget* parent) : QWidget(parent) {
     progress_ = new QProgressBar;
     progress_->setRange(0, 1000);
     progress_->setValue(0);
-    progress_->setTextVisible(false);
-    stage_ = new QLabel;
-    stage_->setObjectName("stage");
+    // The stage is the bar's own text: a label's new text would ask the whole window for a new
+    // layout at every step of a job (tens of ms on the UI thread), a bar's only repaints it.
+    progress_->setTextVisible(true);
+    progress_->setFormat(QString());
+    progress_->setObjectName("progress");
     cancel_ = new QPushButton(tr("Cancel"));
     cancel_->setObjectName("cancel");
     auto* progress_row = new QHBoxLayout;
     progress_row->addWidget(progress_, 1);
     progress_row->addWidget(cancel_);
     layout->addLayout(progress_row);
-    layout->addWidget(stage_);
     result_ = new QLabel;
     result_->setObjectName("result");
     result_->setWordWrap(true);
+    // Room for three lines whatever the text, so that a new result changes no layout.
+    result_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    result_->setFixedHeight(3 * result_->fontMetrics().lineSpacing() + 4);
+    result_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(result_);
     layout->addStretch(1);
@@ -284,14 +289,18 @@ void CtReconPanel::setBusy(bool busy) {
     busy_ = busy;
     if (!busy) {
         progress_->setValue(0);
-        stage_->clear();
+        progress_->setFormat(QString());
     }
     updateEnabled();
 }
 
 void CtReconPanel::setProgress(double fraction_done, const QString& stage) {
     progress_->setValue(int(1000 * std::clamp(fraction_done, 0.0, 1.0)));
-    stage_->setText(stage);
+    progress_->setFormat(stage);
+}
+
+QString CtReconPanel::stage() const {
+    return progress_->format();
 }
 
 void CtReconPanel::setResult(const QString& text) {

@@ -41,6 +41,7 @@ class CtReconPanel : public QWidget {
     // A job runs: Reconstruct and DRR -> CBCT wait, Cancel is enabled.
     void setBusy(bool busy);
     void setProgress(double fraction_done, const QString& stage);
+    QString stage() const;
     void setResult(const QString& text);
     QString resultText() const;
     void setImageGridText(const QString& text);
@@ -84,7 +85,6 @@ class CtReconPanel : public QWidget {
     QSpinBox* sweep_views_ = nullptr;
     QPushButton* sweep_ = nullptr;
     QProgressBar* progress_ = nullptr;
-    QLabel* stage_ = nullptr;
     QLabel* result_ = nullptr;
     bool busy_ = false;
     bool quiet_ = false;  // while setScanSettings fills the fields
