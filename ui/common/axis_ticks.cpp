@@ -48,6 +48,25 @@ QVector<double> linear_ticks(double low, double high, int max_intervals) {
     return ticks;
 }
 
+QVector<double> fitting_ticks(double low, double high, double screen_length,
+                              const std::function<double(const QString&)>& label_extent,
+                              double gap) {
+    constexpr double kDensest = 20;  // pixels per interval: no axis wants more ticks than this
+    const double span = std::fabs(high - low);
+    QVector<double> ticks;
+    for (int intervals = std::max(1, static_cast<int>(screen_length / kDensest)); intervals >= 1;
+         --intervals) {
+        ticks = linear_ticks(low, high, intervals);
+        if (ticks.size() < 2 || !(span > 0)) return ticks;
+        const double step = ticks[1] - ticks[0];
+        double widest = 0;
+        for (const double tick : ticks)
+            widest = std::max(widest, label_extent(tick_label(tick, step)));
+        if (step / span * screen_length >= widest + gap) return ticks;
+    }
+    return ticks;
+}
+
 QVector<double> log_ticks(double low, double high, int max_intervals) {
     if (low > high) std::swap(low, high);
     if (!(low > 0) || !std::isfinite(low) || !std::isfinite(high) || max_intervals < 1) return {};
@@ -78,21 +97,24 @@ QVector<double> log_ticks(double low, double high, int max_intervals) {
 
 QString tick_label(double value, double step) {
     step = std::fabs(step);
-    if (value == 0) return QStringLiteral("0");
+    // A sum that should be zero may miss it by a rounding error: "0", not "-0.0" or "5.6e-17".
+    if (value == 0 || std::fabs(value) < 1e-9 * step) return QStringLiteral("0");
+    if (!(step > 0) || !std::isfinite(step)) return QString::number(value, 'g', 4);
     const double magnitude = std::fabs(value);
-    if (magnitude >= kLargestFixed || (step > 0 && step < kSmallestFixedStep) ||
-        (step == 0 && magnitude < kSmallestFixedStep)) {
-        return QString::number(value, 'g', 3);
+    if (magnitude >= kLargestFixed || step < kSmallestFixedStep) {
+        // As many significant digits as tell neighbours apart: -1.231e+07 and -1.232e+07 for a
+        // log-likelihood ticked every 10^4.
+        const int digits = static_cast<int>(std::floor(std::log10(magnitude)) -
+                                            std::floor(std::log10(step) + 1e-9)) +
+                           1;
+        return QString::number(value, 'g', std::clamp(digits, 1, 15));
     }
+    // Enough decimals to tell neighbours apart: 0.25 needs two, 0.5 one, 5 none.
     int decimals = 0;
-    if (step > 0) {
-        // Enough decimals to tell neighbours apart: 0.25 needs two, 0.5 one, 5 none.
-        while (decimals < 6 &&
-               std::fabs(std::round(step * std::pow(10.0, decimals)) -
-                         step * std::pow(10.0, decimals)) > 1e-6 * step * std::pow(10.0, decimals))
-            ++decimals;
-    } else {
-        return QString::number(value, 'g', 4);
+    while (decimals < 6) {
+        const double scaled = step * std::pow(10.0, decimals);
+        if (std::fabs(std::round(scaled) - scaled) <= 1e-6 * scaled) break;
+        ++decimals;
     }
     return QString::number(value, 'f', decimals);
 }

@@ -3,6 +3,8 @@
 #include <QString>
 #include <QVector>
 
+#include <functional>
+
 namespace radon::ui {
 
 // Round numbers for axes and scale bars: 1, 2 or 5 times a power of ten, the values a reader
@@ -20,6 +22,13 @@ double nice_step(double span, int max_intervals);
 // two; ascending), at most max_intervals + 1 of them. Each tick is an exact multiple k * step, so
 // zero is exactly 0.
 QVector<double> linear_ticks(double low, double high, int max_intervals);
+
+// As many linear ticks over [low, high] as fit on an axis `screen_length` pixels long, each
+// tick_label `label_extent` pixels long along the axis (its width on a horizontal axis, a line's
+// height on a vertical one) and at least `gap` pixels from the next.
+QVector<double> fitting_ticks(double low, double high, double screen_length,
+                              const std::function<double(const QString&)>& label_extent,
+                              double gap);
 
 // Ticks of a logarithmic axis over [low, high] (both > 0): the powers of ten inside it (every
 // n-th decade where there are too many), or 1, 2 and 5 times them where the range holds fewer

@@ -22,8 +22,9 @@ namespace {
 constexpr int kTickLength = 4, kGap = 3;
 // Tick labels are at most this wide ("-8888.8", "1.5e+03"): the left margin never changes width.
 const char* const kWidestTickLabel = "-8888.8";
-// Screen pixels per tick interval, at least: along x a label needs room, along y a line.
-constexpr double kColumnTickSpacing = 55, kRowTickSpacing = 40;
+constexpr double kLeastImageSide = 64;  // pixels the image keeps before axes and bar give way
+// Screen pixels between neighbouring tick labels, at least.
+constexpr double kColumnTickGap = 14, kRowTickGap = 14;
 const QColor kBackground(20, 20, 22), kAxisColour(190, 190, 190), kCrosshairColour(80, 200, 255);
 
 QString axis_title(const ImageAxis& axis) {
@@ -40,17 +41,13 @@ ImageView::ImageView(QWidget* parent) : QWidget(parent), highlight_colour_(255, 
     setAttribute(Qt::WA_OpaquePaintEvent);
 }
 
-void ImageView::setImage(const recon::Image2D& image) {
-    setImage(image, std::nullopt);
-}
-
 void ImageView::setImage(const recon::Image2D& image,
                          const std::optional<recon::Window>& automatic) {
     const bool new_size = !hasImage() || !image.pixels.bound() || image.width() != image_.width() ||
                           image.height() != image_.height();
     image_ = image;
     automatic_ = automatic;
-    if (!hasImage()) {
+    if (!hasImage() || image_.width() < 1 || image_.height() < 1) {
         clear();
         return;
     }
@@ -85,6 +82,24 @@ void ImageView::setAxes(const ImageAxis& columns, const ImageAxis& rows) {
     update();
 }
 
+QString ImageView::describePixel(int column, int row) const {
+    if (!hasImage() || column < 0 || row < 0 || column >= image_.width() || row >= image_.height())
+        return {};
+    QStringList where;
+    for (const auto& [axis, index] : {std::pair<const ImageAxis&, int>(columns_, column),
+                                      std::pair<const ImageAxis&, int>(rows_, row)}) {
+        if (axis.label.isEmpty() || axis.step == 0) continue;
+        QString part = axis.label + ' ' + QString::number(axis.first + index * axis.step, 'g', 6);
+        if (!axis.unit.isEmpty()) part += ' ' + axis.unit;
+        where << part;
+    }
+    const QString pixel = tr("pixel %1, %2").arg(column).arg(row);
+    const QString value =
+        QString::number(image_.pixels[int64_t(row) * image_.width() + column], 'g', 6);
+    if (where.isEmpty()) return QStringLiteral("%1: %2").arg(pixel, value);
+    return QStringLiteral("%1 (%2): %3").arg(where.join(QStringLiteral(", ")), pixel, value);
+}
+
 void ImageView::setPixelAspect(double height_over_width) {
     if (!(height_over_width > 0) || !std::isfinite(height_over_width)) height_over_width = 1;
     if (height_over_width == pixel_aspect_) return;
@@ -104,6 +119,13 @@ void ImageView::setEdgeLetters(const QString& left, const QString& right, const 
 
 void ImageView::setColourBarTitle(const QString& title) {
     colour_bar_title_ = title;
+    update();
+}
+
+void ImageView::setColourBarShown(bool shown) {
+    if (shown == colour_bar_shown_) return;
+    colour_bar_shown_ = shown;
+    if (follow_fit_) fit();
     update();
 }
 
@@ -146,15 +168,29 @@ void ImageView::setCrosshair(const std::optional<QPoint>& pixel) {
     update();
 }
 
-QRectF ImageView::imageArea() const {
+ImageView::Layout ImageView::layout() const {
     const QFontMetrics metrics = fontMetrics();
-    const double left = metrics.horizontalAdvance(QString::fromLatin1(kWidestTickLabel)) +
-                        kTickLength + 2 * kGap + metrics.height() + kGap;
-    const double bottom = kTickLength + kGap + 2 * metrics.height() + kGap;
+    const double axis_left = metrics.horizontalAdvance(QString::fromLatin1(kWidestTickLabel)) +
+                             kTickLength + 2 * kGap + metrics.height() + kGap;
+    const double axis_bottom = kTickLength + kGap + 2 * metrics.height() + kGap;
     const double top = metrics.height() + 2 * kGap;
-    const double right = colour_bar_width(metrics);
-    return QRectF(left, top, std::max(1.0, width() - left - right),
-                  std::max(1.0, height() - top - bottom));
+    const double bar = colour_bar_width(metrics), edge = kGap + kTickLength;
+    // A view squeezed below what its axes and colour bar need gives up first the colour bar, then
+    // the axes, rather than the image.
+    Layout out;
+    out.colour_bar = colour_bar_shown_ && width() - axis_left - bar >= kLeastImageSide;
+    out.left_axis = width() - axis_left - (out.colour_bar ? bar : edge) >= kLeastImageSide;
+    out.bottom_axis = height() - top - axis_bottom >= kLeastImageSide;
+    const double left = out.left_axis ? axis_left : kGap;
+    const double right = out.colour_bar ? bar : edge;
+    const double bottom = out.bottom_axis ? axis_bottom : kGap;
+    out.area = QRectF(left, top, std::max(1.0, width() - left - right),
+                      std::max(1.0, height() - top - bottom));
+    return out;
+}
+
+QRectF ImageView::imageArea() const {
+    return layout().area;
 }
 
 QPointF ImageView::widgetPosition(const QPointF& p) const {
@@ -205,9 +241,12 @@ QVector<double> ImageView::ticks(bool columns) const {
     const double high = std::min(count - 0.5, columns ? to.x() : to.y());
     if (!(high > low)) return {};
     const double screen = (high - low) * scale_ * (columns ? 1.0 : pixel_aspect_);
-    const int intervals =
-        std::max(1, static_cast<int>(screen / (columns ? kColumnTickSpacing : kRowTickSpacing)));
-    return linear_ticks(axis.first + low * axis.step, axis.first + high * axis.step, intervals);
+    const QFontMetrics metrics = fontMetrics();
+    const auto extent = [&](const QString& label) {
+        return columns ? double(metrics.horizontalAdvance(label)) : double(metrics.height());
+    };
+    return fitting_ticks(axis.first + low * axis.step, axis.first + high * axis.step, screen,
+                         extent, columns ? kColumnTickGap : kRowTickGap);
 }
 
 QVector<double> ImageView::columnTicks() const {
@@ -236,13 +275,16 @@ void ImageView::paintEvent(QPaintEvent*) {
         drawCrosshair(painter);
         drawEdgeLetters(painter);
         painter.restore();
-        drawAxis(painter, true);
-        drawAxis(painter, false);
+        const Layout parts = layout();
+        if (parts.bottom_axis) drawAxis(painter, true);
+        if (parts.left_axis) drawAxis(painter, false);
     }
     drawCaption(painter);
-    draw_colour_bar(painter, colour_ramp_rect(size(), fontMetrics()),
-                    hasImage() ? std::optional<recon::Window>(window_) : std::nullopt,
-                    colour_bar_title_);
+    if (layout().colour_bar) {
+        draw_colour_bar(painter, colour_ramp_rect(size(), fontMetrics()),
+                        hasImage() ? std::optional<recon::Window>(window_) : std::nullopt,
+                        colour_bar_title_);
+    }
 }
 
 void ImageView::drawHighlight(QPainter& painter) const {
@@ -362,7 +404,8 @@ void ImageView::drawCaption(QPainter& painter) const {
     const QRectF shown = hasImage() ? imageRect().intersected(area) : area;
     const double top =
         std::max(0.0, (shown.isEmpty() ? area : shown).top() - metrics.height() - kGap);
-    const QRectF line(area.left(), top, area.width(), metrics.height());
+    const double left = (shown.isEmpty() ? area : shown).left();
+    const QRectF line(left, top, area.right() - left, metrics.height());
     painter.save();
     painter.setPen(QColor(230, 230, 230));
     painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter,
@@ -389,7 +432,7 @@ void ImageView::reportCursor(const QPointF& widget_point) {
 }
 
 void ImageView::mousePressEvent(QMouseEvent* event) {
-    press_at_ = event->position().toPoint();
+    press_at_ = event->position();
     press_centre_ = centre_;
     press_window_ = window_;
     dragged_ = false;
@@ -407,7 +450,7 @@ void ImageView::mousePressEvent(QMouseEvent* event) {
 
 void ImageView::mouseMoveEvent(QMouseEvent* event) {
     hover_ = event->position();
-    const QPointF delta = event->position() - QPointF(press_at_);
+    const QPointF delta = event->position() - press_at_;
     if (drag_mode_ != Drag::None && beyond_click(delta)) dragged_ = true;
     if (drag_mode_ == Drag::Pan && dragged_ && scale_ > 0) {
         follow_fit_ = false;

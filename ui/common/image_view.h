@@ -41,11 +41,11 @@ class ImageView : public QWidget {
   public:
     explicit ImageView(QWidget* parent = nullptr);
 
-    void setImage(const recon::Image2D& image);
     // `automatic` replaces recon::automatic_window(image) as the window the view follows: the
     // caller's when it has it already (computed off the UI thread), or one shared by several
     // images (the slices of one volume).
-    void setImage(const recon::Image2D& image, const std::optional<recon::Window>& automatic);
+    void setImage(const recon::Image2D& image,
+                  const std::optional<recon::Window>& automatic = std::nullopt);
     const recon::Image2D& image() const { return image_; }
     bool hasImage() const { return image_.pixels.bound(); }
     void clear();
@@ -53,6 +53,9 @@ class ImageView : public QWidget {
     void setAxes(const ImageAxis& columns, const ImageAxis& rows);
     const ImageAxis& columnAxis() const { return columns_; }
     const ImageAxis& rowAxis() const { return rows_; }
+    // A readout of a pixel for a status bar, in the axes' terms:
+    // "radial 13 mm, view angle 45 deg (pixel 96, 30): 0.734". Empty outside the image.
+    QString describePixel(int column, int row) const;
     // Display height of a pixel over its width (row step over column step in mm; 1 by default).
     void setPixelAspect(double height_over_width);
     // Letters naming the patient directions the edges face (slices); empty strings draw none.
@@ -65,6 +68,10 @@ class ImageView : public QWidget {
     double pixelAspect() const { return pixel_aspect_; }
     void setColourBarTitle(const QString& title);
     QString colourBarTitle() const { return colour_bar_title_; }
+    // Views side by side that share one window need one colour bar between them: the others hide
+    // theirs, and their images get the room.
+    void setColourBarShown(bool shown);
+    bool colourBarShown() const { return colour_bar_shown_; }
     // A line of text drawn across the top of the image ("plane 12: segment 0, rings 6-6").
     void setCaption(const QString& caption);
     QString caption() const { return caption_; }
@@ -96,7 +103,7 @@ class ImageView : public QWidget {
     // The widget less the axes, the caption line and the colour bar: where the image is drawn.
     QRectF imageArea() const;
     QSize sizeHint() const override { return {480, 420}; }
-    QSize minimumSizeHint() const override { return {160, 140}; }
+    QSize minimumSizeHint() const override { return {240, 180}; }
 
   public slots:
     void fitToView();
@@ -119,6 +126,12 @@ class ImageView : public QWidget {
 
   private:
     struct Drag;
+    // Where the image, the axes and the colour bar go in the widget's present size.
+    struct Layout {
+        QRectF area;
+        bool left_axis = true, bottom_axis = true, colour_bar = true;
+    };
+    Layout layout() const;
     void refreshDisplay();
     void fit();
     void applyWindow(const recon::Window& window);
@@ -136,6 +149,7 @@ class ImageView : public QWidget {
     double pixel_aspect_ = 1;
     QString letters_[4];
     QString colour_bar_title_;
+    bool colour_bar_shown_ = true;
     QString caption_;
     recon::Window window_;
     std::optional<recon::Window> automatic_;  // the caller's, else computed from the image
@@ -146,7 +160,7 @@ class ImageView : public QWidget {
     double scale_ = 0;        // screen pixels per image column; 0: fit on the next layout
     QPointF centre_;          // image position at the view's centre
     bool follow_fit_ = true;  // refit on resize and on images of a new size, until zoomed or panned
-    QPoint press_at_;
+    QPointF press_at_;
     int drag_mode_ = 0;
     bool dragged_ = false;
     recon::Window press_window_;

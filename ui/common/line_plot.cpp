@@ -15,8 +15,9 @@ namespace {
 constexpr int kTickLength = 4, kGap = 4, kRightMargin = 14;
 constexpr double kMargin = 0.05;            // of the span, around the data
 constexpr double kSingleLogHalfSpan = 0.5;  // decades around a single value on a log axis
-constexpr double kXTickSpacing = 50, kYTickSpacing = 36;  // screen pixels per interval, at least
-constexpr int kMaxDots = 400;  // more points than this are drawn as a line only
+constexpr double kTickGap = 16;             // screen pixels between x tick labels, at least
+constexpr double kYTickSpacing = 30;        // screen pixels per y interval, at least
+constexpr int kMaxDots = 400;               // more points than this are drawn as a line only
 constexpr double kDotRadius = 2.5;
 
 bool whole(double v) {
@@ -123,19 +124,22 @@ LinePlot::Range LinePlot::yRange() const {
 QVector<double> LinePlot::xTicks() const {
     const Range range = xRange();
     const double width = std::max(1.0, plotRect().width());
-    const int intervals = std::max(1, static_cast<int>(width / kXTickSpacing));
     // Iteration counts: no tick between two whole numbers when every x is whole.
     bool all_whole = true;
     for (const Series& s : series_)
         for (const QPointF& p : s.points)
             if (shown(p) && !whole(p.x())) all_whole = false;
-    if (all_whole && nice_step(range.high - range.low, intervals) < 1) {
-        QVector<double> ticks;
+    const QFontMetrics metrics = fontMetrics();
+    QVector<double> ticks = fitting_ticks(
+        range.low, range.high, width,
+        [&](const QString& label) { return double(metrics.horizontalAdvance(label)); }, kTickGap);
+    if (all_whole && ticks.size() >= 2 && ticks[1] - ticks[0] < 1) {
+        QVector<double> whole_ticks;
         for (double x = std::ceil(range.low); x <= range.high; x += 1)
-            ticks.push_back(x);
-        return ticks;
+            whole_ticks.push_back(x);
+        return whole_ticks;
     }
-    return linear_ticks(range.low, range.high, intervals);
+    return ticks;
 }
 
 QVector<double> LinePlot::yTicks() const {
@@ -168,19 +172,27 @@ double LinePlot::yScreen(double y) const {
     return log_y_ ? std::log10(y) : y;
 }
 
+LinePlot::Mapping LinePlot::mapping() const {
+    const Range y = yRange();
+    return {plotRect(), xRange(), {yScreen(y.low), yScreen(y.high)}};
+}
+
+QPointF LinePlot::map(const Mapping& m, const QPointF& data) const {
+    const double fx = (data.x() - m.x.low) / (m.x.high - m.x.low);
+    const double fy = (yScreen(data.y()) - m.y.low) / (m.y.high - m.y.low);
+    return {m.plot.left() + fx * m.plot.width(), m.plot.bottom() - fy * m.plot.height()};
+}
+
 QPointF LinePlot::widgetPosition(const QPointF& data) const {
-    const QRectF plot = plotRect();
-    const Range x = xRange(), y = yRange();
-    const double fx = (data.x() - x.low) / (x.high - x.low);
-    const double fy = (yScreen(data.y()) - yScreen(y.low)) / (yScreen(y.high) - yScreen(y.low));
-    return {plot.left() + fx * plot.width(), plot.bottom() - fy * plot.height()};
+    return map(mapping(), data);
 }
 
 void LinePlot::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     const QPalette& colours = palette();
     painter.fillRect(rect(), colours.color(QPalette::Window));
-    const QRectF plot = plotRect();
+    const Mapping to_widget = mapping();
+    const QRectF plot = to_widget.plot;
     const QFontMetrics metrics = painter.fontMetrics();
     painter.fillRect(plot, colours.color(QPalette::Base));
 
@@ -211,7 +223,7 @@ void LinePlot::paintEvent(QPaintEvent*) {
         const double x_step = xs.size() >= 2 ? xs[1] - xs[0] : 0;
         const double y_step = ys.size() >= 2 ? ys[1] - ys[0] : 0;
         for (const double x : xs) {
-            const double sx = widgetPosition({x, yRange().low}).x();
+            const double sx = map(to_widget, {x, 1}).x();
             painter.setPen(grid);
             painter.drawLine(QPointF(sx, plot.top()), QPointF(sx, plot.bottom()));
             painter.setPen(text);
@@ -222,7 +234,7 @@ void LinePlot::paintEvent(QPaintEvent*) {
                              label);
         }
         for (const double y : ys) {
-            const double sy = widgetPosition({xRange().low, y}).y();
+            const double sy = map(to_widget, {0, y}).y();
             painter.setPen(grid);
             painter.drawLine(QPointF(plot.left(), sy), QPointF(plot.right(), sy));
             painter.setPen(text);
@@ -248,7 +260,7 @@ void LinePlot::paintEvent(QPaintEvent*) {
                     open = false;
                     continue;
                 }
-                const QPointF at = widgetPosition(p);
+                const QPointF at = map(to_widget, p);
                 if (open) {
                     path.lineTo(at);
                 } else {
@@ -264,11 +276,11 @@ void LinePlot::paintEvent(QPaintEvent*) {
                 painter.setPen(Qt::NoPen);
                 painter.setBrush(s.colour);
                 for (const QPointF& p : s.points)
-                    if (shown(p)) painter.drawEllipse(widgetPosition(p), kDotRadius, kDotRadius);
+                    if (shown(p)) painter.drawEllipse(map(to_widget, p), kDotRadius, kDotRadius);
             }
         }
         painter.restore();
-        drawLegend(painter, plot);
+        drawLegend(painter, to_widget);
     } else {
         painter.setPen(QColor(140, 140, 140));
         painter.drawText(plot, Qt::AlignCenter, tr("no data yet"));
@@ -292,7 +304,8 @@ void LinePlot::paintEvent(QPaintEvent*) {
     painter.restore();
 }
 
-void LinePlot::drawLegend(QPainter& painter, const QRectF& plot) const {
+void LinePlot::drawLegend(QPainter& painter, const Mapping& to_widget) const {
+    const QRectF& plot = to_widget.plot;
     const QFontMetrics metrics = painter.fontMetrics();
     int named = 0, text_width = 0;
     for (const Series& s : series_) {
@@ -304,7 +317,25 @@ void LinePlot::drawLegend(QPainter& painter, const QRectF& plot) const {
     constexpr int kSwatch = 16, kPad = 5;
     const QSizeF size(kPad + kSwatch + kPad + text_width + kPad,
                       kPad + named * metrics.height() + kPad);
-    const QRectF box(plot.right() - size.width() - 6, plot.top() + 6, size.width(), size.height());
+    // The corner that hides the fewest points (top right first: where falling residuals leave
+    // room).
+    const QRectF corners[4] = {
+        QRectF(QPointF(plot.right() - size.width() - 6, plot.top() + 6), size),
+        QRectF(QPointF(plot.right() - size.width() - 6, plot.bottom() - size.height() - 6), size),
+        QRectF(QPointF(plot.left() + 6, plot.top() + 6), size),
+        QRectF(QPointF(plot.left() + 6, plot.bottom() - size.height() - 6), size)};
+    QRectF box = corners[0];
+    int fewest = std::numeric_limits<int>::max();
+    for (const QRectF& corner : corners) {
+        int hidden = 0;
+        for (const Series& s : series_)
+            for (const QPointF& p : s.points)
+                if (shown(p) && corner.contains(map(to_widget, p))) ++hidden;
+        if (hidden < fewest) {
+            fewest = hidden;
+            box = corner;
+        }
+    }
     painter.save();
     QColor fill = palette().color(QPalette::Base);
     fill.setAlpha(220);
