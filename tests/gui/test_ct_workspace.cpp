@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include <vtkPoints.h>
@@ -57,7 +58,7 @@ ui::LoadedVolume shepp_logan(int64_t n, double spacing) {
 
 // A workspace on `volume`, shown, with its scan in place and the first projection on screen.
 struct Fixture {
-    explicit Fixture(const ui::LoadedVolume& volume) : worker("CPU") {
+    explicit Fixture(const std::optional<ui::LoadedVolume>& volume) : worker("CPU") {
         context.compute = &worker;
         context.volume = volume;
         workspace = std::make_unique<CtWorkspace>(context);
@@ -139,6 +140,26 @@ class TestCtWorkspace : public QObject {
     Q_OBJECT
 
   private slots:
+    // With no volume loaded the workspace scans a Shepp-Logan head of its own; a volume loaded
+    // later replaces it, and the scan is fitted to the new one.
+    void own_phantom_until_a_volume_is_loaded() {
+        Fixture f(std::nullopt);
+        QVERIFY(f.settle());
+        CtWorkspace& ws = *f.workspace;
+        QVERIFY(ws.volume() != nullptr);
+        QCOMPARE(ws.volume()->phantom, QString("shepp-logan"));
+        QCOMPARE(ws.volume()->hu.grid.size[0], CtWorkspace::kPhantomVoxels);
+        QVERIFY(ws.hasScan());
+        f.context.volume = shepp_logan(40, 5);
+        ws.volumeChanged();
+        QVERIFY(f.settle());
+        QCOMPARE(ws.volume()->hu.grid.size[0], int64_t(40));
+        const Vec3 centre = ws.volume()->hu.grid.center();
+        const Vec3 iso = ws.imageGrid().grid.center();
+        QVERIFY(norm(iso - centre) < 5.0);  // within a voxel of the new volume's centre
+        QCOMPARE(ws.imageGrid().grid.size[0], int64_t(40) / ws.panel()->imageBlock());
+    }
+
     // The 3D view draws what the scan is: one trajectory point per view at that view's source,
     // the outlined panels' corners where the geometry puts them, and the current view's panel
     // following the slider.

@@ -207,7 +207,7 @@ const LoadedVolume* CtWorkspace::volume() const {
 
 void CtWorkspace::activate() {
     if (volume()) {
-        if (volume_shown_ != &volume()->hu) useVolume();
+        if (volume_shown_ != volume()->hu.voxels.host_data()) useVolume();
         return;
     }
     if (making_phantom_) return;
@@ -241,13 +241,14 @@ void CtWorkspace::activate() {
 }
 
 void CtWorkspace::volumeChanged() {
+    // A hidden workspace that never showed a volume waits for activate().
     if (isVisible() || volume_shown_) useVolume();
 }
 
 void CtWorkspace::useVolume() {
     const LoadedVolume* v = volume();
     if (!v) return;
-    volume_shown_ = &v->hu;
+    volume_shown_ = v->hu.voxels.host_data();
     cancel();
     reconstruction_.reset();
     image_error_.reset();

@@ -126,7 +126,9 @@ class CtWorkspace : public Workspace {
 
     std::optional<LoadedVolume> own_volume_;
     bool making_phantom_ = false;
-    const recon::Volume* volume_shown_ = nullptr;  // what the 3D view holds (by identity)
+    // The voxels the scan was set up for: a new volume in the context (the same optional
+    // reassigned) has other voxels.
+    const float* volume_shown_ = nullptr;
     CtGeometry geometry_;
     CtImageGrid image_grid_;
     Vec3 isocenter_{0, 0, 0};
