@@ -3,6 +3,7 @@
 // highlighted pixels; and the round-number ticks every view and plot uses.
 
 #include <QApplication>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QWheelEvent>
@@ -119,6 +120,11 @@ class TestImageView : public QObject {
         // Less than two decades: 1, 2 and 5 times them.
         QCOMPARE(log_ticks(2, 80, 6), (QVector<double>{2, 5, 10, 20, 50}));
         QVERIFY(log_ticks(-1, 10, 4).isEmpty());
+        // Minor ticks: the decades left out, and 2..9 times each over a few decades.
+        QCOMPARE(log_minor_ticks(1e-3, 1e3, {1e-2, 1, 100}),
+                 (QVector<double>{1e-3, 1e-1, 10, 1000}));
+        QCOMPARE(log_minor_ticks(0.5, 30, {1, 10}),
+                 (QVector<double>{0.5, 0.6, 0.7, 0.8, 0.9, 2, 3, 4, 5, 6, 7, 8, 9, 20, 30}));
         QVERIFY(log_ticks(0, 10, 4).isEmpty());
 
         QCOMPARE(tick_label(0.25, 0.25), QString("0.25"));
@@ -256,6 +262,20 @@ class TestImageView : public QObject {
         view.setImage(first);
         QVERIFY(same(view.window(), {10, 4}));
         QCOMPARE(qGray(view.displayImage().pixel(10, 0)), 128);  // value 10 at the level
+
+        // A right click without a drag offers the automatic window back.
+        QVERIFY(view.windowHeld());
+        click(&view, view.imageArea().center(), Qt::RightButton);
+        auto* menu = view.findChild<QMenu*>();
+        QVERIFY(menu);
+        QAction* automatic = nullptr;
+        for (QAction* action : menu->actions())
+            if (action->text() == "Automatic window") automatic = action;
+        QVERIFY(automatic && !automatic->isChecked());
+        automatic->trigger();
+        QVERIFY(!view.windowHeld());
+        QVERIFY(same(view.window(), radon::recon::automatic_window(first)));
+        menu->close();
 
         // A caller's automatic window replaces the computed one.
         view.resetWindow();

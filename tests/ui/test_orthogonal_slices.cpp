@@ -341,6 +341,15 @@ class TestOrthogonalSlices : public QObject {
         for (const ImageView* view : {slices.axial(), slices.coronal(), slices.sagittal()})
             QVERIFY(same(view->window(), radon::recon::automatic_window(all)));
 
+        // The automatic window chosen in one view (its menu) is that of all three.
+        slices.setWindow({7, 3});
+        slices.sagittal()->resetWindow();
+        QVERIFY(!slices.windowHeld());
+        for (const ImageView* view : {slices.axial(), slices.coronal(), slices.sagittal()}) {
+            QVERIFY(!view->windowHeld());
+            QVERIFY(same(view->window(), radon::recon::automatic_window(all)));
+        }
+
         // A caller's automatic window is used as given.
         slices.setVolume(next, "HU", Window{1, 2});
         QVERIFY(same(slices.sagittal()->window(), {1, 2}));

@@ -95,6 +95,30 @@ QVector<double> log_ticks(double low, double high, int max_intervals) {
     return linear_ticks(low, high, max_intervals);
 }
 
+QVector<double> log_minor_ticks(double low, double high, const QVector<double>& major) {
+    if (low > high) std::swap(low, high);
+    if (!(low > 0) || !std::isfinite(low) || !std::isfinite(high)) return {};
+    constexpr double slack = 1e-9;
+    const int first = static_cast<int>(std::floor(std::log10(low)));
+    const int last = static_cast<int>(std::floor(std::log10(high) + slack));
+    const bool fine = last - first <= 3;
+    auto is_major = [&](double v) {
+        for (const double m : major)
+            if (std::fabs(v - m) <= slack * m) return true;
+        return false;
+    };
+    QVector<double> ticks;
+    for (int e = first; e <= last; ++e) {
+        for (int m = 1; m <= (fine ? 9 : 1); ++m) {
+            // Divided for negative powers, so that 6 x 10^-1 is the double nearest 0.6.
+            const double v = e < 0 ? m / std::pow(10.0, -e) : m * std::pow(10.0, e);
+            if (v >= low * (1 - slack) && v <= high * (1 + slack) && !is_major(v))
+                ticks.push_back(v);
+        }
+    }
+    return ticks;
+}
+
 QString tick_label(double value, double step) {
     step = std::fabs(step);
     // A sum that should be zero may miss it by a rounding error: "0", not "-0.0" or "5.6e-17".

@@ -1,5 +1,6 @@
 #include "ui/common/image_view.h"
 
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QWheelEvent>
@@ -143,6 +144,7 @@ void ImageView::setWindow(const recon::Window& window) {
 void ImageView::resetWindow() {
     window_held_ = false;
     if (hasImage()) applyWindow(automatic_ ? *automatic_ : recon::automatic_window(image_));
+    emit windowReset();
 }
 
 void ImageView::applyWindow(const recon::Window& window) {
@@ -463,15 +465,33 @@ void ImageView::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void ImageView::mouseReleaseEvent(QMouseEvent* event) {
-    const bool click = !dragged_ && drag_mode_ == Drag::Pan && event->button() == Qt::LeftButton;
+    const bool moved = dragged_;
+    const int mode = drag_mode_;
     drag_mode_ = Drag::None;
     dragged_ = false;
+    if (event->button() == Qt::RightButton && !moved) {
+        showMenu(event->globalPosition().toPoint());
+        return;
+    }
+    const bool click = !moved && mode == Drag::Pan && event->button() == Qt::LeftButton;
     if (!click || !hasImage() || !imageArea().contains(event->position())) return;
     const QPointF position = imagePosition(event->position());
     const auto column = static_cast<int64_t>(std::floor(position.x() + 0.5));
     const auto row = static_cast<int64_t>(std::floor(position.y() + 0.5));
     if (column >= 0 && row >= 0 && column < image_.width() && row < image_.height())
         emit pixelClicked(static_cast<int>(column), static_cast<int>(row));
+}
+
+void ImageView::showMenu(const QPoint& global_position) {
+    // As in the DRR view, a right click without a drag offers what the mouse cannot undo.
+    auto* menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    QAction* automatic = menu->addAction(tr("Automatic window"));
+    automatic->setCheckable(true);
+    automatic->setChecked(!window_held_);
+    connect(automatic, &QAction::triggered, this, &ImageView::resetWindow);
+    connect(menu->addAction(tr("Fit to view")), &QAction::triggered, this, &ImageView::fitToView);
+    menu->popup(global_position);
 }
 
 void ImageView::mouseDoubleClickEvent(QMouseEvent* event) {

@@ -33,7 +33,8 @@ struct ImageAxis {
 //
 // Mouse: left click picks a pixel (pixelClicked); left drag pans; right drag or Ctrl + left drag
 // changes the window (horizontal: width, vertical: level); the wheel zooms about the cursor; a
-// double click fits the image. The window follows each new image (automatic window) until set by
+// double click fits the image; a right click without a drag offers the automatic window and a
+// fit. The window follows each new image (automatic window) until set by
 // hand or by setWindow(); then it holds until resetWindow().
 class ImageView : public QWidget {
     Q_OBJECT
@@ -113,6 +114,8 @@ class ImageView : public QWidget {
     void pixelClicked(int column, int row);
     void cursorLeftImage();
     void windowChanged(double level, double width);
+    // resetWindow() was called (from the menu or by a caller): the window follows images again.
+    void windowReset();
 
   protected:
     void paintEvent(QPaintEvent* event) override;
@@ -142,6 +145,7 @@ class ImageView : public QWidget {
     void drawCrosshair(QPainter& painter) const;
     void drawEdgeLetters(QPainter& painter) const;
     void drawCaption(QPainter& painter) const;
+    void showMenu(const QPoint& global_position);
 
     recon::Image2D image_;
     QImage display_;

@@ -24,8 +24,12 @@ bool whole(double v) {
     return std::floor(v) == v;
 }
 
+// Log ticks (1, 2 or 5 times a power of ten) read plainly from 0.001 to 1000, in scientific
+// notation beyond.
 QString axis_label(double value, double step, bool logarithmic) {
-    return logarithmic ? QString::number(value, 'g', 3) : tick_label(value, step);
+    if (!logarithmic) return tick_label(value, step);
+    const bool plain = value >= 1e-3 * (1 - 1e-9) && value < 1e4;
+    return QString::number(value, 'g', plain ? 6 : 3);
 }
 
 }  // namespace
@@ -232,6 +236,15 @@ void LinePlot::paintEvent(QPaintEvent*) {
             painter.drawText(QPointF(sx - 0.5 * metrics.horizontalAdvance(label),
                                      plot.bottom() + kTickLength + kGap + metrics.ascent()),
                              label);
+        }
+        if (log_y_) {
+            painter.setPen(text);
+            const Range y_range = yRange();
+            for (const double y : log_minor_ticks(y_range.low, y_range.high, ys)) {
+                const double sy = map(to_widget, {0, y}).y();
+                painter.drawLine(QPointF(plot.left() - kTickLength / 2.0, sy),
+                                 QPointF(plot.left(), sy));
+            }
         }
         for (const double y : ys) {
             const double sy = map(to_widget, {0, y}).y();

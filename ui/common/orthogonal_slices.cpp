@@ -126,6 +126,10 @@ OrthogonalSlices::OrthogonalSlices(QWidget* parent) : QWidget(parent) {
             shareWindow(v);
             emit windowChanged(level, width);
         });
+        // "Automatic window" in one view's menu is the automatic window of all three.
+        connect(views_[v], &ImageView::windowReset, this, [this] {
+            if (!refreshing_) resetWindow();
+        });
         connect(sliders_[v], &QSlider::valueChanged, this, [this, v](int value) {
             if (refreshing_ || !volume_) return;
             auto voxel = cursor_;
