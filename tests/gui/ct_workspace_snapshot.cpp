@@ -4,13 +4,14 @@
 //
 //   xvfb-run -a -s "-screen 0 1600x1000x24" ct_workspace_snapshot [--volume FILE]
 //       [--method fdk|sirt|os-sart|cgls] [--iterations N] [--beam cone|fan|parallel]
-//       [--views N] [--view K] [--sweep] [-o FILE.png]
+//       [--views N] [--view K] [--sweep] [--difference] [-o FILE.png]
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPushButton>
 #include <QScreen>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTest>
 
 #include <cstdio>
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     parser.addOption({"views", "views of the scan", "N", "180"});
     parser.addOption({"view", "the current view", "K", "20"});
     parser.addOption({"sweep", "DRR -> CBCT instead of the scan's reconstruction"});
+    parser.addOption({"difference", "show the difference from the truth rather than the image"});
     parser.addOption({"o", "the PNG", "FILE", "ct_workspace.png"});
     parser.process(app);
 
@@ -77,6 +79,9 @@ int main(int argc, char** argv) {
     }
     std::printf("%s: %s\n", qPrintable(ended.first().first().toString()),
                 qPrintable(workspace.panel()->resultText()));
+    if (parser.isSet("difference"))
+        for (QTabWidget* tabs : workspace.findChildren<QTabWidget*>())
+            tabs->setCurrentIndex(1);
     QTest::qWait(1500);  // the 3D view's still frame
     const QPixmap shot = QGuiApplication::primaryScreen()->grabWindow(workspace.winId());
     if (!shot.save(parser.value("o"))) return 1;
