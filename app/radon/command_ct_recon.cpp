@@ -13,12 +13,7 @@
 #include "recon/bench/peak_memory.h"
 #include "app/radon/terminal_progress.h"
 #include "kernels/core/error.h"
-#include "kernels/operator/subset_stack.h"
-#include "recon/algorithms/cgls.h"
-#include "recon/algorithms/em_reconstruction.h"
-#include "recon/algorithms/filtered_backprojection.h"
-#include "recon/algorithms/os_sart.h"
-#include "recon/algorithms/sirt.h"
+#include "recon/algorithms/ct_reconstruction.h"
 #include "recon/io/atomic_file.h"
 #include "recon/io/volume_io.h"
 
@@ -52,21 +47,14 @@ Iterative:
                               IMAGE_itNN.EXT beside the output
 )";
 
-enum class Method { Fdk, Fbp, Sirt, Cgls, OsSart, Osem };
+using recon::CtMethod;
 
-Method parse_method(const std::string& name) {
-    if (name == "fdk") return Method::Fdk;
-    if (name == "fbp") return Method::Fbp;
-    if (name == "sirt") return Method::Sirt;
-    if (name == "cgls") return Method::Cgls;
-    if (name == "os-sart") return Method::OsSart;
-    if (name == "osem") return Method::Osem;
-    throw InvalidArgument("--method: unknown method '" + name +
-                          "': expected fdk, fbp, sirt, cgls, os-sart or osem");
-}
-
-bool is_filtered(Method m) {
-    return m == Method::Fdk || m == Method::Fbp;
+CtMethod parse_method(const std::string& name) {
+    try {
+        return recon::parse_ct_method(name);
+    } catch (const InvalidArgument& e) {
+        throw InvalidArgument(std::string("--method: ") + e.what());
+    }
 }
 
 std::string with_iteration(const std::string& path, int iteration) {
@@ -81,23 +69,6 @@ recon::Volume image_volume(const VolumeGrid& grid, const std::vector<float>& val
     recon::Volume v = recon::Volume::allocate(grid, recon::VoxelUnit::AttenuationPerMm);
     std::copy(values.begin(), values.end(), v.voxels.host_data());
     return v;
-}
-
-// The projector split into `subsets` interleaved subsets of views, each the projector of the
-// geometry's views it holds.
-std::shared_ptr<const SubsetStack> projector_subsets(const CtGeometry& geometry,
-                                                     const VolumeGrid& grid,
-                                                     const CtProjectorSettings& settings,
-                                                     DeviceKind device, int subsets,
-                                                     std::string& note) {
-    const auto full = make_ct_projector(geometry, grid, settings, device, &note);
-    return subsets_by_views(full->out_shape(), subsets, [&](const std::vector<int64_t>& views) {
-        CtGeometry part = geometry;
-        part.views.clear();
-        for (const int64_t v : views)
-            part.views.push_back(geometry.views[static_cast<std::size_t>(v)]);
-        return make_ct_projector(part, grid, settings, device);
-    });
 }
 
 }  // namespace
@@ -132,7 +103,7 @@ int run_ct_recon(const std::vector<std::string>& raw) {
     const std::string stack_path = args.positional()[0];
     if (!args.has("--method"))
         throw InvalidArgument("no method given: add --method fdk|fbp|sirt|cgls|os-sart|osem");
-    const Method method = parse_method(args.text("--method", ""));
+    const CtMethod method = parse_method(args.text("--method", ""));
     const std::string out = args.text("-o", args.text("--output", ""));
     if (out.empty()) throw InvalidArgument("no output given: add -o IMAGE (.nii.gz, .nrrd, .mha)");
     if (!recon::is_writable_volume_extension(recon::file_extension(out)))
@@ -140,16 +111,16 @@ int run_ct_recon(const std::vector<std::string>& raw) {
                               "': expected .nii, .nii.gz, .nrrd or .mha");
     // Options of the other family are refused, so a misplaced one is not silently ignored.
     for (const char* o : {"--filter", "--cutoff", "--arc", "--views-per-batch"})
-        if (!is_filtered(method) && args.has(o))
+        if (!recon::is_filtered(method) && args.has(o))
             throw InvalidArgument(std::string(o) + ": only for --method fdk or fbp");
     for (const char* o : {"--iterations", "--subsets", "--relaxation", "--min", "--max",
                           "--save-every", "--algorithm", "--step"})
-        if (is_filtered(method) && args.has(o))
+        if (recon::is_filtered(method) && args.has(o))
             throw InvalidArgument(std::string(o) + ": only for the iterative methods");
 
-    if ((method == Method::Sirt || method == Method::Cgls) && args.has("--subsets"))
+    if ((method == CtMethod::Sirt || method == CtMethod::Cgls) && args.has("--subsets"))
         throw InvalidArgument("--subsets: only for --method os-sart or osem");
-    if (method == Method::Osem || method == Method::Cgls)
+    if (method == CtMethod::Osem || method == CtMethod::Cgls)
         for (const char* o : {"--relaxation", "--min", "--max"})
             if (args.has(o))
                 throw InvalidArgument(std::string(o) + ": only for --method sirt or os-sart");
@@ -161,8 +132,9 @@ int run_ct_recon(const std::vector<std::string>& raw) {
     fbp.arc = recon::parse_scan_arc(args.text("--arc", "auto"));
     fbp.views_per_batch =
         args.integer_in("--views-per-batch", 0, {0, 1e6, false, "views per batch", ""});
-    const int iterations = static_cast<int>(args.integer_in(
-        "--iterations", method == Method::Osem ? 4 : 20, {0, 100000, false, "iterations", ""}));
+    const int iterations =
+        static_cast<int>(args.integer_in("--iterations", recon::default_ct_iterations(method),
+                                         {0, 100000, false, "iterations", ""}));
     const int save_every = static_cast<int>(
         args.integer_in("--save-every", 0, {0, 100000, false, "iterations between saves", ""}));
     const double relaxation =
@@ -178,9 +150,9 @@ int run_ct_recon(const std::vector<std::string>& raw) {
 
     const CtStack stack = read_ct_stack(stack_path, args);
     const CtGeometry& geometry = stack.geometry;
-    const int subsets = static_cast<int>(args.integer_in(
-        "--subsets", method == Method::OsSart ? std::min<int64_t>(10, geometry.view_count()) : 1,
-        {1, double(geometry.view_count()), false, "subsets of views", ""}));
+    const int subsets = static_cast<int>(
+        args.integer_in("--subsets", recon::default_ct_subsets(method, geometry.view_count()),
+                        {1, double(geometry.view_count()), false, "subsets of views", ""}));
     const VolumeGrid grid = ct_grid_from_arguments(args, default_ct_grid(geometry));
     check_detector_sees_volume(geometry, grid, "--size/--spacing/--centre");
     std::printf("geometry: %s\nimage: %s\n", ct_geometry_line(geometry).c_str(),
@@ -207,62 +179,46 @@ int run_ct_recon(const std::vector<std::string>& raw) {
         recon::write_volume(outputs, image_volume(grid, values), with_iteration(out, iteration));
     };
 
-    if (is_filtered(method)) {
-        fbp.threads = projector.threads;
-        fbp.device = device;
-        fbp.memory_path = projector.memory_path;
-        recon::FilteredBackprojectionReport report;
-        image = recon::filtered_backprojection(stack.values.data(), stack.values.size(), geometry,
-                                               grid, fbp, control, &report);
-        note = report.fallback_note;
-        std::printf("%s, %s filter, cut-off %g; %s scan over %.1f degrees; %s\n",
-                    geometry.beam == CtBeam::Cone ? "FDK" : "FBP",
-                    recon::to_string(fbp.filter.window), fbp.filter.cutoff,
-                    report.short_scan ? "short" : "full", report.arc_deg,
-                    report.backprojector.c_str());
-    } else if (method == Method::Osem) {
+    recon::CtReconSettings settings;
+    settings.method = method;
+    settings.fbp = fbp;
+    settings.iterations = iterations;
+    settings.subsets = subsets;
+    settings.relaxation = relaxation;
+    settings.bounds.lower = static_cast<float>(lower);
+    settings.bounds.upper = static_cast<float>(upper);
+    settings.projector = projector;
+    settings.device = device;
+    recon::CtReconObserver observer;
+    const char* value_name = method == CtMethod::Osem ? "log-likelihood" : "residual";
+    observer.on_iteration = [&](int k, double value) { on_iteration(k, value_name, value); };
+    observer.image_every = recon::is_filtered(method) ? 0 : save_every;
+    observer.on_image = on_image;
+    if (method == CtMethod::Osem)
         for (const float v : stack.values)
             if (v < 0)
                 throw InvalidArgument(stack_path +
                                       ": osem needs projections >= 0 (counts or line integrals)");
-        const auto stack_op = projector_subsets(geometry, grid, projector, device, subsets, note);
-        recon::EmReconstructor em(stack_op, {});
-        image.assign(static_cast<std::size_t>(grid.voxel_count()), 1.0f);
-        recon::EmOptions options;
-        options.iterations = iterations;
-        options.control = control;
-        options.on_iteration = [&](int k, double ll) { on_iteration(k, "log-likelihood", ll); };
-        options.image_every = save_every;
-        options.on_image = on_image;
-        em.run(stack.values, image, options);
+    recon::CtReconReport report;
+    image =
+        recon::reconstruct_ct(geometry, grid, stack.values, settings, control, observer, &report);
+    note = report.fallback_note;
+    if (recon::is_filtered(method)) {
+        std::printf("%s, %s filter, cut-off %g; %s scan over %.1f degrees; %s\n",
+                    geometry.beam == CtBeam::Cone ? "FDK" : "FBP",
+                    recon::to_string(fbp.filter.window), fbp.filter.cutoff,
+                    report.fbp.short_scan ? "short" : "full", report.fbp.arc_deg,
+                    report.fbp.backprojector.c_str());
+    } else if (method == CtMethod::Osem) {
         std::printf("%s, %d iteration(s) of %d subset(s); %s\n", subsets == 1 ? "MLEM" : "OSEM",
-                    iterations, subsets, stack_op->subset(0).description().c_str());
+                    iterations, subsets, report.projector.c_str());
     } else {
-        recon::IterativeOptions options;
-        options.iterations = iterations;
-        options.relaxation = relaxation;
-        options.bounds.lower = static_cast<float>(lower);
-        options.bounds.upper = static_cast<float>(upper);
-        options.control = control;
-        options.on_iteration = [&](int k, double r) { on_iteration(k, "residual", r); };
-        options.image_every = save_every;
-        options.on_image = on_image;
-        image.assign(static_cast<std::size_t>(grid.voxel_count()), 0.0f);
         std::string what;
-        if (method == Method::OsSart) {
-            const auto stack_op =
-                projector_subsets(geometry, grid, projector, device, subsets, note);
-            recon::os_sart(stack_op, stack.values, image, options);
-            what = "OS-SART, " + std::to_string(subsets) + " subset(s)";
-            what += "; " + stack_op->subset(0).description();
-        } else {
-            const auto op = make_ct_projector(geometry, grid, projector, device, &note);
-            if (method == Method::Sirt)
-                recon::sirt(op, stack.values, image, options);
-            else
-                recon::cgls(op, stack.values, image, options);
-            what = std::string(method == Method::Sirt ? "SIRT" : "CGLS") + "; " + op->description();
-        }
+        if (method == CtMethod::OsSart)
+            what = "OS-SART, " + std::to_string(subsets) + " subset(s); " + report.projector;
+        else
+            what =
+                std::string(method == CtMethod::Sirt ? "SIRT" : "CGLS") + "; " + report.projector;
         std::printf("%s, %d iteration(s)\n", what.c_str(), iterations);
     }
     const double seconds =
@@ -270,7 +226,8 @@ int run_ct_recon(const std::vector<std::string>& raw) {
     if (!note.empty()) print_note(kCommand, note);
     const double updates = double(grid.voxel_count()) * double(geometry.view_count());
     std::printf("reconstructed in %.3f s", seconds);
-    if (is_filtered(method)) std::printf(" (%.3g G voxel updates/s)", updates / seconds / 1e9);
+    if (recon::is_filtered(method))
+        std::printf(" (%.3g G voxel updates/s)", updates / seconds / 1e9);
     std::printf("; peak memory %.0f MB\n", recon::peak_memory_mb());
     for (const float v : image)
         if (!std::isfinite(v))

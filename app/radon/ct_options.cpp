@@ -12,6 +12,7 @@
 #include "app/radon/render_options.h"
 #include "kernels/core/error.h"
 #include "kernels/ct/ct_geometry_conversions.h"
+#include "recon/ct/circular_scan_setup.h"
 #include "recon/ct/ct_geometry_files.h"
 #include "recon/ct/projection_stack.h"
 #include "recon/io/atomic_file.h"
@@ -55,22 +56,25 @@ std::vector<int64_t> panel_option(const Arguments& args, CtBeam beam, bool one_r
     return {columns, one_row ? 1 : (beam == CtBeam::Cone ? columns : columns)};
 }
 
-// --beam parallel|fan|cone: a fan beam is a cone beam on one detector row.
-CtBeam beam_option(const Arguments& args, bool& one_row) {
-    const std::string beam = args.text("--beam", "cone");
-    one_row = false;
-    if (beam == "fan") {
-        one_row = true;
-        return CtBeam::Cone;
+// --beam parallel|fan|cone (recon/ct/circular_scan_setup.h): a parallel beam is 2D unless
+// --detector gives rows.
+recon::ScanBeam scan_beam_option(const Arguments& args, bool& one_row) {
+    recon::ScanBeam beam = recon::ScanBeam::Cone;
+    try {
+        beam = recon::parse_scan_beam(args.text("--beam", "cone"));
+    } catch (const InvalidArgument& e) {
+        throw InvalidArgument(std::string("--beam: ") + e.what());
     }
-    if (beam == "parallel" || beam == "parallel2d") {
+    one_row = beam == recon::ScanBeam::Fan;
+    if (beam == recon::ScanBeam::Parallel)
         one_row = args.has("--detector")
                       ? args.value("--detector")->find_first_of(", x") == std::string::npos
                       : true;
-        return CtBeam::Parallel;
-    }
-    if (beam == "cone") return CtBeam::Cone;
-    throw InvalidArgument("--beam: unknown beam '" + beam + "': expected parallel, fan or cone");
+    return beam;
+}
+
+CtBeam beam_option(const Arguments& args, bool& one_row) {
+    return recon::ct_beam(scan_beam_option(args, one_row));
 }
 
 // The record `radon drr-batch` writes beside a stack of DRRs: one DRR geometry per frame (source,
@@ -199,8 +203,9 @@ CtGeometry ct_geometry_from_arguments(const Arguments& args, int64_t panel_colum
         return recon::read_ct_geometry(path, format, hints);
     }
     bool one_row = false;
+    const recon::ScanBeam scan_beam = scan_beam_option(args, one_row);
     CircularTrajectory t;
-    t.beam = beam_option(args, one_row);
+    t.beam = recon::ct_beam(scan_beam);
     const std::vector<int64_t> panel = panel_option(args, t.beam, one_row);
     t.columns = panel[0];
     t.rows = panel[1];
@@ -219,7 +224,7 @@ CtGeometry ct_geometry_from_arguments(const Arguments& args, int64_t panel_colum
         if (t.angles_deg.empty()) throw InvalidArgument("--angles: no angle given");
     } else {
         const int64_t views = args.integer_in("--views", 360, {1, 1e6, false, "views", ""});
-        const double arc = args.number_in("--arc", t.beam == CtBeam::Parallel ? 180.0 : 360.0,
+        const double arc = args.number_in("--arc", recon::default_scan_arc_deg(scan_beam),
                                           {0, 3600, true, "arc", "degrees"});
         const double first = args.number_in("--first-angle", 0.0, kAngle);
         t.angles_deg = evenly_spaced_angles(views, first, arc);
@@ -247,9 +252,7 @@ CtGeometry ct_geometry_from_arguments(const Arguments& args, int64_t panel_colum
         const std::vector<double> c = args.numbers_in("--isocenter", 3, kOffset);
         t.isocenter = {c[0], c[1], c[2]};
     }
-    CtGeometry geometry = circular_geometry(t);
-    geometry.validate("geometry");
-    return geometry;
+    return recon::circular_scan_geometry(scan_beam, t);
 }
 
 std::string ct_geometry_line(const CtGeometry& g) {
