@@ -32,6 +32,7 @@
 #include "ui/common/dicom_folder_scanner.h"
 #include "ui/common/series_picker_dialog.h"
 #include "ui/common/shortcuts_dialog.h"
+#include "ui/ct/ct_workspace.h"
 #include "ui/drr/carm_scene_view.h"
 #include "ui/drr/drr_export.h"
 #include "ui/drr/drr_image_view.h"
@@ -151,6 +152,7 @@ MainWindow::~MainWindow() {
     // destructor deletes later, and its worker lives on the compute thread.
     compute_->cancelAll();
     session_.reset();
+    tabs_->blockSignals(true);  // removing tabs must not activate the ones being deleted
     for (Workspace* w : workspaces_)
         delete w;
     workspaces_.clear();
@@ -168,6 +170,16 @@ void MainWindow::buildWorkspaces() {
     scene_view_ = drr_workspace_->sceneView();
     drr_view_ = drr_workspace_->drrView();
     addWorkspace(drr_workspace_);
+    auto* ct = new CtWorkspace(context_);
+    addWorkspace(ct);
+    // The CT workspace's DRR -> CBCT sweep starts from the C-arm of the DRR workspace.
+    const auto follow_carm = [ct](const DrrParameters& p) {
+        ct->setCarmPose(p.pose);
+        ct->setCarmDetector(p.detector);
+    };
+    follow_carm(panel_->parameters());
+    connect(panel_, &PosePanel::poseChanged, ct,
+            [follow_carm](const DrrParameters& p, bool) { follow_carm(p); });
     addWorkspace(new TimingWorkspace(context_));
 
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
