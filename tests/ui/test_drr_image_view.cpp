@@ -16,7 +16,7 @@
 #include "ui/common/window_preset.h"
 #include "ui/common/windowed_image.h"
 #include "ui/drr/drr_image_view.h"
-#include "ui/drr/patient_direction.h"
+#include "ui/common/patient_direction.h"
 
 using radon::recon::Image2D;
 using radon::recon::Window;

@@ -2,9 +2,12 @@
 
 #include <QColor>
 #include <QPointF>
+#include <QRectF>
 #include <QString>
 #include <QVector>
 #include <QWidget>
+
+class QPainter;
 
 namespace radon::ui {
 
@@ -33,12 +36,32 @@ class LinePlot : public QWidget {
     int seriesCount() const { return static_cast<int>(series_.size()); }
     const QVector<QPointF>& points(int series) const { return series_[series].points; }
     QString title() const { return title_; }
+    QString seriesName(int series) const { return series_[series].name; }
+    QColor seriesColour(int series) const { return series_[series].colour; }
+    bool logarithmicY() const { return log_y_; }
+
+    // The ranges the axes span: every finite point (with y > 0 on a logarithmic axis) with a
+    // margin; a single value gets a range around it. {0, 1} when there is nothing to show.
+    struct Range {
+        double low = 0, high = 1;
+    };
+    Range xRange() const;
+    Range yRange() const;
+    QVector<double> xTicks() const;
+    QVector<double> yTicks() const;
+    // Where the data are drawn, and the widget point of a data point.
+    QRectF plotRect() const;
+    QPointF widgetPosition(const QPointF& data) const;
     QSize sizeHint() const override { return {360, 220}; }
 
   protected:
     void paintEvent(QPaintEvent* event) override;
 
   private:
+    bool shown(const QPointF& point) const;  // finite, and y > 0 on a logarithmic axis
+    double yScreen(double y) const;          // y (or log10 y) as the axis maps it
+    void drawLegend(QPainter& painter, const QRectF& plot) const;
+
     struct Series {
         QString name;
         QColor colour;

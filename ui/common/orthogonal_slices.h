@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QPoint>
 #include <QString>
 #include <QWidget>
 
@@ -22,6 +23,12 @@ class ImageView;
 // sets it in the others. Clicking a pixel in one view moves the other two to that voxel. Used for
 // reconstructions that update live (OSEM, SIRT): setVolume() with a volume of the same grid keeps
 // the slices and the window the user chose.
+//
+// Each view shows the voxels as radiology viewers do, whatever the grid's direction: axial with
+// the patient's right on the left and anterior at the top, coronal with right on the left and
+// superior at the top, sagittal with anterior on the left and superior at the top. A grid axis
+// that points the other way (a NIfTI with x towards R) is shown reversed; nothing is resampled,
+// and the edge letters come from the grid's direction, so an oblique grid says so.
 class OrthogonalSlices : public QWidget {
     Q_OBJECT
 
@@ -31,6 +38,11 @@ class OrthogonalSlices : public QWidget {
     // Copies share the voxel memory; the caller must not write into it afterwards. `values`
     // names what the voxels are for the colour bar ("attenuation (1/mm)", "activity").
     void setVolume(const recon::Volume& volume, const QString& values);
+    // `automatic` is the window the views follow until one is set by hand (the caller's, when it
+    // computed it off the UI thread); without it, recon::automatic_window over all the voxels.
+    void setVolume(const recon::Volume& volume, const QString& values,
+                   const std::optional<recon::Window>& automatic);
+    QString values() const { return values_; }
     const std::optional<recon::Volume>& volume() const { return volume_; }
     void clear();
 
@@ -39,7 +51,17 @@ class OrthogonalSlices : public QWidget {
     void setCursor(const std::array<int64_t, 3>& voxel);
 
     recon::Window window() const;
-    void setWindow(const recon::Window& window);
+    void setWindow(const recon::Window& window);  // holds it, as ImageView::setWindow
+    void resetWindow();
+    bool windowHeld() const;
+
+    // The views in the order axial, coronal, sagittal.
+    enum ViewIndex { Axial = 0, Coronal = 1, Sagittal = 2 };
+    ImageView* view(int index) const { return views_[index]; }
+    QSlider* slider(int index) const { return sliders_[index]; }
+    // The voxel a pixel of a view shows (with the slice at the cursor), and the pixel of a voxel.
+    std::array<int64_t, 3> voxelAt(int view, int column, int row) const;
+    QPoint pixelOf(int view, const std::array<int64_t, 3>& voxel) const;
 
     ImageView* axial() const { return views_[0]; }
     ImageView* coronal() const { return views_[1]; }
@@ -48,9 +70,24 @@ class OrthogonalSlices : public QWidget {
   signals:
     void voxelHovered(int64_t x, int64_t y, int64_t z, double value);
     void cursorChanged(int64_t x, int64_t y, int64_t z);
+    // The shared window, set by hand in one of the views or by setWindow()/resetWindow().
+    void windowChanged(double level, double width);
 
   private:
+    // How a view's pixels map to voxels: which grid axes run along its columns and rows and
+    // across it, and whether columns and rows run against the grid's index.
+    struct SliceFrame {
+        int column_axis = 0, row_axis = 1, normal_axis = 2;
+        bool flip_column = false, flip_row = false;
+    };
     void refresh();
+    void orient();
+    void shareWindow(int from);
+    recon::Image2D slice(int view) const;
+
+    std::array<SliceFrame, 3> frames_{};
+    std::optional<recon::Window> automatic_;
+    bool refreshing_ = false;
 
     std::optional<recon::Volume> volume_;
     QString values_;

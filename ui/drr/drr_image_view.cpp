@@ -1,6 +1,5 @@
 #include "ui/drr/drr_image_view.h"
 
-#include <QLinearGradient>
 #include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
@@ -9,28 +8,18 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/common/axis_ticks.h"
+#include "ui/common/image_view_parts.h"
+#include "ui/common/patient_direction.h"
 #include "ui/common/windowed_image.h"
-#include "ui/drr/patient_direction.h"
 
 namespace radon::ui {
 namespace {
 
-// The colour bar, from the image: a gap, the ramp, a gap, the value labels, the title (turned).
-constexpr int kRampGap = 10, kRampWidth = 14, kLabelGap = 6, kTitleGap = 4, kBarMargin = 12;
-// The widest value label value_label() writes, so that the bar's width never changes.
-const char* const kWidestValueLabel = "-8.888e-88";
 constexpr double kScaleBarShare = 0.25;  // the scale bar spans at most this share of the view
-constexpr double kDragPixelsPerWindowWidth = 200.0;  // W/L drag sensitivity
-constexpr double kZoomPerWheelNotch = 1.2;           // a notch is 120 units of angleDelta
-constexpr double kMinScale = 1e-3, kMaxScale = 1e3;  // screen pixels per mm
-constexpr double kClickSlop = 3.0;  // pixels a press may move and still count as a click
 
 bool same_extent(double a, double b) {
     return std::fabs(a - b) <= 1e-6 * std::max(std::fabs(a), std::fabs(b));
-}
-
-QString value_label(double value) {
-    return QString::number(value, 'g', 4);
 }
 
 // The quantity the values are, with its unit; denser tissue is larger unless inverted.
@@ -54,27 +43,8 @@ QString values_title(const DrrValues& v) {
     }
 }
 
-// The largest of 1, 2 and 5 times a power of ten that is at most `limit`.
-double nice_length(double limit) {
-    if (!(limit > 0) || !std::isfinite(limit)) return 0;
-    const double decade = std::pow(10.0, std::floor(std::log10(limit)));
-    for (const double mantissa : {5.0, 2.0, 1.0}) {
-        if (mantissa * decade <= limit) return mantissa * decade;
-    }
-    return decade;
-}
-
 QString length_label(double mm) {
     return QString::number(mm, 'g', 3);
-}
-
-// Text with a dark halo, legible on bone white and on air black.
-void draw_outlined_text(QPainter& painter, const QRectF& box, int flags, const QString& text) {
-    painter.setPen(QColor(0, 0, 0, 200));
-    for (const QPointF d : {QPointF(-1, 0), QPointF(1, 0), QPointF(0, -1), QPointF(0, 1)})
-        painter.drawText(box.translated(d), flags, text);
-    painter.setPen(QColor(255, 220, 90));
-    painter.drawText(box, flags, text);
 }
 
 }  // namespace
@@ -142,10 +112,7 @@ void DrrImageView::applyWindow(const recon::Window& window) {
 }
 
 int DrrImageView::colourBarWidth() const {
-    const QFontMetrics metrics = fontMetrics();
-    return kRampGap + kRampWidth + kLabelGap +
-           metrics.horizontalAdvance(QString::fromLatin1(kWidestValueLabel)) + kTitleGap +
-           metrics.height() + kTitleGap;
+    return colour_bar_width(fontMetrics());
 }
 
 QRectF DrrImageView::imageArea() const {
@@ -153,8 +120,7 @@ QRectF DrrImageView::imageArea() const {
 }
 
 QRectF DrrImageView::colourRampRect() const {
-    return QRectF(width() - colourBarWidth() + kRampGap, kBarMargin, kRampWidth,
-                  height() - 2 * kBarMargin);
+    return colour_ramp_rect(size(), fontMetrics());
 }
 
 QString DrrImageView::colourBarTitle() const {
@@ -317,39 +283,9 @@ void DrrImageView::drawScaleBar(QPainter& painter) const {
 }
 
 void DrrImageView::drawColourBar(QPainter& painter) const {
-    const QRectF ramp = colourRampRect();
-    if (ramp.height() < 20) return;
-    QLinearGradient gradient(ramp.bottomLeft(), ramp.topLeft());
-    gradient.setColorAt(0, Qt::black);
-    gradient.setColorAt(1, Qt::white);
-    painter.fillRect(ramp, gradient);
-    painter.setPen(QColor(110, 110, 110));
-    painter.drawRect(ramp);
-    if (!hasImage()) return;
-
-    painter.setPen(QColor(220, 220, 220));
-    const double low = window_.level - 0.5 * window_.width;
-    const QFontMetrics metrics = painter.fontMetrics();
-    const double text_x = ramp.right() + kLabelGap;
-    // The top and bottom labels sit level with the ramp's ends, inside the widget.
-    painter.drawText(QPointF(text_x, ramp.top() + metrics.ascent() - 2),
-                     value_label(low + window_.width));
-    painter.drawText(QPointF(text_x, ramp.center().y() + 0.35 * metrics.height()),
-                     value_label(window_.level));
-    painter.drawText(QPointF(text_x, ramp.bottom() - metrics.descent()), value_label(low));
-
-    // The title runs up along the right edge.
-    const double title_x =
-        text_x + metrics.horizontalAdvance(QString::fromLatin1(kWidestValueLabel)) + kTitleGap;
-    const QString title =
-        metrics.elidedText(colourBarTitle(), Qt::ElideRight, static_cast<int>(ramp.height()));
-    painter.save();
-    painter.translate(title_x + metrics.ascent(), ramp.center().y());
-    painter.rotate(-90);
-    painter.drawText(
-        QRectF(-0.5 * ramp.height(), -metrics.ascent(), ramp.height(), metrics.height()),
-        Qt::AlignCenter, title);
-    painter.restore();
+    draw_colour_bar(painter, colourRampRect(),
+                    hasImage() ? std::optional<recon::Window>(window_) : std::nullopt,
+                    colourBarTitle());
 }
 
 void DrrImageView::reportCursor(const QPointF& widget_point) {
@@ -389,7 +325,7 @@ void DrrImageView::mousePressEvent(QMouseEvent* event) {
 void DrrImageView::mouseMoveEvent(QMouseEvent* event) {
     hover_ = event->position();
     const QPointF delta = event->position() - press_position_;
-    if (drag_ != Drag::None && (std::fabs(delta.x()) + std::fabs(delta.y()) > kClickSlop)) {
+    if (drag_ != Drag::None && beyond_click(delta)) {
         dragged_ = true;
     }
     if (drag_ == Drag::Pan && dragged_) {
@@ -397,10 +333,8 @@ void DrrImageView::mouseMoveEvent(QMouseEvent* event) {
         center_mm_ = press_center_mm_ - delta / scale_;
         update();
     } else if (drag_ == Drag::Window && dragged_ && hasImage()) {
-        const double width = press_window_.width * std::exp(delta.x() / kDragPixelsPerWindowWidth);
-        const double level =
-            press_window_.level - delta.y() * press_window_.width / kDragPixelsPerWindowWidth;
-        setWindow(level, width);
+        const recon::Window dragged = dragged_window(press_window_, delta);
+        setWindow(dragged.level, dragged.width);
     }
     reportCursor(event->position());
 }
@@ -441,8 +375,8 @@ void DrrImageView::wheelEvent(QWheelEvent* event) {
     if (!hasImage()) return;
     const QPointF anchor = event->position();
     const QPointF anchor_mm = toMm(anchor);
-    const double factor = std::pow(kZoomPerWheelNotch, event->angleDelta().y() / 120.0);
-    scale_ = std::clamp(scale_ * factor, kMinScale, kMaxScale);
+    scale_ = std::clamp(scale_ * wheel_zoom_factor(event->angleDelta().y()), kMinViewScale,
+                        kMaxViewScale);
     // Keep the point under the cursor where it is.
     center_mm_ = anchor_mm - (anchor - imageArea().center()) / scale_;
     follow_fit_ = false;

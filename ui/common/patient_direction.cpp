@@ -1,4 +1,4 @@
-#include "ui/drr/patient_direction.h"
+#include "ui/common/patient_direction.h"
 
 #include <algorithm>
 #include <array>
