@@ -16,6 +16,8 @@ packages=(
     pkg-config            # configure: FindPkgConfig inside ITK's and VTK's package files
     qt6-base-dev          # Qt 6 Core, Gui, Widgets, OpenGLWidgets, Test: the app and every suite
     libqt6opengl6-dev     # Qt 6 OpenGL (Qt6OpenGLConfig.cmake): render/ hosts VTK in a QOpenGLWindow
+    qt6-charts-dev        # Qt 6 Charts: the Timing workspace's plots (docs/TIMING.md says why)
+    qt6-svg-dev           # Qt 6 Svg: plots exported as SVG
     libvtk9-dev           # VTK 9.1 (non-Qt modules): the 3D view in render/
     libinsighttoolkit5-dev  # ITK 5.2: NIfTI, NRRD, MetaImage, DICOM (GDCM), TIFF, PNG in recon/io
     nlohmann-json3-dev    # geometry records and benchmark JSON: recon/, the radon CLI

@@ -16,11 +16,10 @@
 #include <QMimeData>
 #include <QPainter>
 #include <QProgressDialog>
-#include <QScrollArea>
-#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <algorithm>
@@ -28,12 +27,15 @@
 
 #include "kernels/geometry/carm_pose.h"
 #include "render/common/volume_scene.h"
+#include "render/common/vtk_view.h"
+#include "ui/common/compute_worker.h"
 #include "ui/common/dicom_folder_scanner.h"
 #include "ui/common/series_picker_dialog.h"
 #include "ui/common/shortcuts_dialog.h"
 #include "ui/drr/carm_scene_view.h"
 #include "ui/drr/drr_export.h"
 #include "ui/drr/drr_image_view.h"
+#include "ui/drr/drr_workspace.h"
 #include "ui/drr/pose_file.h"
 #include "ui/drr/pose_history.h"
 #include "ui/drr/pose_panel.h"
@@ -115,9 +117,11 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     settings_state_.load(*settings_);
     recent_.load(*settings_);
 
-    buildViews();
+    compute_ = std::make_unique<ComputeWorker>(tr("CPU"));
+    context_.compute = compute_.get();
+    buildWorkspaces();
     history_ = new PoseHistory(panel_, this);
-    session_ = std::make_unique<DrrSession>(panel_, drr_view_);
+    session_ = std::make_unique<DrrSession>(panel_, drr_view_, compute_->computeThread());
     scanner_ = new DicomFolderScanner(this);
     buildStatusBar();
     buildMenus();
@@ -129,41 +133,73 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     start.detector = options_.detector;
     panel_->setParameters(start);
     history_->restart();  // the start is where undo stops
+    const QString first_workspace = options_.workspace.isEmpty()
+                                        ? settings_->value("workspace/current").toString()
+                                        : options_.workspace;
+    const int first_tab = tabs_->currentIndex();
+    setCurrentWorkspace(first_workspace);
+    if (tabs_->currentIndex() == first_tab) {  // no change, so no signal: activate it here
+        currentWorkspace()->activate();
+        emit currentWorkspaceChanged(currentWorkspace()->id());
+    }
     if (options_.start_with_thorax) openThoraxPhantom();
 }
 
 MainWindow::~MainWindow() {
-    // The session talks to the panel and the view, which the QWidget destructor deletes later.
+    // Workspaces' jobs end first; the session talks to the panel and the view, which the QWidget
+    // destructor deletes later, and its worker lives on the compute thread.
+    compute_->cancelAll();
     session_.reset();
+    for (Workspace* w : workspaces_)
+        delete w;
+    workspaces_.clear();
+    compute_.reset();
 }
 
-void MainWindow::buildViews() {
-    panel_ = new PosePanel;
-    auto* scroll = new QScrollArea;
-    scroll->setObjectName("poseScroll");
-    scroll->setWidget(panel_);
-    scroll->setWidgetResizable(true);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    // Wide enough for the panel and a vertical scroll bar, so no label or field is cut off.
-    scroll->setMinimumWidth(panel_->sizeHint().width() +
-                            scroll->verticalScrollBar()->sizeHint().width() + 4);
-    auto* dock = new QDockWidget(tr("C-arm and DRR"), this);
-    dock->setObjectName("poseDock");
-    dock->setWidget(scroll);
-    addDockWidget(Qt::LeftDockWidgetArea, dock);
+void MainWindow::buildWorkspaces() {
+    tabs_ = new QTabWidget(this);
+    tabs_->setObjectName("workspaceTabs");
+    tabs_->setDocumentMode(true);
+    setCentralWidget(tabs_);
 
-    scene_view_ = new CArmSceneView;
-    scene_view_->setMinimumSize(240, 200);
-    drr_view_ = new DrrImageView;
-    drr_view_->setObjectName("drrView");
-    splitter_ = new QSplitter(Qt::Horizontal, this);
-    splitter_->setObjectName("viewSplitter");
-    splitter_->addWidget(scene_view_);
-    splitter_->addWidget(drr_view_);
-    splitter_->setStretchFactor(0, 1);
-    splitter_->setStretchFactor(1, 1);
-    splitter_->setChildrenCollapsible(false);
-    setCentralWidget(splitter_);
+    drr_workspace_ = new DrrWorkspace(context_);
+    panel_ = drr_workspace_->posePanel();
+    scene_view_ = drr_workspace_->sceneView();
+    drr_view_ = drr_workspace_->drrView();
+    addWorkspace(drr_workspace_);
+
+    connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index < 0 || index >= static_cast<int>(workspaces_.size())) return;
+        Workspace* shown = workspaces_[static_cast<size_t>(index)];
+        shown->activate();
+        emit currentWorkspaceChanged(shown->id());
+    });
+}
+
+void MainWindow::addWorkspace(Workspace* workspace) {
+    workspaces_.push_back(workspace);
+    tabs_->addTab(workspace, workspace->title());
+    connect(workspace, &Workspace::statusMessage, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+    connect(workspace, &Workspace::errorOccurred, this,
+            [this](const QString& message) { showError(message); });
+}
+
+Workspace* MainWindow::workspace(const QString& id) const {
+    for (Workspace* w : workspaces_)
+        if (w->id() == id) return w;
+    return nullptr;
+}
+
+Workspace* MainWindow::currentWorkspace() const {
+    return qobject_cast<Workspace*>(tabs_->currentWidget());
+}
+
+bool MainWindow::setCurrentWorkspace(const QString& id) {
+    Workspace* w = workspace(id);
+    if (!w) return false;
+    tabs_->setCurrentWidget(w);
+    return true;
 }
 
 void MainWindow::buildStatusBar() {
@@ -309,6 +345,20 @@ void MainWindow::buildMenus() {
     view->addSeparator();
     view->addAction(findChild<QDockWidget*>("poseDock")->toggleViewAction());
 
+    QMenu* workspaces = menuBar()->addMenu(tr("&Workspace"));
+    auto* workspace_group = new QActionGroup(this);
+    for (size_t i = 0; i < workspaces_.size(); ++i) {
+        Workspace* w = workspaces_[i];
+        QAction* action = workspaces->addAction(w->title());
+        action->setObjectName("actionWorkspace_" + w->id());
+        action->setCheckable(true);
+        action->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + static_cast<int>(i))));
+        workspace_group->addAction(action);
+        connect(action, &QAction::triggered, this, [this, w] { tabs_->setCurrentWidget(w); });
+        connect(this, &MainWindow::currentWorkspaceChanged, action,
+                [action, id = w->id()](const QString& shown) { action->setChecked(shown == id); });
+    }
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* shortcuts =
         help->addAction(tr("&Keyboard shortcuts..."), this, &MainWindow::showShortcuts);
@@ -390,8 +440,11 @@ void MainWindow::applySettings() {
     const StudioSettings& s = settings_state_;
     if (s.window_geometry.isEmpty() || !restoreGeometry(s.window_geometry)) resize(1480, 900);
     if (!s.window_state.isEmpty()) restoreState(s.window_state);
-    if (s.splitter_state.isEmpty() || !splitter_->restoreState(s.splitter_state))
-        splitter_->setSizes({1, 1});
+    for (Workspace* w : workspaces_)
+        w->restoreSettings(*settings_);
+    QSplitter* splitter = drr_workspace_->splitter();
+    if (s.splitter_state.isEmpty() || !splitter->restoreState(s.splitter_state))
+        splitter->setSizes({1, 1});
     setStudioPalette(s.palette);
     setVolumePreset(s.volume_preset);
     setDrrWindowPreset(s.drr_window);
@@ -410,7 +463,11 @@ void MainWindow::applySettings() {
 void MainWindow::saveSettings() {
     settings_state_.window_geometry = saveGeometry();
     settings_state_.window_state = saveState();
-    settings_state_.splitter_state = splitter_->saveState();
+    settings_state_.splitter_state = drr_workspace_->splitter()->saveState();
+    for (const Workspace* w : workspaces_)
+        w->saveSettings(*settings_);
+    if (const Workspace* shown = currentWorkspace())
+        settings_->setValue("workspace/current", shown->id());
     settings_state_.drr_projection = panel_->parameters().settings.reduction;
     settings_state_.drr_output = panel_->outputChoice();
     settings_state_.keep_field_of_view = panel_->keepsFieldOfView();
@@ -568,6 +625,9 @@ void MainWindow::loadFinished() {
 
 void MainWindow::volumeLoaded(const LoadedVolume& volume) {
     loadFinished();
+    context_.volume = volume;
+    for (Workspace* w : workspaces_)
+        w->volumeChanged();
     // Frames of the previous volume may still be on their way: none of them is exported or shown
     // in the 3D view from now on (the session shows only frames newer than what it had).
     last_full_frame_.reset();
@@ -601,7 +661,10 @@ void MainWindow::volumeLoaded(const LoadedVolume& volume) {
 }
 
 void MainWindow::frameShown(const DrrFrame& frame) {
-    if (!frame.request.preview) last_full_frame_ = frame;
+    if (!frame.request.preview) {
+        last_full_frame_ = frame;
+        drr_workspace_->fullFrameShown();
+    }
     scene_frame_ = frame;
     // On screen now. A widget's repaint request is a low-priority event, handled after the
     // queued 3D update below, and so in the same paint pass as the 3D frame: the DRR would wait
@@ -738,13 +801,15 @@ QImage MainWindow::grabView(StudioView view) {
             return drr_view_->grab().toImage();
         case StudioView::Window: {
             QPixmap pixmap = grab();
-            // The 3D view draws into a native window of its own, which QWidget::grab leaves out.
-            if (scene_view_->isVisible() && scene_view_->window() == this) {
-                QPainter painter(&pixmap);
-                painter.drawImage(
-                    QRect(scene_view_->mapTo(this, QPoint(0, 0)), scene_view_->size()),
-                    scene_view_->fullQualityScreenshot());
+            // 3D views draw into native windows of their own, which QWidget::grab leaves out.
+            QPainter painter(&pixmap);
+            for (render::VtkView* view : findChildren<render::VtkView*>()) {
+                if (!view->isVisible() || view->window() != this) continue;
+                painter.drawImage(QRect(view->mapTo(this, QPoint(0, 0)), view->size()),
+                                  view == scene_view_ ? scene_view_->fullQualityScreenshot()
+                                                      : view->screenshot());
             }
+            painter.end();
             return pixmap.toImage();
         }
     }

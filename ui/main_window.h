@@ -20,6 +20,7 @@
 #include "ui/common/studio_palette.h"
 #include "ui/common/studio_settings.h"
 #include "ui/common/window_preset.h"
+#include "ui/common/workspace.h"
 #include "ui/drr/drr_frame.h"
 #include "ui/drr/drr_session.h"
 
@@ -29,11 +30,14 @@ class QMenu;
 class QProgressDialog;
 class QSettings;
 class QSplitter;
+class QTabWidget;
 
 namespace radon::ui {
 
 class CArmSceneView;
+class ComputeWorker;
 class DicomFolderScanner;
+class DrrWorkspace;
 class DrrImageView;
 class PoseHistory;
 class PosePanel;
@@ -51,12 +55,17 @@ struct MainWindowOptions {
     Detector detector{512, 512, 0.8, 0.8, 0, 0};
     // Loads the thorax phantom at start, shown at the AP preset.
     bool start_with_thorax = true;
+    // The workspace to open on ("drr", "pet", "ct"); empty: the one shown when the app was last
+    // closed.
+    QString workspace;
 };
 
 // The views a screenshot can be taken of.
 enum class StudioView { Scene3D, Drr, Window };
 
-// Radon Studio's main window: the 3D view (CArmSceneView) and the DRR view side by side in a
+// Radon Studio's main window: its workspaces (DRR, PET, CT) in tabs, each remembering its layout,
+// sharing the one volume loaded and the one compute worker of the device (StudioContext). The DRR
+// workspace holds the 3D view (CArmSceneView) and the DRR view side by side in a
 // splitter, the pose panel in a dock, the DRR session's frame time and rays/s and the pixel under
 // the cursor in the status bar. File, Edit, Pose, View and Help menus carry the common actions
 // with shortcuts (Help > Keyboard shortcuts lists them all); volumes open by menu, drag-and-drop,
@@ -113,6 +122,15 @@ class MainWindow : public QMainWindow {
     const StudioSettings& studioSettings() const { return settings_state_; }
     const RecentFiles& recentFiles() const { return recent_; }
 
+    // The workspaces in tab order, and the one shown.
+    const std::vector<Workspace*>& workspaces() const { return workspaces_; }
+    Workspace* workspace(const QString& id) const;
+    Workspace* currentWorkspace() const;
+    // Shows the workspace `id` ("drr", "pet", "ct"); false when there is none of that name.
+    bool setCurrentWorkspace(const QString& id);
+    StudioContext& context() { return context_; }
+    ComputeWorker& compute() { return *compute_; }
+
     DrrSession& session() { return *session_; }
     PosePanel* posePanel() const { return panel_; }
     PoseHistory* poseHistory() const { return history_; }
@@ -128,6 +146,7 @@ class MainWindow : public QMainWindow {
     void warningShown(const QString& message);
     // A volume has loaded and is in the 3D view; its DRRs follow.
     void volumeShown(const QString& description);
+    void currentWorkspaceChanged(const QString& id);
 
   protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -135,7 +154,8 @@ class MainWindow : public QMainWindow {
     void closeEvent(QCloseEvent* event) override;
 
   private:
-    void buildViews();
+    void buildWorkspaces();
+    void addWorkspace(Workspace* workspace);
     void buildStatusBar();
     void buildMenus();
     void connectSession();
@@ -167,6 +187,11 @@ class MainWindow : public QMainWindow {
     void showShortcuts();
 
     MainWindowOptions options_;
+    std::unique_ptr<ComputeWorker> compute_;
+    StudioContext context_;
+    QTabWidget* tabs_ = nullptr;
+    DrrWorkspace* drr_workspace_ = nullptr;
+    std::vector<Workspace*> workspaces_;
     std::unique_ptr<QSettings> settings_;
     StudioSettings settings_state_;
     RecentFiles recent_;
@@ -175,7 +200,6 @@ class MainWindow : public QMainWindow {
     PoseHistory* history_ = nullptr;
     DrrImageView* drr_view_ = nullptr;
     CArmSceneView* scene_view_ = nullptr;
-    QSplitter* splitter_ = nullptr;
     QLabel* frame_status_ = nullptr;
     QLabel* scene_status_ = nullptr;
     QLabel* cursor_status_ = nullptr;

@@ -11,7 +11,7 @@
 #include "app/radon/bench_timing.h"
 #include "app/radon/commands.h"
 #include "app/radon/ct_options.h"
-#include "app/radon/peak_memory.h"
+#include "recon/bench/peak_memory.h"
 #include "kernels/core/error.h"
 #include "kernels/core/sample_summary.h"
 #include "kernels/simd/cpu_features.h"
@@ -109,7 +109,7 @@ int run_bench_ct(const std::vector<std::string>& raw) {
                 ct_geometry_line(parallel_geometry).c_str(), ct_grid_line(parallel_grid).c_str());
     std::printf("medians of %d runs after a warm-up\n\n%-8s %-10s %10s %10s %10s %12s\n", runs,
                 "test", "problem", "median s", "min s", "max s", "G updates/s");
-    reset_peak_memory();
+    recon::reset_peak_memory();
     std::vector<Row> rows;
     const auto report = [&](const std::string& test, const std::string& problem,
                             const SampleSummary& s, double updates) {
@@ -160,7 +160,7 @@ int run_bench_ct(const std::vector<std::string>& raw) {
                    double(grid.voxel_count()) * double(g.view_count()));
         }
     }
-    std::printf("\npeak memory %.0f MB\n", peak_memory_mb());
+    std::printf("\npeak memory %.0f MB\n", recon::peak_memory_mb());
     std::ostringstream csv;
     csv << "test,problem,voxels_x_views,median_s,min_s,max_s,g_updates_per_s\n";
     for (const Row& r : rows)

@@ -11,7 +11,7 @@
 #include "app/radon/arguments.h"
 #include "app/radon/bench_timing.h"
 #include "app/radon/commands.h"
-#include "app/radon/peak_memory.h"
+#include "recon/bench/peak_memory.h"
 #include "app/radon/pet_options.h"
 #include "kernels/backend/devices.h"
 #include "kernels/core/error.h"
@@ -85,7 +85,7 @@ int run_bench_pet(const std::vector<std::string>& raw) {
                 to_string(detected_simd_level()));
     std::printf("medians of %d runs after a warm-up\n\n%-8s %-8s %10s %10s %10s %12s\n", runs,
                 "mode", "", "median s", "min s", "max s", "M LOR/s");
-    reset_peak_memory();
+    recon::reset_peak_memory();
     std::vector<Row> rows;
     std::stringstream requested(modes);
     std::string mode;
@@ -114,7 +114,7 @@ int run_bench_pet(const std::vector<std::string>& raw) {
             std::fflush(stdout);
         }
     }
-    std::printf("\npeak memory %.0f MB\n", peak_memory_mb());
+    std::printf("\npeak memory %.0f MB\n", recon::peak_memory_mb());
     std::ostringstream csv;
     csv << "mode,direction,lors,median_s,min_s,max_s,million_lors_per_s\n";
     for (const Row& r : rows)

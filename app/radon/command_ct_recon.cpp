@@ -10,7 +10,7 @@
 #include "app/radon/command_messages.h"
 #include "app/radon/commands.h"
 #include "app/radon/ct_options.h"
-#include "app/radon/peak_memory.h"
+#include "recon/bench/peak_memory.h"
 #include "app/radon/terminal_progress.h"
 #include "kernels/core/error.h"
 #include "kernels/operator/subset_stack.h"
@@ -190,7 +190,7 @@ int run_ct_recon(const std::vector<std::string>& raw) {
     TerminalProgress progress("reconstructing");
     RunControl control;
     control.progress = &progress;
-    reset_peak_memory();
+    recon::reset_peak_memory();
     std::vector<float> image;
     std::string note;
     const auto start = std::chrono::steady_clock::now();
@@ -271,7 +271,7 @@ int run_ct_recon(const std::vector<std::string>& raw) {
     const double updates = double(grid.voxel_count()) * double(geometry.view_count());
     std::printf("reconstructed in %.3f s", seconds);
     if (is_filtered(method)) std::printf(" (%.3g G voxel updates/s)", updates / seconds / 1e9);
-    std::printf("; peak memory %.0f MB\n", peak_memory_mb());
+    std::printf("; peak memory %.0f MB\n", recon::peak_memory_mb());
     for (const float v : image)
         if (!std::isfinite(v))
             throw Error("the reconstruction holds a non-finite value: nothing written");

@@ -13,7 +13,7 @@
 #include "app/radon/arguments.h"
 #include "app/radon/command_messages.h"
 #include "app/radon/commands.h"
-#include "app/radon/peak_memory.h"
+#include "recon/bench/peak_memory.h"
 #include "app/radon/volume_source.h"
 #include "kernels/backend/devices.h"
 #include "kernels/simd/cpu_features.h"
@@ -54,14 +54,14 @@ void print_system() {
 // loading itself costs next to the float volume it produces.
 void print_volume(const Arguments& args) {
     check_volume_source(args);
-    const double before_mib = resident_memory_mb();
-    reset_peak_memory();
+    const double before_mib = recon::resident_memory_mb();
+    recon::reset_peak_memory();
     const auto start = std::chrono::steady_clock::now();
     std::string description;
     const recon::Volume volume = load_hu_volume(args, kCommand, description);
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    const double peak_mib = peak_memory_mb();
+    const double peak_mib = recon::peak_memory_mb();
 
     const VolumeGrid& g = volume.grid;
     const float* voxels = volume.voxels.host_data();

@@ -6,7 +6,7 @@
 
 #include "app/radon/arguments.h"
 #include "app/radon/commands.h"
-#include "app/radon/peak_memory.h"
+#include "recon/bench/peak_memory.h"
 #include "app/radon/pet_options.h"
 #include "app/radon/terminal_progress.h"
 #include "kernels/core/error.h"
@@ -72,7 +72,7 @@ int run_pet_recon(const std::vector<std::string>& raw) {
     std::printf("image: %s; %s, %d iteration(s) of %d subset(s)\n", grid_text(grid).c_str(),
                 subsets == 1 ? "MLEM" : "OSEM", iterations, subsets);
 
-    reset_peak_memory();
+    recon::reset_peak_memory();
     const auto start = std::chrono::steady_clock::now();
     std::string attenuation_what;
     std::vector<float> factors =
@@ -129,7 +129,7 @@ int run_pet_recon(const std::vector<std::string>& raw) {
         em.log_likelihood.front(), std::chrono::duration<double>(end - start).count(),
         setup_seconds, iterations ? iterating / iterations : 0.0,
         subsets > 1 ? " (each with a forward projection for its log-likelihood)" : "",
-        peak_memory_mb());
+        recon::peak_memory_mb());
     result.values = std::move(image);
     recon::write_volume(outputs, recon::volume_from_pet_image(result, recon::VoxelUnit::Activity),
                         out);

@@ -1,6 +1,8 @@
 // radonstudio: the desktop app. Starts on the built-in thorax phantom at the AP preset, or on the
-// volume, DICOM file or DICOM folder given; --screenshot saves the window once the first full DRR
-// and the 3D view's full-quality frame are on screen, then quits (for documentation and checks).
+// volume, DICOM file or DICOM folder given, in the workspace --workspace names (DRR, PET, CT);
+// --screenshot saves the window once that workspace's first result is on screen (for the DRR
+// workspace: the first full DRR and the 3D view's full-quality frame), then quits (for
+// documentation and checks).
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -17,6 +19,7 @@
 #include "render/common/ct_volume_preset.h"
 #include "render/common/vtk_view.h"
 #include "ui/common/studio_palette.h"
+#include "ui/common/workspace.h"
 #include "ui/drr/carm_scene_view.h"
 #include "ui/drr/pose_history.h"
 #include "ui/drr/pose_panel.h"
@@ -52,8 +55,9 @@ int usage_error(const char* message) {
     return 2;
 }
 
-// Saves the window (and, if asked, each view) once the first full-resolution DRR has been shown
-// and the 3D view has settled to a full-quality frame, then quits.
+// Saves the window (and, if asked, each view of the DRR workspace) once the shown workspace's
+// first result is on screen, then quits. For the DRR workspace that is the first full-resolution
+// DRR with the 3D view settled to a full-quality frame.
 class ScreenshotOnSettle : public QObject {
   public:
     ScreenshotOnSettle(MainWindow& window, QString window_file, QString scene_file,
@@ -62,6 +66,20 @@ class ScreenshotOnSettle : public QObject {
           window_file_(std::move(window_file)),
           scene_file_(std::move(scene_file)),
           drr_file_(std::move(drr_file)) {
+        connect(&window, &MainWindow::errorShown, this, [](const QString& message) {
+            std::fprintf(stderr, "radonstudio: %s\n", qPrintable(message));
+            QApplication::exit(2);
+        });
+        radon::ui::Workspace* shown = window.currentWorkspace();
+        if (shown && shown->id() != "drr") {
+            // Views draw the result in the event loop turns after it arrives.
+            const auto settle = [this] { QTimer::singleShot(500, this, [this] { save(); }); };
+            if (shown->firstResultShown())
+                settle();
+            else
+                connect(shown, &radon::ui::Workspace::firstResultReady, this, settle);
+            return;
+        }
         connect(&window.session(), &radon::ui::DrrSession::frameShown, this,
                 [this](const radon::ui::DrrFrame& frame, double) {
                     if (!frame.request.preview && window_.sceneView()->hasVolume())
@@ -74,10 +92,6 @@ class ScreenshotOnSettle : public QObject {
             QTimer::singleShot(300, this, [this] {
                 if (!window_.sceneView()->interacting()) save();
             });
-        });
-        connect(&window, &MainWindow::errorShown, this, [](const QString& message) {
-            std::fprintf(stderr, "radonstudio: %s\n", qPrintable(message));
-            QApplication::exit(2);
         });
     }
 
@@ -142,10 +156,12 @@ int main(int argc, char** argv) {
                                                   "FILE");
     const QCommandLineOption screenshot_drr_option("screenshot-drr",
                                                    "With --screenshot: the DRR view", "FILE");
-    parser.addOptions({phantom_option, size_option, spacing_option, series_option, preset_option,
-                       primary_option, secondary_option, roll_option, volume_preset_option,
-                       palette_option, settings_option, window_size_option, screenshot_option,
-                       screenshot_3d_option, screenshot_drr_option});
+    const QCommandLineOption workspace_option(
+        "workspace", "Open on the workspace drr, pet or ct (default: the one last shown)", "NAME");
+    parser.addOptions({workspace_option, phantom_option, size_option, spacing_option, series_option,
+                       preset_option, primary_option, secondary_option, roll_option,
+                       volume_preset_option, palette_option, settings_option, window_size_option,
+                       screenshot_option, screenshot_3d_option, screenshot_drr_option});
     parser.process(app);
 
     radon::ui::MainWindowOptions options;
@@ -170,6 +186,11 @@ int main(int argc, char** argv) {
     } else {
         options.shepp_logan_size = size;
         options.shepp_logan_spacing = grid_spacing;
+    }
+    if (parser.isSet(workspace_option)) {
+        options.workspace = parser.value(workspace_option).toLower();
+        if (options.workspace != "drr" && options.workspace != "pet" && options.workspace != "ct")
+            return usage_error("--workspace is drr, pet or ct");
     }
     const QStringList volumes = parser.positionalArguments();
     options.start_with_thorax = volumes.isEmpty() && thorax;

@@ -268,19 +268,32 @@ class CudaDrrRenderer final : public DrrRenderer {
 
     // Patch width and height: the user's patch size, or bands of whole rows, as many as fit
     // kBandPixels and a quarter of the free device memory across the pipeline's slots.
-    std::pair<int64_t, int64_t> piece_size(const DrrSettings& settings, int64_t width,
-                                           int64_t height) const {
-        if (settings.patch_size > 0) return {settings.patch_size, settings.patch_size};
+    PatchPlan patch_plan(int64_t width, int64_t height,
+                         const DrrSettings& settings) const override {
+        if (settings.patch_size > 0) return {settings.patch_size, settings.patch_size, {}};
         int64_t rows = std::clamp<int64_t>(kBandPixels / width, 1, height);
-        if (static_cast<std::size_t>(rows * width) > slot_capacity_) {
-            // Growing the buffers: check that they fit.
-            std::size_t free_bytes = 0, total_bytes = 0;
-            RADON_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
-            const auto budget_rows = static_cast<int64_t>(
-                free_bytes / 4 / (kSlots * sizeof(float) * static_cast<std::size_t>(width)));
-            rows = std::clamp<int64_t>(budget_rows, 1, rows);
+        const std::string limit = "at most " + std::to_string(kBandPixels) + " pixels a band";
+        if (static_cast<std::size_t>(rows * width) <= slot_capacity_) {
+            return {width, rows,
+                    "bands of " + std::to_string(rows) + " full-width rows (" + limit +
+                        "; the output buffers already hold them)"};
         }
-        return {width, rows};
+        // Growing the buffers: check that they fit.
+        std::size_t free_bytes = 0, total_bytes = 0;
+        RADON_CUDA_CHECK(cudaSetDevice(device_));
+        RADON_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+        const auto budget_rows = static_cast<int64_t>(
+            free_bytes / 4 / (kSlots * sizeof(float) * static_cast<std::size_t>(width)));
+        const std::string memory = std::to_string(free_bytes >> 20) + " MiB free of " +
+                                   std::to_string(total_bytes >> 20) + " MiB on the device";
+        if (budget_rows >= rows)
+            return {width, rows,
+                    "bands of " + std::to_string(rows) + " full-width rows (" + limit + "; " +
+                        memory + ")"};
+        rows = std::clamp<int64_t>(budget_rows, 1, rows);
+        return {width, rows,
+                "bands of " + std::to_string(rows) + " full-width rows: a quarter of the " +
+                    memory + ", shared by " + std::to_string(kSlots) + " pipeline slots"};
     }
 
     // Makes every slot hold at least `floats` output values.
@@ -361,7 +374,8 @@ class CudaDrrRenderer final : public DrrRenderer {
         std::lock_guard<std::mutex> lock(mutex_);
         RADON_CUDA_CHECK(cudaSetDevice(device_));
         const Walk walk = walk_for(settings);
-        const auto [piece_w, piece_h] = piece_size(settings, width, height);
+        const PatchPlan plan = patch_plan(width, height, settings);
+        const int64_t piece_w = plan.width, piece_h = plan.height;
         reserve_slots(static_cast<std::size_t>(piece_w * piece_h));
 
         std::vector<Piece> pieces;

@@ -29,6 +29,8 @@ using RenderBlockFn = void (*)(const DrrRayParams&, const float*, bool, const Pi
                                const CancelToken*, std::atomic<int64_t>*);
 
 class CpuDrrRenderer final : public DrrRenderer {
+    static constexpr int64_t kBandRows = 64;
+
   public:
     CpuDrrRenderer(const VolumeGrid& grid, const Array<float>& attenuation, SimdLevel simd,
                    const OccupiedBox* occupied)
@@ -68,6 +70,17 @@ class CpuDrrRenderer final : public DrrRenderer {
         return s.str();
     }
 
+    // Patches bound the work between two cancel checks; without a patch size, bands of rows the
+    // full width of the panel keep every thread busy.
+    PatchPlan patch_plan(int64_t width, int64_t height,
+                         const DrrSettings& settings) const override {
+        if (settings.patch_size > 0) return {settings.patch_size, settings.patch_size, {}};
+        const int64_t rows = std::max<int64_t>(1, std::min<int64_t>(height, kBandRows));
+        return {width, rows,
+                "bands of " + std::to_string(rows) + " full-width rows: the CPU renders into the "
+                "output directly, so a band bounds only the work between two cancel checks"};
+    }
+
     void render(const ProjectionGeometry& geometry, const DrrSettings& settings, float* out,
                 const RunControl& control) override {
         Detector panel;
@@ -87,12 +100,8 @@ class CpuDrrRenderer final : public DrrRenderer {
             control.report(1.0);
             return;
         }
-        // Patches bound the work between two cancel checks; without a patch size, bands of
-        // rows the full width of the panel keep every thread busy.
-        const int64_t patch_w = settings.patch_size > 0 ? settings.patch_size : width;
-        const int64_t patch_h = settings.patch_size > 0
-                                    ? settings.patch_size
-                                    : std::max<int64_t>(1, std::min<int64_t>(height, 64));
+        const PatchPlan plan = patch_plan(width, height, settings);
+        const int64_t patch_w = plan.width, patch_h = plan.height;
         std::atomic<int64_t> rows_done{0};
         const int64_t total_rows = height * ((width + patch_w - 1) / patch_w);
         for (int64_t row0 = 0; row0 < height; row0 += patch_h) {

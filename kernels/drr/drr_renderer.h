@@ -16,6 +16,14 @@
 
 namespace radon {
 
+// How a renderer cuts a frame into pieces: pieces of width x height pixels (the last row and
+// column of pieces may be smaller), and, when it chose them itself (patch size 0), why.
+struct PatchPlan {
+    int64_t width = 0;
+    int64_t height = 0;
+    std::string reason;  // empty for a patch size the caller gave
+};
+
 // Renders DRRs of one attenuation volume (1/mm) from any number of poses. A renderer prepares
 // its volume once (uploads, empty-space bounds) and keeps it for every render.
 class DrrRenderer {
@@ -41,6 +49,10 @@ class DrrRenderer {
                               const DrrSettings& settings, float* out,
                               const RunControl& control = {});
 
+    // The pieces render() cuts a width x height frame into under `settings` (a patch size 0 lets
+    // the renderer choose: the plan then says how and why, e.g. the free device memory it saw).
+    virtual PatchPlan patch_plan(int64_t width, int64_t height,
+                                 const DrrSettings& settings) const = 0;
     // The box of non-zero voxels the renderer clips line integrals to (see detector_cut.h).
     virtual const OccupiedBox& occupied() const = 0;
 

@@ -12,16 +12,23 @@
 
 namespace radon::ui {
 
-DrrSession::DrrSession(PosePanel* panel, DrrImageView* view, QObject* parent)
-    : QObject(parent), panel_(panel), view_(view), worker_(new DrrWorker) {
+DrrSession::DrrSession(PosePanel* panel, DrrImageView* view, QThread* compute_thread,
+                       QObject* parent)
+    : QObject(parent),
+      panel_(panel),
+      view_(view),
+      worker_thread_(compute_thread ? compute_thread : &own_thread_),
+      worker_(new DrrWorker) {
     clock_.start();
-    worker_thread_.setObjectName("drr worker");
-    worker_->moveToThread(&worker_thread_);
-    connect(&worker_thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    connect(
-        &worker_thread_, &QThread::started, worker_,
-        [] { lower_current_thread_priority(kWorkerNiceSteps); }, Qt::DirectConnection);
-    worker_thread_.start();
+    worker_->moveToThread(worker_thread_);
+    if (!compute_thread) {
+        own_thread_.setObjectName("drr worker");
+        connect(&own_thread_, &QThread::finished, worker_, &QObject::deleteLater);
+        connect(
+            &own_thread_, &QThread::started, worker_,
+            [] { lower_current_thread_priority(kWorkerNiceSteps); }, Qt::DirectConnection);
+        own_thread_.start();
+    }
 
     connect(worker_, &DrrWorker::rendered, this, &DrrSession::showFrame);
     connect(worker_, &DrrWorker::renderFailed, this, [this](quint64, const QString& message) {
@@ -57,8 +64,14 @@ DrrSession::~DrrSession() {
     blockSignals(true);  // the window that listens may be half torn down by now
     loader_.cancel();
     worker_->cancelAll();
-    worker_thread_.quit();
-    worker_thread_.wait();
+    if (worker_thread_ == &own_thread_) {
+        own_thread_.quit();
+        own_thread_.wait();
+    } else {
+        // The worker may be rendering on the shared thread: it is deleted there, in turn.
+        QMetaObject::invokeMethod(
+            worker_, [worker = worker_] { delete worker; }, Qt::BlockingQueuedConnection);
+    }
 }
 
 void DrrSession::loadThoraxPhantom(std::array<int64_t, 3> size, Vec3 spacing) {

@@ -41,8 +41,12 @@ class DrrSession : public QObject {
     // about three quarters of the CPU.
     static constexpr int kWorkerNiceSteps = 5;
 
-    DrrSession(PosePanel* panel, DrrImageView* view, QObject* parent = nullptr);
-    // Cancels what runs and joins the worker and loading threads.
+    // The worker runs on `compute_thread` (the ComputeWorker's, so that DRRs take turns with the
+    // other workspaces' jobs on the device), or on a thread of the session's own when null.
+    DrrSession(PosePanel* panel, DrrImageView* view, QThread* compute_thread = nullptr,
+               QObject* parent = nullptr);
+    // Cancels what runs and joins the worker and loading threads (deletes the worker on the
+    // compute thread, after its current render).
     ~DrrSession() override;
 
     // The built-in thorax phantom, by default on the grid `radon drr` uses.
@@ -92,7 +96,8 @@ class DrrSession : public QObject {
 
     PosePanel* panel_;
     DrrImageView* view_;
-    QThread worker_thread_;
+    QThread own_thread_;  // unused when a compute thread was given
+    QThread* worker_thread_;
     DrrWorker* worker_;
     VolumeLoader loader_;
     std::optional<LoadedVolume> volume_;

@@ -1,6 +1,6 @@
 #pragma once
 
-namespace radon::cli {
+namespace radon::recon {
 
 // Resident memory from the kernel's own accounting (/proc/self), in MiB: what `radon bench` and
 // `radon info` report. Linux only; 0 where the figures are not available.
@@ -14,4 +14,4 @@ double peak_memory_mb();
 // The resident memory now.
 double resident_memory_mb();
 
-}  // namespace radon::cli
+}  // namespace radon::recon

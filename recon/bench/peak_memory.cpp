@@ -1,9 +1,9 @@
-#include "app/radon/peak_memory.h"
+#include "recon/bench/peak_memory.h"
 
 #include <fstream>
 #include <string>
 
-namespace radon::cli {
+namespace radon::recon {
 namespace {
 
 double status_field_mb(const char* field) {
@@ -31,4 +31,4 @@ double resident_memory_mb() {
     return status_field_mb("VmRSS:");
 }
 
-}  // namespace radon::cli
+}  // namespace radon::recon
