@@ -9,6 +9,7 @@ set(RADON_VTK_COMPONENTS
     CommonDataModel
     CommonMath
     CommonTransforms
+    FiltersCore
     FiltersSources
     InteractionStyle
     InteractionWidgets
