@@ -20,6 +20,7 @@
 #include "recon/pet/pet_image.h"
 #include "recon/pet/sinogram_file.h"
 #include "recon/phantom/ellipsoid_phantom.h"
+#include "render/pet/scanner_scene.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/common/test_registry.h"
 #include "ui/common/compute_worker.h"
@@ -29,6 +30,7 @@
 #include "ui/pet/michelogram_view.h"
 #include "ui/pet/pet_session.h"
 #include "ui/pet/pet_workspace.h"
+#include "ui/pet/scanner_view.h"
 #include "ui/pet/sinogram_view.h"
 
 using namespace radon;
@@ -291,6 +293,14 @@ class TestPetWorkspace : public QObject {
         QVERIFY(view->readoutText().isEmpty() || !view->describe(lor.bin).isEmpty());
         QCOMPARE(image->highlight().size(), 1);
         QCOMPARE(image->highlight().front(), QPoint(column, row));
+        // The scanner view draws that LOR with the TOF bin's kernel and lights its two crystals.
+        const render::ScannerScene& scene = f.workspace->scannerView()->scene();
+        QCOMPARE(scene.lors().size(), std::size_t(1));
+        QVERIFY(norm(scene.lors()[0].a - lor.p1) < 1e-9 && norm(scene.lors()[0].b - lor.p2) < 1e-9);
+        QVERIFY(scene.lors()[0].tof_centre_mm.has_value());
+        QCOMPARE(*scene.lors()[0].tof_centre_mm, lor.tof_centre_mm);
+        QCOMPARE(scene.lors()[0].tof_sigma_mm, lor.tof_sigma_mm);
+        QCOMPARE(scene.highlighted_crystals(), (std::vector<int>{lor.pairs[0].a, lor.pairs[0].b}));
     }
 
     // Picking a crystal lights its bins: in every plane the view shows, exactly the bins whose
@@ -301,9 +311,18 @@ class TestPetWorkspace : public QObject {
         f.workspace->show();
         QVERIFY(f.project());
         const int crystal = 64 * 2 + 13;  // ring 2
-        f.session().pickCrystal(crystal);
+        // As a click on the crystal in the 3D view picks it.
+        emit f.workspace->scannerView()->crystalPicked(crystal);
+        QVERIFY(f.session().pickedFan().has_value());
         ui::SinogramView* view = f.workspace->sinogramView();
         const pet::SinogramDescriptor& d = *f.session().sinogram()->descriptor;
+        // The 3D view draws the fan: one LOR per detector pair, each from the crystal's centre.
+        const render::ScannerScene& scene = f.workspace->scannerView()->scene();
+        QCOMPARE(scene.lors().size(), f.session().pickedFan()->pairs.size());
+        const Vec3 c = d.scanner().world_centre(crystal);
+        for (const auto& lor : scene.lors())
+            QVERIFY(std::min(norm(lor.a - c), norm(lor.b - c)) < 1e-9);
+        QCOMPARE(scene.highlighted_crystals(), std::vector<int>{crystal});
         int lit_in_all = 0;
         for (int plane = 0; plane < d.planes(); ++plane) {
             view->setSliceIndex(plane);

@@ -193,6 +193,8 @@ quint64 PetSession::reconstruct() {
         return 0;
     }
     QPointer<PetSession> self(this);
+    // A reconstruction started over a running one: only the newest one's end clears the state.
+    const quint64 generation = ++recon_generation_;
     emit reconstructionStarted(iterations, subsets);
     // The live view shows the newest image; sub-iterations that end while the UI is still busy
     // with the previous one are not queued behind it.
@@ -202,8 +204,8 @@ quint64 PetSession::reconstruct() {
         auto finish = [&] {
             QMetaObject::invokeMethod(
                 self.data(),
-                [self, completed] {
-                    if (!self) return;
+                [self, completed, generation] {
+                    if (!self || self->recon_generation_ != generation) return;
                     self->recon_job_ = 0;
                     emit self->reconstructionEnded(completed);
                 },

@@ -129,6 +129,7 @@ class PetSession : public QObject {
     std::optional<PetSinogram> sinogram_;
     std::optional<recon::Volume> reconstruction_;
     quint64 recon_job_ = 0;
+    quint64 recon_generation_ = 0;
     std::optional<pet::BinLor> picked_bin_;
     std::optional<pet::CrystalFan> picked_fan_;
 };

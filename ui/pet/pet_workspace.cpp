@@ -24,18 +24,23 @@
 #include "ui/common/line_plot.h"
 #include "ui/common/orthogonal_slices.h"
 #include "ui/pet/pet_session.h"
+#include "ui/pet/scanner_chooser.h"
+#include "ui/pet/scanner_view.h"
 #include "ui/pet/sinogram_view.h"
 
 namespace radon::ui {
 namespace {
 
-// Until the 3D scanner view is built in, a plain placeholder holds its place.
-QWidget* make_scanner_view(QWidget* parent) {
-    auto* w = new QLabel("3D scanner view", parent);
-    w->setObjectName("pet_scanner_view");
-    w->setAlignment(Qt::AlignCenter);
-    w->setMinimumSize(200, 200);
-    return w;
+// The LOR of a picked bin, with its TOF bin's kernel, as the scanner view draws it.
+ScannerView::LorMark lor_mark(const pet::BinLor& lor) {
+    ScannerView::LorMark mark;
+    mark.a = lor.p1;
+    mark.b = lor.p2;
+    if (lor.has_tof) {
+        mark.tof_centre_mm = lor.tof_centre_mm;
+        mark.tof_sigma_mm = lor.tof_sigma_mm;
+    }
+    return mark;
 }
 
 }  // namespace
@@ -44,7 +49,8 @@ PetWorkspace::PetWorkspace(StudioContext& context, QWidget* parent)
     : Workspace("pet", "PET", context, parent) {
     session_ = new PetSession(*context.compute, this);
 
-    scanner_view_ = make_scanner_view(this);
+    scanner_view_ = new ScannerView(this);
+    scanner_view_->setObjectName("pet_scanner_view");
     sinogram_view_ = new SinogramView(this);
     sinogram_view_->setObjectName("pet_sinogram_view");
     auto* centre = new QSplitter(Qt::Horizontal, this);
@@ -52,12 +58,21 @@ PetWorkspace::PetWorkspace(StudioContext& context, QWidget* parent)
     centre->addWidget(sinogram_view_);
     centre->setStretchFactor(0, 2);
     centre->setStretchFactor(1, 3);
+    scanner_view_->setMinimumWidth(240);
+    centre->setSizes({560, 840});
     setCentralWidget(centre);
 
     auto* panel_dock = new QDockWidget("PET set-up", this);
     panel_dock->setObjectName("pet_setup_dock");
     panel_dock->setWidget(buildPanel());
     addDockWidget(Qt::LeftDockWidgetArea, panel_dock);
+    chooser_ = new ScannerChooser(this);
+    auto* chooser_dock = new QDockWidget("Scanner", this);
+    chooser_dock->setObjectName("pet_scanner_dock");
+    chooser_dock->setWidget(chooser_);
+    addDockWidget(Qt::LeftDockWidgetArea, chooser_dock);
+    tabifyDockWidget(panel_dock, chooser_dock);
+    panel_dock->raise();
 
     slices_ = new OrthogonalSlices(this);
     plot_ = new LinePlot(this);
@@ -113,6 +128,19 @@ PetWorkspace::PetWorkspace(StudioContext& context, QWidget* parent)
         emit statusMessage(completed ? "OSEM done" : "OSEM stopped");
     });
     connect(sinogram_view_, &SinogramView::binClicked, session_, &PetSession::pickBin);
+    connect(scanner_view_, &ScannerView::crystalPicked, session_, &PetSession::pickCrystal);
+    connect(chooser_, &ScannerChooser::scannerChanged, this,
+            [this](const recon::ScannerDescription& description) {
+                if (syncing_chooser_) return;
+                PetSettings s = session_->settings();
+                s.scanner = description;
+                s.sinogram = {};
+                try {
+                    session_->setSettings(s);
+                } catch (const Error& e) {
+                    emit errorOccurred(QString::fromStdString(e.what()));
+                }
+            });
     connect(sinogram_view_, &SinogramView::sliceChanged, this, [this] {
         if (session_->pickedBin()) sinogram_view_->setPickedBin(session_->pickedBin()->bin);
     });
@@ -150,12 +178,6 @@ QWidget* PetWorkspace::buildPanel() {
 
     auto* scanner_box = new QGroupBox("Scanner and sinogram", panel);
     auto* form = new QFormLayout(scanner_box);
-    scanner_ = new QComboBox(scanner_box);
-    for (const std::string& id : recon::scanner_preset_ids()) {
-        const recon::ScannerDescription d = recon::scanner_preset(id);
-        scanner_->addItem(QString::fromStdString(d.scanner.name), QString::fromStdString(id));
-    }
-    form->addRow("Scanner", scanner_);
     span_ = new QSpinBox(scanner_box);
     span_->setSingleStep(2);
     span_->setToolTip("Axial compression: ring differences each plane adds (odd)");
@@ -251,18 +273,6 @@ QWidget* PetWorkspace::buildPanel() {
     auto apply = [this] {
         if (!loading_panel_) applySettings();
     };
-    connect(scanner_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
-        if (loading_panel_) return;
-        PetSettings s = session_->settings();
-        try {
-            s.scanner = recon::scanner_preset(scanner_->currentData().toString().toStdString());
-            s.sinogram = {};
-            session_->setSettings(s);
-        } catch (const Error& e) {
-            emit errorOccurred(QString::fromStdString(e.what()));
-        }
-        loadPanel();
-    });
     for (QSpinBox* box : {span_, mrd_, mashing_, iterations_, subsets_})
         connect(box, qOverload<int>(&QSpinBox::valueChanged), this, apply);
     connect(contrast_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, apply);
@@ -300,9 +310,15 @@ void PetWorkspace::loadPanel() {
     const PetSettings& s = session_->settings();
     const pet::SinogramDescriptor& d = session_->descriptor();
     const int rings = s.scanner.scanner.rings;
-    const int index =
-        scanner_->findData(QString::fromStdString(s.scanner.origin).remove("preset "));
-    if (index >= 0) scanner_->setCurrentIndex(index);
+    // The chooser shows the scanner in use (set here from outside it: a test, restored settings).
+    if (chooser_ && chooser_->description().json != s.scanner.json) {
+        const QString origin = QString::fromStdString(s.scanner.origin);
+        if (origin.startsWith("preset ")) {
+            syncing_chooser_ = true;
+            chooser_->selectPreset(origin.mid(7));
+            syncing_chooser_ = false;
+        }
+    }
     span_->setRange(1, std::max(1, 2 * rings - 1));
     span_->setValue(d.spec().span);
     mrd_->setRange(0, std::max(0, rings - 1));
@@ -356,6 +372,16 @@ bool PetWorkspace::applySettings() {
 
 void PetWorkspace::showSetup() {
     const pet::SinogramDescriptor& d = session_->descriptor();
+    // A new scanner (or the same one moved) redraws the crystals; a sinogram change alone does
+    // not touch them.
+    const recon::ScannerDescription& scanner = session_->scanner();
+    const Vec3 centre = scanner.scanner.isocentre_lps;
+    if (scanner.json != shown_scanner_json_ || norm(centre - shown_scanner_centre_) > 0) {
+        shown_scanner_json_ = scanner.json;
+        shown_scanner_centre_ = centre;
+        scanner_view_->setScanner(scanner.scanner);
+    }
+    scanner_view_->setImageGrid(session_->imageGrid());
     const pet::ScannerGeometry& s = d.scanner();
     QString text = QString("%1: %2 crystals per ring \u00d7 %3 rings; sinogram %4")
                        .arg(QString::fromStdString(s.name))
@@ -377,6 +403,7 @@ void PetWorkspace::volumeChanged() {
     std::optional<recon::Volume> hu;
     if (context().volume) hu = context().volume->hu;
     session_->setCtVolume(hu);
+    scanner_view_->setVolume(hu ? *hu : recon::Volume{});
 }
 
 void PetWorkspace::showSinogram() {
@@ -399,6 +426,31 @@ void PetWorkspace::showPick() {
     loading_panel_ = false;
     sinogram_view_->setHighlightedBins(fan ? fan->bins : std::vector<pet::SinogramBin>{});
     sinogram_view_->setPickedBin(bin ? std::optional<pet::SinogramBin>(bin->bin) : std::nullopt);
+    if (bin) {
+        std::vector<int> crystals;
+        for (const pet::DetectorPair& p : bin->pairs) {
+            crystals.push_back(p.a);
+            crystals.push_back(p.b);
+        }
+        scanner_view_->showLors({lor_mark(*bin)});
+        sinogram_view_->showBinText(bin->bin);
+        scanner_view_->highlightCrystals(crystals);
+    } else if (fan) {
+        const pet::ScannerGeometry& g = session_->shownDescriptor().scanner();
+        std::vector<ScannerView::LorMark> lors;
+        lors.reserve(fan->pairs.size());
+        for (const pet::DetectorPair& p : fan->pairs) {
+            ScannerView::LorMark mark;
+            mark.a = g.world_centre(p.a);
+            mark.b = g.world_centre(p.b);
+            lors.push_back(mark);
+        }
+        scanner_view_->showLors(lors);
+        scanner_view_->highlightCrystals({fan->crystal});
+    } else {
+        scanner_view_->showLors({});
+        scanner_view_->highlightCrystals({});
+    }
     if (bin) {
         emit statusMessage(sinogram_view_->describe(bin->bin).section('\n', 0, 0));
     } else if (fan) {
@@ -439,17 +491,7 @@ void PetWorkspace::saveExtraSettings(QSettings& settings) const {
 
 void PetWorkspace::restoreExtraSettings(QSettings& settings) {
     const QString origin = settings.value("scanner").toString();
-    if (origin.startsWith("preset ")) {
-        try {
-            PetSettings s = session_->settings();
-            s.scanner = recon::scanner_preset(origin.mid(7).toStdString());
-            s.sinogram = {};
-            session_->setSettings(s);
-            loadPanel();
-        } catch (const Error&) {
-            // A preset that no longer exists: keep the default.
-        }
-    }
+    if (origin.startsWith("preset ")) chooser_->selectPreset(origin.mid(7));
     sinogram_view_->setSlice(
         static_cast<SinogramView::Slice>(settings.value("sinogram_slice", 0).toInt()));
 }

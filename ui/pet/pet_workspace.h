@@ -2,6 +2,10 @@
 
 #include <QPointer>
 
+#include <string>
+
+#include "kernels/core/vec.h"
+
 #include "ui/common/workspace.h"
 
 class QCheckBox;
@@ -17,6 +21,8 @@ namespace radon::ui {
 class LinePlot;
 class OrthogonalSlices;
 class PetSession;
+class ScannerChooser;
+class ScannerView;
 class SinogramView;
 
 // The PET workspace: a scanner, the sinogram of an activity (phantom or image) projected with or
@@ -40,7 +46,8 @@ class PetWorkspace : public Workspace {
     SinogramView* sinogramView() const { return sinogram_view_; }
     OrthogonalSlices* reconstructionView() const { return slices_; }
     LinePlot* likelihoodPlot() const { return plot_; }
-    QWidget* scannerView() const { return scanner_view_; }
+    ScannerView* scannerView() const { return scanner_view_; }
+    ScannerChooser* scannerChooser() const { return chooser_; }
 
     // The settings panel's buttons, for tests and shortcuts.
     QPushButton* projectButton() const { return project_; }
@@ -73,15 +80,18 @@ class PetWorkspace : public Workspace {
     SinogramView* sinogram_view_ = nullptr;
     OrthogonalSlices* slices_ = nullptr;
     LinePlot* plot_ = nullptr;
-    QWidget* scanner_view_ = nullptr;
+    ScannerView* scanner_view_ = nullptr;
+    ScannerChooser* chooser_ = nullptr;
+    std::string shown_scanner_json_;
+    Vec3 shown_scanner_centre_{1e300, 0, 0};
     int ll_series_ = -1;
     int subsets_shown_ = 1;
     bool first_shown_ = false;
     bool activated_ = false;
     bool loading_panel_ = false;
     bool applying_ = false;
+    bool syncing_chooser_ = false;
 
-    QComboBox* scanner_ = nullptr;
     QSpinBox* span_ = nullptr;
     QSpinBox* mrd_ = nullptr;
     QSpinBox* mashing_ = nullptr;

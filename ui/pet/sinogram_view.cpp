@@ -360,6 +360,10 @@ void SinogramView::showReadout(int column, int row, double value) {
     readout_->setText(describe(bin) + QString("\nValue %1").arg(value, 0, 'g', 6));
 }
 
+void SinogramView::showBinText(const pet::SinogramBin& bin) {
+    if (descriptor_) readout_->setText(describe(bin));
+}
+
 QString SinogramView::readoutText() const {
     return readout_->text();
 }

@@ -68,6 +68,8 @@ class SinogramView : public QWidget {
     ImageView* imageView() const { return image_; }
     MichelogramView* michelogram() const { return michelogram_; }
     QString readoutText() const;
+    // Puts describe(bin) in the readout (a bin picked elsewhere).
+    void showBinText(const pet::SinogramBin& bin);
     QString caption() const;
 
   signals:
