@@ -2,7 +2,7 @@
 // UI thread is ever blocked while OSEM runs. Prints a table; asserts nothing.
 //
 //   xvfb-run -a -s "-screen 0 1600x1000x24" bench_pet_workspace [--scanner PRESET] [--tof|--no-tof]
-//       [--runs N] [--iterations N] [--subsets K] [--screenshot DIR]
+//       [--runs N] [--iterations N] [--subsets K] [--no-osem] [--screenshot DIR]
 //
 // "Project to sinogram on screen" runs from the Project button's click to the sinogram view
 // having painted the new sinogram (the workspace's sinogramShown, emitted after a synchronous
@@ -14,15 +14,21 @@
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QPainter>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/core/sample_summary.h"
+#include "render/common/vtk_view.h"
 #include "ui/common/compute_worker.h"
 #include "ui/pet/pet_session.h"
 #include "ui/pet/pet_workspace.h"
@@ -30,10 +36,40 @@
 
 using namespace radon;
 
+namespace {
+
+// Times the events the UI thread dispatches, so that a stall can be named (as bench_main_window).
+class TimedApplication : public QApplication {
+  public:
+    using QApplication::QApplication;
+    bool notify(QObject* receiver, QEvent* event) override {
+        if (depth_ > 0 || !recording_ || !receiver || QThread::currentThread() != thread())
+            return QApplication::notify(receiver, event);
+        const std::string what = std::string(receiver->metaObject()->className()) + " event " +
+                                 std::to_string(static_cast<int>(event->type()));
+        ++depth_;
+        QElapsedTimer t;
+        t.start();
+        const bool result = QApplication::notify(receiver, event);
+        --depth_;
+        const double ms = 1e-6 * t.nsecsElapsed();
+        if (ms >= 20) slow.push_back({ms, what});
+        return result;
+    }
+    bool recording_ = false;
+    std::vector<std::pair<double, std::string>> slow;
+
+  private:
+    int depth_ = 0;
+};
+
+}  // namespace
+
 int main(int argc, char** argv) {
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     QString scanner = "ge_discovery_mi_4ring", shots;
     int runs = 5, iterations = 2, subsets = 4;
+    bool osem_too = true;
     recon::TofChoice tof = recon::TofChoice::Off;
     const QStringList args = app.arguments();
     for (int i = 1; i < args.size(); ++i) {
@@ -77,7 +113,15 @@ int main(int argc, char** argv) {
         if (shots.isEmpty()) return;
         QDir().mkpath(shots);
         QApplication::processEvents();
-        workspace.grab().save(QDir(shots).filePath(name));
+        QPixmap pixmap = workspace.grab();
+        // The 3D view draws into a native window of its own, which QWidget::grab leaves out.
+        QPainter painter(&pixmap);
+        for (render::VtkView* view : workspace.findChildren<render::VtkView*>())
+            if (view->isVisible())
+                painter.drawImage(QRect(view->mapTo(&workspace, QPoint(0, 0)), view->size()),
+                                  view->screenshot());
+        painter.end();
+        pixmap.save(QDir(shots).filePath(name));
     };
 
     std::vector<double> latency;
@@ -90,11 +134,25 @@ int main(int argc, char** argv) {
         latency.push_back(1e-3 * t.nsecsElapsed() * 1e-3);
         std::printf("run %d: project to sinogram on screen %.0f ms (worker %.0f ms)\n", r + 1,
                     latency.back(), 1e3 * workspace.session().sinogram()->seconds);
+        std::fflush(stdout);
     }
     grab("pet_sinogram.png");
     workspace.session().pickCrystal(workspace.session().descriptor().scanner().crystal_count() / 3);
     grab("pet_crystal_fan.png");
+    {
+        const pet::SinogramDescriptor& d = workspace.session().descriptor();
+        workspace.session().pickBin(
+            {d.radial_bins() / 3, d.views() / 4, d.planes() / 2, d.tof_bins() / 2 + 1});
+        grab("pet_bin_lor.png");
+    }
+    const SampleSummary l = summarize(latency);
+    std::printf("project to sinogram on screen: median %.0f ms (min %.0f, max %.0f; %d runs)\n",
+                l.median, l.min, l.max, runs);
+    std::fflush(stdout);
+    if (!osem_too) return 0;
 
+    // Let the views draw the pick before timing: the stall measured is OSEM's.
+    QTest::qWait(1000);
     QElapsedTimer clock;
     clock.start();
     qint64 last = clock.nsecsElapsed(), longest = 0;
@@ -114,15 +172,18 @@ int main(int argc, char** argv) {
     workspace.reconstructButton()->click();
     last = clock.nsecsElapsed();
     ticker.start();
+    app.recording_ = true;
     if (!ended.wait(3600000)) return 1;
+    app.recording_ = false;
     ticker.stop();
     grab("pet_osem.png");
-    const SampleSummary l = summarize(latency);
-    std::printf(
-        "project to sinogram on screen: median %.0f ms (min %.0f, max %.0f; %d runs)\n"
-        "OSEM %d x %d: %.1f s, %d live updates; longest UI stall %.1f ms\n",
-        l.median, l.min, l.max, runs, iterations, subsets, 1e-9 * osem.nsecsElapsed(), updates,
-        1e-6 * longest);
+    std::printf("OSEM %d x %d: %.1f s, %d live updates; longest UI stall %.1f ms\n", iterations,
+                subsets, 1e-9 * osem.nsecsElapsed(), updates, 1e-6 * longest);
+    std::sort(app.slow.begin(), app.slow.end(), [](auto& a, auto& b) { return a.first > b.first; });
+    std::printf("UI events over 20 ms during OSEM: %zu", app.slow.size());
+    for (std::size_t i = 0; i < app.slow.size() && i < 5; ++i)
+        std::printf("%s %.0f ms %s", i ? "," : ";", app.slow[i].first, app.slow[i].second.c_str());
+    std::printf("\n");
     worker.cancelAll();
     worker.waitForIdle();
     return 0;
