@@ -84,6 +84,8 @@ int main(int argc, char** argv) {
             subsets = args[++i].toInt();
         else if (args[i] == "--screenshot" && more)
             shots = args[++i];
+        else if (args[i] == "--no-osem")
+            osem_too = false;
         else if (args[i] == "--tof")
             tof = recon::TofChoice::On;
         else if (args[i] == "--no-tof")

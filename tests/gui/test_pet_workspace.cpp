@@ -222,6 +222,7 @@ class TestPetWorkspace : public QObject {
         s.subsets = 4;
         f.session().setSettings(s);
         QVERIFY(f.project());
+        QTest::qWait(500);  // the views' first frames drawn: the stall measured is OSEM's
 
         QElapsedTimer clock;
         clock.start();

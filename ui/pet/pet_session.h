@@ -135,7 +135,8 @@ class PetSession : public QObject {
 };
 
 // The `radon pet project` (with_object) or `radon pet recon` options that give what `settings`
-// give, without the command, the input and the output (tests, and the workspace's "copy command").
+// give, without the command, the input and the output (the workspace's "Copy as radon pet
+// command", and the tests that compare the two). A CT's mu-map needs --mu-from-ct FILE added.
 QStringList pet_cli_arguments(const PetSettings& settings, const recon::ScannerDescription& used,
                               bool with_object, bool with_recon);
 

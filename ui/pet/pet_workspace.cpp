@@ -1,12 +1,14 @@
 #include "ui/pet/pet_workspace.h"
 
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -260,6 +262,11 @@ QWidget* PetWorkspace::buildPanel() {
     exports->addWidget(export_sino);
     exports->addWidget(export_image);
     pick_form->addRow(exports);
+    auto* copy_command = new QPushButton("Copy as radon pet command", pick_box);
+    copy_command->setToolTip(
+        "Puts the radon pet project and recon commands that compute what this workspace "
+        "computes on the clipboard");
+    pick_form->addRow(copy_command);
     layout->addWidget(pick_box);
 
     progress_ = new QProgressBar(panel);
@@ -301,6 +308,23 @@ QWidget* PetWorkspace::buildPanel() {
             session_->pickCrystal(id);
     });
     connect(export_sino, &QPushButton::clicked, this, &PetWorkspace::exportSinogram);
+    connect(copy_command, &QPushButton::clicked, this, [this] {
+        if (!applySettings()) return;
+        const PetSettings& s = session_->settings();
+        QStringList project = pet_cli_arguments(s, session_->scanner(), true, false);
+        QStringList recon = pet_cli_arguments(s, session_->scanner(), false, true);
+        if (s.attenuation == PetAttenuationSource::LoadedCt) {
+            project << "--mu-from-ct"
+                    << "CT.nii.gz";
+            recon << "--mu-from-ct"
+                  << "CT.nii.gz";
+        }
+        const QString text = "radon pet project " + project.join(' ') +
+                             " -o sinogram.hs\nradon pet recon sinogram.hs " + recon.join(' ') +
+                             " -o osem.nii.gz\n";
+        QGuiApplication::clipboard()->setText(text);
+        emit statusMessage("Copied the radon pet commands to the clipboard");
+    });
     connect(export_image, &QPushButton::clicked, this, &PetWorkspace::exportImage);
     return panel;
 }
