@@ -584,6 +584,14 @@ const std::vector<ScannerLor>& ScannerScene::lors() const {
     return impl_->lor_list;
 }
 
+std::vector<std::pair<Vec3, Vec3>> ScannerScene::lor_endpoints() const {
+    std::vector<std::pair<Vec3, Vec3>> ends;
+    ends.reserve(impl_->lor_list.size());
+    for (const ScannerLor& lor : impl_->lor_list)
+        ends.emplace_back(lor.a, lor.b);
+    return ends;
+}
+
 void ScannerScene::set_volume(const recon::Volume& ct) {
     Impl& s = *impl_;
     s.has_volume = ct.grid.voxel_count() > 0 && ct.voxels.size() > 0;

@@ -80,8 +80,9 @@ class ScannerScene {
 
     // Replaces the LORs drawn; empty hides them.
     void set_lors(const std::vector<ScannerLor>& lors);
-    // The LORs drawn, as given.
+    // The LORs drawn, as given, and their endpoint pairs.
     const std::vector<ScannerLor>& lors() const;
+    std::vector<std::pair<Vec3, Vec3>> lor_endpoints() const;
 
     // Crystals drawn larger and in the highlight colour; ids out of range or of virtual crystals
     // are ignored. Replaces the previous highlights; empty clears them.

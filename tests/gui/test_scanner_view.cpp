@@ -114,10 +114,10 @@ class TestScannerView : public QObject {
   private slots:
     // A crystal's centre, projected with the renderer's camera, picks that crystal: on the demo
     // scanner through widget coordinates, and on the mCT (virtual crystals in every block, so
-    // glyph and crystal numbers differ) through exact display coordinates. The bore's centre
-    // picks nothing.
+    // glyph and crystal numbers differ) and the Vision 600 through exact display coordinates. The
+    // bore's centre picks nothing.
     void a_projected_crystal_centre_picks_that_crystal() {
-        for (const char* id : {"demo", "siemens_biograph_mct"}) {
+        for (const char* id : {"demo", "siemens_biograph_mct", "siemens_biograph_vision_600"}) {
             ScannerView view;
             view.resize(800, 600);
             const pet::ScannerGeometry scanner = preset(id);
@@ -179,6 +179,9 @@ class TestScannerView : public QObject {
         QCOMPARE(int(lors.size()), 3);
         QVERIFY(norm(lors[0].a - a) == 0 && norm(lors[0].b - b) == 0);
         QVERIFY(norm(lors[1].a - c) == 0 && norm(lors[1].b - e) == 0 && !lors[1].tof_centre_mm);
+        const auto ends = view.scene().lor_endpoints();
+        QCOMPARE(int(ends.size()), 3);
+        QVERIFY(norm(ends[2].first - e) == 0 && norm(ends[2].second - c) == 0);
         auto* lines = vtkPolyData::SafeDownCast(view.scene().lor_actor()->GetMapper()->GetInput());
         QCOMPARE(lines->GetNumberOfLines(), vtkIdType(3));
         double p[3];
@@ -257,8 +260,8 @@ class TestScannerView : public QObject {
         QVERIFY(!view.scene().highlight_actor()->GetVisibility());
     }
 
-    // While the camera moves (a drag, or an interactive render request) the crystals are one box
-    // per block and ring; the crystals' boxes come back when it settles.
+    // While the camera moves (a drag, or an interactive render request) or LORs and highlights
+    // change, the crystals are one box per block; the crystals' boxes come back when it settles.
     void cheap_detail_while_interacting() {
         ScannerView view;
         view.resize(640, 480);
@@ -320,7 +323,7 @@ class TestScannerView : public QObject {
                    !view.scene().crystal_actor()->GetVisibility() &&
                    view.scene().block_actor()->GetVisibility();
         };
-        QVERIFY(boxes_shown());
+        QTRY_VERIFY_WITH_TIMEOUT(boxes_shown(), 5000);  // after the colour changes settle
         QWidget* target = view.vtkView();
         const QPoint centre(target->width() / 2, target->height() / 3);
         send_mouse(target, QEvent::MouseButtonPress, centre, Qt::LeftButton);
@@ -329,6 +332,13 @@ class TestScannerView : public QObject {
         send_mouse(target, QEvent::MouseButtonRelease, centre + QPoint(30, 0), Qt::NoButton);
         QVERIFY(boxes_shown());
         view.vtkView()->request_render(render::RenderQuality::Interactive);
+        QVERIFY(faces_shown());
+        QTRY_VERIFY_WITH_TIMEOUT(boxes_shown(), 5000);
+        // New LORs (a TOF-bin slider's stream) and highlights draw cheaply until they settle.
+        view.showLors({{vision.world_centre(0), vision.world_centre(400), 10.0, 14.0}});
+        QVERIFY(faces_shown());
+        QTRY_VERIFY_WITH_TIMEOUT(boxes_shown(), 5000);
+        view.highlightCrystals({5});
         QVERIFY(faces_shown());
         QTRY_VERIFY_WITH_TIMEOUT(boxes_shown(), 5000);
     }
@@ -396,6 +406,8 @@ class TestScannerView : public QObject {
             view.highlightCrystals({from});
             view.show();
             QVERIFY(QTest::qWaitForWindowExposed(&view));
+            QTRY_VERIFY_WITH_TIMEOUT(!view.vtkView()->interacting(), 5000);
+            QCOMPARE(view.scene().detail(), CrystalDetail::Boxes);
             const QImage shot = view.vtkView()->screenshot();
             QVERIFY(pixels_near(shot, render::kHighlightColour, 40) > 0);
             QVERIFY(pixels_near(shot, {1.0, 1.0, 0.85}, 40) > 0);

@@ -13,10 +13,10 @@
 #include "kernels/geometry/projection_geometry.h"
 #include "recon/io/image_io.h"
 #include "tests/common/test_registry.h"
+#include "ui/common/patient_direction.h"
 #include "ui/common/window_preset.h"
 #include "ui/common/windowed_image.h"
 #include "ui/drr/drr_image_view.h"
-#include "ui/common/patient_direction.h"
 
 using radon::recon::Image2D;
 using radon::recon::Window;

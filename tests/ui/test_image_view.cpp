@@ -3,6 +3,7 @@
 // highlighted pixels; and the round-number ticks every view and plot uses.
 
 #include <QApplication>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QWheelEvent>
@@ -105,12 +106,25 @@ class TestImageView : public QObject {
         QCOMPARE(linear_ticks(3, 3, 4), QVector<double>{3});
         QVERIFY(linear_ticks(0, std::nan(""), 4).isEmpty());
 
+        // As dense as labels 28 px wide with 12 px between them allow: 50 mm steps would be
+        // 25 px apart on a 360 mm axis of 180 px, 100 mm steps are 50 px apart.
+        const auto label_28 = [](const QString&) { return 28.0; };
+        QCOMPARE(fitting_ticks(-180, 180, 180, label_28, 12), (QVector<double>{-100, 0, 100}));
+        QCOMPARE(fitting_ticks(-180, 180, 600, label_28, 12),
+                 (QVector<double>{-150, -100, -50, 0, 50, 100, 150}));
+        QCOMPARE(fitting_ticks(-180, 180, 10, label_28, 12), (QVector<double>{0}));
+
         QCOMPARE(log_ticks(1e-3, 1e3, 6), (QVector<double>{1e-3, 1e-2, 1e-1, 1, 10, 100, 1000}));
         // Too many decades for the room: every second one, keeping 10^0.
         QCOMPARE(log_ticks(1e-3, 1e3, 3), (QVector<double>{1e-2, 1, 100}));
         // Less than two decades: 1, 2 and 5 times them.
         QCOMPARE(log_ticks(2, 80, 6), (QVector<double>{2, 5, 10, 20, 50}));
         QVERIFY(log_ticks(-1, 10, 4).isEmpty());
+        // Minor ticks: the decades left out, and 2..9 times each over a few decades.
+        QCOMPARE(log_minor_ticks(1e-3, 1e3, {1e-2, 1, 100}),
+                 (QVector<double>{1e-3, 1e-1, 10, 1000}));
+        QCOMPARE(log_minor_ticks(0.5, 30, {1, 10}),
+                 (QVector<double>{0.5, 0.6, 0.7, 0.8, 0.9, 2, 3, 4, 5, 6, 7, 8, 9, 20, 30}));
         QVERIFY(log_ticks(0, 10, 4).isEmpty());
 
         QCOMPARE(tick_label(0.25, 0.25), QString("0.25"));
@@ -119,6 +133,9 @@ class TestImageView : public QObject {
         QCOMPARE(tick_label(-1.5, 0.5), QString("-1.5"));
         QCOMPARE(tick_label(2e-5, 1e-5), QString("2e-05"));
         QCOMPARE(tick_label(3e6, 1e6), QString("3e+06"));
+        // Large values ticked finely keep the digits that tell them apart.
+        QCOMPARE(tick_label(-12310000, 10000), QString("-1.231e+07"));
+        QCOMPARE(tick_label(1.00002, 0.00001), QString("1.00002"));
     }
 
     void pixels_land_where_the_drawn_rectangle_says_with_their_aspect() {
@@ -246,6 +263,20 @@ class TestImageView : public QObject {
         QVERIFY(same(view.window(), {10, 4}));
         QCOMPARE(qGray(view.displayImage().pixel(10, 0)), 128);  // value 10 at the level
 
+        // A right click without a drag offers the automatic window back.
+        QVERIFY(view.windowHeld());
+        click(&view, view.imageArea().center(), Qt::RightButton);
+        auto* menu = view.findChild<QMenu*>();
+        QVERIFY(menu);
+        QAction* automatic = nullptr;
+        for (QAction* action : menu->actions())
+            if (action->text() == "Automatic window") automatic = action;
+        QVERIFY(automatic && !automatic->isChecked());
+        automatic->trigger();
+        QVERIFY(!view.windowHeld());
+        QVERIFY(same(view.window(), radon::recon::automatic_window(first)));
+        menu->close();
+
         // A caller's automatic window replaces the computed one.
         view.resetWindow();
         view.setImage(first, Window{-3, 2});
@@ -299,6 +330,13 @@ class TestImageView : public QObject {
         QCOMPARE(hovered.at(0).at(0).toInt(), 6);
         QCOMPARE(hovered.at(0).at(1).toInt(), 3);
         QCOMPARE(hovered.at(0).at(2).toDouble(), 3006.0);
+        // The status-bar readout, in the axes' terms.
+        view.setAxes({"radial", "mm", -19.0, 2.0}, {"view angle", "deg", 0.0, 1.5});
+        QCOMPARE(view.describePixel(6, 3),
+                 QString("radial -7 mm, view angle 4.5 deg (pixel 6, 3): 3006"));
+        view.setAxes({}, {});
+        QCOMPARE(view.describePixel(6, 3), QString("pixel 6, 3: 3006"));
+        QCOMPARE(view.describePixel(20, 3), QString());
         send_mouse(&view, QEvent::MouseMove, view.imageRect().bottomRight() + QPointF(2, 2),
                    Qt::NoButton, Qt::NoButton);
         QCOMPARE(left.count(), 1);
@@ -334,6 +372,26 @@ class TestImageView : public QObject {
         view.setHighlight({});
         shot = view.grab().toImage();
         QCOMPARE(shot.pixelColor(view.widgetPosition({70, 100}).toPoint()), QColor(0, 0, 0));
+    }
+
+    void a_squeezed_view_keeps_room_for_the_image() {
+        ImageView view;
+        view.setImage(ramp(30, 20));
+        view.resize(600, 400);
+        const double roomy = view.imageArea().width();
+        QVERIFY(roomy > 300);
+        view.setColourBarShown(false);  // the room the bar took goes to the image
+        QVERIFY(view.imageArea().width() > roomy + 50);
+        view.setColourBarShown(true);
+        // Too narrow for axes, bar and image: the bar gives way, then the axes; the image keeps
+        // at least 64 px.
+        for (const QSize size : {QSize(200, 160), QSize(120, 100), QSize(70, 70)}) {
+            view.resize(size);
+            QVERIFY2(view.imageArea().width() >= std::min(64, size.width() - 10),
+                     qPrintable(QString::number(view.imageArea().width())));
+            QVERIFY(view.imageArea().height() >= std::min(64, size.height() - 30));
+            view.grab();
+        }
     }
 
     void clear_and_empty_images_show_nothing_and_do_not_crash() {

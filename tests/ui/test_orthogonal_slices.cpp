@@ -7,6 +7,7 @@
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QWheelEvent>
 #include <QtTest>
 
 #include <cmath>
@@ -192,6 +193,44 @@ class TestOrthogonalSlices : public QObject {
         QCOMPARE(letters(slices.axial()), (QStringList{"RA", "LP", "AL", "PR"}));
     }
 
+    void a_grid_stored_sagittally_shows_its_axial_slices_in_the_axial_view() {
+        OrthogonalSlices slices;
+        slices.resize(1200, 400);
+        // i towards P, j towards I, k towards L: the axial planes are those of constant j.
+        const Mat3 sagittal = Mat3::from_columns({0, 1, 0}, {0, 0, -1}, {1, 0, 0});
+        const Volume v = coded_volume(sagittal);
+        slices.setVolume(v, "HU");
+        const auto cursor = slices.cursor();
+        // Axial: columns k (towards L), rows i (towards P), the slice at the cursor's j.
+        const ImageView* axial = slices.axial();
+        QCOMPARE(axial->image().width(), kNz);
+        QCOMPARE(axial->image().height(), kNx);
+        for (int64_t r = 0; r < kNx; ++r)
+            for (int64_t c = 0; c < kNz; ++c)
+                QCOMPARE(pixel(axial, c, r), voxel(v, r, cursor[1], c));
+        // Coronal: columns k, rows j (towards I already), the slice at the cursor's i.
+        const ImageView* coronal = slices.coronal();
+        QCOMPARE(coronal->image().width(), kNz);
+        QCOMPARE(coronal->image().height(), kNy);
+        for (int64_t r = 0; r < kNy; ++r)
+            for (int64_t c = 0; c < kNz; ++c)
+                QCOMPARE(pixel(coronal, c, r), voxel(v, cursor[0], r, c));
+        // Sagittal: columns i (towards P), rows j, the slice at the cursor's k.
+        const ImageView* sagittal_view = slices.sagittal();
+        for (int64_t r = 0; r < kNy; ++r)
+            for (int64_t c = 0; c < kNx; ++c)
+                QCOMPARE(pixel(sagittal_view, c, r), voxel(v, c, r, cursor[2]));
+        QCOMPARE(letters(slices.axial()), (QStringList{"R", "L", "A", "P"}));
+        QCOMPARE(letters(slices.coronal()), (QStringList{"R", "L", "S", "I"}));
+        QCOMPARE(letters(slices.sagittal()), (QStringList{"A", "P", "S", "I"}));
+        // The axial slider runs over j; a click maps back to (i, j, k).
+        QCOMPARE(slices.slider(OrthogonalSlices::Axial)->maximum(), int(kNy - 1));
+        QCOMPARE(slices.voxelAt(OrthogonalSlices::Axial, 3, 6),
+                 (std::array<int64_t, 3>{6, cursor[1], 3}));
+        // Millimetre aspect: axial rows are i (1 mm), columns k (3 mm).
+        QCOMPARE(slices.axial()->pixelAspect(), 1.0 / 3.0);
+    }
+
     void a_click_in_one_view_moves_the_other_two() {
         OrthogonalSlices slices;
         slices.resize(1200, 400);
@@ -219,6 +258,21 @@ class TestOrthogonalSlices : public QObject {
         slices.slider(OrthogonalSlices::Coronal)->setValue(0);
         QCOMPARE(slices.cursor(), (std::array<int64_t, 3>{5, 0, kNz - 1}));
         check_slices(slices, v, {false, false, true});
+        // Keys over a view step its slice; the cursor stays in the grid.
+        QKeyEvent up(QEvent::KeyPress, Qt::Key_Up, Qt::NoModifier);
+        QApplication::sendEvent(slices.sagittal(), &up);
+        QCOMPARE(slices.cursor(), (std::array<int64_t, 3>{6, 0, kNz - 1}));
+        QKeyEvent page_down(QEvent::KeyPress, Qt::Key_PageDown, Qt::NoModifier);
+        QApplication::sendEvent(slices.axial(), &page_down);
+        QCOMPARE(slices.cursor(), (std::array<int64_t, 3>{6, 0, 0}));
+        QKeyEvent down(QEvent::KeyPress, Qt::Key_Down, Qt::NoModifier);
+        QApplication::sendEvent(slices.sagittal(), &down);
+        QCOMPARE(slices.cursor(), (std::array<int64_t, 3>{5, 0, 0}));
+        QKeyEvent page_up(QEvent::KeyPress, Qt::Key_PageUp, Qt::NoModifier);
+        QApplication::sendEvent(slices.axial(), &page_up);
+        QCOMPARE(slices.cursor(), (std::array<int64_t, 3>{5, 0, kNz - 1}));
+        check_slices(slices, v, {false, false, true});
+
         // Hovering names the voxel and its value.
         QSignalSpy hovered(&slices, &OrthogonalSlices::voxelHovered);
         ImageView* coronal = slices.coronal();
@@ -260,12 +314,20 @@ class TestOrthogonalSlices : public QObject {
         QVERIFY(window_changed.count() >= 1);
         const Window chosen = coronal->window();
 
-        // A live update on the same grid (the next OSEM iteration) keeps cursor and window.
+        // A live update on the same grid (the next OSEM iteration) keeps cursor, window and the
+        // zoom and pan of each view.
         slices.setCursor({1, 1, 1});
+        ImageView* axial = slices.axial();
+        const QPointF anchor = axial->imageRect().center();
+        QWheelEvent wheel(anchor, axial->mapToGlobal(anchor), QPoint(), QPoint(0, 360),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(axial, &wheel);
+        const QRectF zoomed = axial->imageRect();
         const Volume next = coded_volume(Mat3::identity(), 50000);
         slices.setVolume(next, "HU");
         QCOMPARE(slices.cursor(), (std::array<int64_t, 3>{1, 1, 1}));
         QVERIFY(same(slices.window(), chosen));
+        QCOMPARE(axial->imageRect(), zoomed);
         check_slices(slices, next, {false, false, true});
 
         // setWindow sets all three; resetWindow goes back to the volume's automatic window.
@@ -278,6 +340,15 @@ class TestOrthogonalSlices : public QObject {
             radon::Array<float>::alias(const_cast<float*>(next.voxels.host_data()), next.grid.size);
         for (const ImageView* view : {slices.axial(), slices.coronal(), slices.sagittal()})
             QVERIFY(same(view->window(), radon::recon::automatic_window(all)));
+
+        // The automatic window chosen in one view (its menu) is that of all three.
+        slices.setWindow({7, 3});
+        slices.sagittal()->resetWindow();
+        QVERIFY(!slices.windowHeld());
+        for (const ImageView* view : {slices.axial(), slices.coronal(), slices.sagittal()}) {
+            QVERIFY(!view->windowHeld());
+            QVERIFY(same(view->window(), radon::recon::automatic_window(all)));
+        }
 
         // A caller's automatic window is used as given.
         slices.setVolume(next, "HU", Window{1, 2});
@@ -299,6 +370,34 @@ class TestOrthogonalSlices : public QObject {
         QVERIFY(!slices.volume());
         QVERIFY(!slices.axial()->hasImage());
         slices.grab();
+    }
+
+    void a_large_volume_gets_the_window_of_all_its_voxels_from_a_sample() {
+        // 2.6 million voxels, above the sample size, rising through the volume by a square law:
+        // a sample of one part of the volume, or percentiles taken as fixed fractions of the
+        // range, would give another window.
+        VolumeGrid grid;
+        grid.size = {160, 128, 128};
+        Volume big = Volume::allocate(grid, radon::recon::VoxelUnit::Activity);
+        const int64_t n = grid.voxel_count();
+        for (int64_t i = 0; i < n; ++i) {
+            const double u = double(i) / double(n);
+            big.voxels[i] = float(1000 * u * u);
+        }
+        radon::recon::Image2D all;
+        all.pixels = radon::Array<float>::alias(big.voxels.host_data(), grid.size);
+        const Window exact = radon::recon::automatic_window(all);
+        OrthogonalSlices slices;
+        slices.resize(900, 300);
+        slices.setVolume(big, "activity");
+        const Window sampled = slices.window();
+        QVERIFY2(std::fabs(sampled.level - exact.level) < 0.005 * exact.width &&
+                     std::fabs(sampled.width - exact.width) < 0.005 * exact.width,
+                 qPrintable(QString("sampled %1/%2, exact %3/%4")
+                                .arg(sampled.level)
+                                .arg(sampled.width)
+                                .arg(exact.level)
+                                .arg(exact.width)));
     }
 };
 

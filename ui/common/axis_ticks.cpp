@@ -95,24 +95,50 @@ QVector<double> log_ticks(double low, double high, int max_intervals) {
     return linear_ticks(low, high, max_intervals);
 }
 
+QVector<double> log_minor_ticks(double low, double high, const QVector<double>& major) {
+    if (low > high) std::swap(low, high);
+    if (!(low > 0) || !std::isfinite(low) || !std::isfinite(high)) return {};
+    constexpr double slack = 1e-9;
+    const int first = static_cast<int>(std::floor(std::log10(low)));
+    const int last = static_cast<int>(std::floor(std::log10(high) + slack));
+    const bool fine = last - first <= 3;
+    auto is_major = [&](double v) {
+        for (const double m : major)
+            if (std::fabs(v - m) <= slack * m) return true;
+        return false;
+    };
+    QVector<double> ticks;
+    for (int e = first; e <= last; ++e) {
+        for (int m = 1; m <= (fine ? 9 : 1); ++m) {
+            // Divided for negative powers, so that 6 x 10^-1 is the double nearest 0.6.
+            const double v = e < 0 ? m / std::pow(10.0, -e) : m * std::pow(10.0, e);
+            if (v >= low * (1 - slack) && v <= high * (1 + slack) && !is_major(v))
+                ticks.push_back(v);
+        }
+    }
+    return ticks;
+}
+
 QString tick_label(double value, double step) {
     step = std::fabs(step);
     // A sum that should be zero may miss it by a rounding error: "0", not "-0.0" or "5.6e-17".
     if (value == 0 || std::fabs(value) < 1e-9 * step) return QStringLiteral("0");
+    if (!(step > 0) || !std::isfinite(step)) return QString::number(value, 'g', 4);
     const double magnitude = std::fabs(value);
-    if (magnitude >= kLargestFixed || (step > 0 && step < kSmallestFixedStep) ||
-        (step == 0 && magnitude < kSmallestFixedStep)) {
-        return QString::number(value, 'g', 3);
+    if (magnitude >= kLargestFixed || step < kSmallestFixedStep) {
+        // As many significant digits as tell neighbours apart: -1.231e+07 and -1.232e+07 for a
+        // log-likelihood ticked every 10^4.
+        const int digits = static_cast<int>(std::floor(std::log10(magnitude)) -
+                                            std::floor(std::log10(step) + 1e-9)) +
+                           1;
+        return QString::number(value, 'g', std::clamp(digits, 1, 15));
     }
+    // Enough decimals to tell neighbours apart: 0.25 needs two, 0.5 one, 5 none.
     int decimals = 0;
-    if (step > 0) {
-        // Enough decimals to tell neighbours apart: 0.25 needs two, 0.5 one, 5 none.
-        while (decimals < 6 &&
-               std::fabs(std::round(step * std::pow(10.0, decimals)) -
-                         step * std::pow(10.0, decimals)) > 1e-6 * step * std::pow(10.0, decimals))
-            ++decimals;
-    } else {
-        return QString::number(value, 'g', 4);
+    while (decimals < 6) {
+        const double scaled = step * std::pow(10.0, decimals);
+        if (std::fabs(std::round(scaled) - scaled) <= 1e-6 * scaled) break;
+        ++decimals;
     }
     return QString::number(value, 'f', decimals);
 }

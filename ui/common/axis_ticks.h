@@ -36,6 +36,11 @@ QVector<double> fitting_ticks(double low, double high, double screen_length,
 // range that is not positive and finite.
 QVector<double> log_ticks(double low, double high, int max_intervals);
 
+// The unlabelled minor ticks of a logarithmic axis over [low, high] with `major` ticks: every
+// power of ten that is not a major tick, and 2..9 times each where the range spans at most three
+// decades (so that a reader can place a value between two labelled decades).
+QVector<double> log_minor_ticks(double low, double high, const QVector<double>& major);
+
 // A tick's label, with as many decimals as the tick spacing `step` needs ("0.25", "150", "1e-05"
 // for values that fixed notation would make long).
 QString tick_label(double value, double step);

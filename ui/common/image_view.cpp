@@ -1,5 +1,6 @@
 #include "ui/common/image_view.h"
 
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QWheelEvent>
@@ -22,6 +23,7 @@ namespace {
 constexpr int kTickLength = 4, kGap = 3;
 // Tick labels are at most this wide ("-8888.8", "1.5e+03"): the left margin never changes width.
 const char* const kWidestTickLabel = "-8888.8";
+constexpr double kLeastImageSide = 64;  // pixels the image keeps before axes and bar give way
 // Screen pixels between neighbouring tick labels, at least.
 constexpr double kColumnTickGap = 14, kRowTickGap = 14;
 const QColor kBackground(20, 20, 22), kAxisColour(190, 190, 190), kCrosshairColour(80, 200, 255);
@@ -40,17 +42,13 @@ ImageView::ImageView(QWidget* parent) : QWidget(parent), highlight_colour_(255, 
     setAttribute(Qt::WA_OpaquePaintEvent);
 }
 
-void ImageView::setImage(const recon::Image2D& image) {
-    setImage(image, std::nullopt);
-}
-
 void ImageView::setImage(const recon::Image2D& image,
                          const std::optional<recon::Window>& automatic) {
     const bool new_size = !hasImage() || !image.pixels.bound() || image.width() != image_.width() ||
                           image.height() != image_.height();
     image_ = image;
     automatic_ = automatic;
-    if (!hasImage()) {
+    if (!hasImage() || image_.width() < 1 || image_.height() < 1) {
         clear();
         return;
     }
@@ -83,6 +81,24 @@ void ImageView::setAxes(const ImageAxis& columns, const ImageAxis& rows) {
     columns_ = columns;
     rows_ = rows;
     update();
+}
+
+QString ImageView::describePixel(int column, int row) const {
+    if (!hasImage() || column < 0 || row < 0 || column >= image_.width() || row >= image_.height())
+        return {};
+    QStringList where;
+    for (const auto& [axis, index] : {std::pair<const ImageAxis&, int>(columns_, column),
+                                      std::pair<const ImageAxis&, int>(rows_, row)}) {
+        if (axis.label.isEmpty() || axis.step == 0) continue;
+        QString part = axis.label + ' ' + QString::number(axis.first + index * axis.step, 'g', 6);
+        if (!axis.unit.isEmpty()) part += ' ' + axis.unit;
+        where << part;
+    }
+    const QString pixel = tr("pixel %1, %2").arg(column).arg(row);
+    const QString value =
+        QString::number(image_.pixels[int64_t(row) * image_.width() + column], 'g', 6);
+    if (where.isEmpty()) return QStringLiteral("%1: %2").arg(pixel, value);
+    return QStringLiteral("%1 (%2): %3").arg(where.join(QStringLiteral(", ")), pixel, value);
 }
 
 void ImageView::setPixelAspect(double height_over_width) {
@@ -128,6 +144,7 @@ void ImageView::setWindow(const recon::Window& window) {
 void ImageView::resetWindow() {
     window_held_ = false;
     if (hasImage()) applyWindow(automatic_ ? *automatic_ : recon::automatic_window(image_));
+    emit windowReset();
 }
 
 void ImageView::applyWindow(const recon::Window& window) {
@@ -153,15 +170,29 @@ void ImageView::setCrosshair(const std::optional<QPoint>& pixel) {
     update();
 }
 
-QRectF ImageView::imageArea() const {
+ImageView::Layout ImageView::layout() const {
     const QFontMetrics metrics = fontMetrics();
-    const double left = metrics.horizontalAdvance(QString::fromLatin1(kWidestTickLabel)) +
-                        kTickLength + 2 * kGap + metrics.height() + kGap;
-    const double bottom = kTickLength + kGap + 2 * metrics.height() + kGap;
+    const double axis_left = metrics.horizontalAdvance(QString::fromLatin1(kWidestTickLabel)) +
+                             kTickLength + 2 * kGap + metrics.height() + kGap;
+    const double axis_bottom = kTickLength + kGap + 2 * metrics.height() + kGap;
     const double top = metrics.height() + 2 * kGap;
-    const double right = colour_bar_shown_ ? colour_bar_width(metrics) : kGap + kTickLength;
-    return QRectF(left, top, std::max(1.0, width() - left - right),
-                  std::max(1.0, height() - top - bottom));
+    const double bar = colour_bar_width(metrics), edge = kGap + kTickLength;
+    // A view squeezed below what its axes and colour bar need gives up first the colour bar, then
+    // the axes, rather than the image.
+    Layout out;
+    out.colour_bar = colour_bar_shown_ && width() - axis_left - bar >= kLeastImageSide;
+    out.left_axis = width() - axis_left - (out.colour_bar ? bar : edge) >= kLeastImageSide;
+    out.bottom_axis = height() - top - axis_bottom >= kLeastImageSide;
+    const double left = out.left_axis ? axis_left : kGap;
+    const double right = out.colour_bar ? bar : edge;
+    const double bottom = out.bottom_axis ? axis_bottom : kGap;
+    out.area = QRectF(left, top, std::max(1.0, width() - left - right),
+                      std::max(1.0, height() - top - bottom));
+    return out;
+}
+
+QRectF ImageView::imageArea() const {
+    return layout().area;
 }
 
 QPointF ImageView::widgetPosition(const QPointF& p) const {
@@ -246,11 +277,12 @@ void ImageView::paintEvent(QPaintEvent*) {
         drawCrosshair(painter);
         drawEdgeLetters(painter);
         painter.restore();
-        drawAxis(painter, true);
-        drawAxis(painter, false);
+        const Layout parts = layout();
+        if (parts.bottom_axis) drawAxis(painter, true);
+        if (parts.left_axis) drawAxis(painter, false);
     }
     drawCaption(painter);
-    if (colour_bar_shown_) {
+    if (layout().colour_bar) {
         draw_colour_bar(painter, colour_ramp_rect(size(), fontMetrics()),
                         hasImage() ? std::optional<recon::Window>(window_) : std::nullopt,
                         colour_bar_title_);
@@ -433,15 +465,33 @@ void ImageView::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void ImageView::mouseReleaseEvent(QMouseEvent* event) {
-    const bool click = !dragged_ && drag_mode_ == Drag::Pan && event->button() == Qt::LeftButton;
+    const bool moved = dragged_;
+    const int mode = drag_mode_;
     drag_mode_ = Drag::None;
     dragged_ = false;
+    if (event->button() == Qt::RightButton && !moved) {
+        showMenu(event->globalPosition().toPoint());
+        return;
+    }
+    const bool click = !moved && mode == Drag::Pan && event->button() == Qt::LeftButton;
     if (!click || !hasImage() || !imageArea().contains(event->position())) return;
     const QPointF position = imagePosition(event->position());
     const auto column = static_cast<int64_t>(std::floor(position.x() + 0.5));
     const auto row = static_cast<int64_t>(std::floor(position.y() + 0.5));
     if (column >= 0 && row >= 0 && column < image_.width() && row < image_.height())
         emit pixelClicked(static_cast<int>(column), static_cast<int>(row));
+}
+
+void ImageView::showMenu(const QPoint& global_position) {
+    // As in the DRR view, a right click without a drag offers what the mouse cannot undo.
+    auto* menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    QAction* automatic = menu->addAction(tr("Automatic window"));
+    automatic->setCheckable(true);
+    automatic->setChecked(!window_held_);
+    connect(automatic, &QAction::triggered, this, &ImageView::resetWindow);
+    connect(menu->addAction(tr("Fit to view")), &QAction::triggered, this, &ImageView::fitToView);
+    menu->popup(global_position);
 }
 
 void ImageView::mouseDoubleClickEvent(QMouseEvent* event) {

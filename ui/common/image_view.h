@@ -33,7 +33,8 @@ struct ImageAxis {
 //
 // Mouse: left click picks a pixel (pixelClicked); left drag pans; right drag or Ctrl + left drag
 // changes the window (horizontal: width, vertical: level); the wheel zooms about the cursor; a
-// double click fits the image. The window follows each new image (automatic window) until set by
+// double click fits the image; a right click without a drag offers the automatic window and a
+// fit. The window follows each new image (automatic window) until set by
 // hand or by setWindow(); then it holds until resetWindow().
 class ImageView : public QWidget {
     Q_OBJECT
@@ -41,11 +42,11 @@ class ImageView : public QWidget {
   public:
     explicit ImageView(QWidget* parent = nullptr);
 
-    void setImage(const recon::Image2D& image);
     // `automatic` replaces recon::automatic_window(image) as the window the view follows: the
     // caller's when it has it already (computed off the UI thread), or one shared by several
     // images (the slices of one volume).
-    void setImage(const recon::Image2D& image, const std::optional<recon::Window>& automatic);
+    void setImage(const recon::Image2D& image,
+                  const std::optional<recon::Window>& automatic = std::nullopt);
     const recon::Image2D& image() const { return image_; }
     bool hasImage() const { return image_.pixels.bound(); }
     void clear();
@@ -53,6 +54,9 @@ class ImageView : public QWidget {
     void setAxes(const ImageAxis& columns, const ImageAxis& rows);
     const ImageAxis& columnAxis() const { return columns_; }
     const ImageAxis& rowAxis() const { return rows_; }
+    // A readout of a pixel for a status bar, in the axes' terms:
+    // "radial 13 mm, view angle 45 deg (pixel 96, 30): 0.734". Empty outside the image.
+    QString describePixel(int column, int row) const;
     // Display height of a pixel over its width (row step over column step in mm; 1 by default).
     void setPixelAspect(double height_over_width);
     // Letters naming the patient directions the edges face (slices); empty strings draw none.
@@ -100,7 +104,7 @@ class ImageView : public QWidget {
     // The widget less the axes, the caption line and the colour bar: where the image is drawn.
     QRectF imageArea() const;
     QSize sizeHint() const override { return {480, 420}; }
-    QSize minimumSizeHint() const override { return {160, 140}; }
+    QSize minimumSizeHint() const override { return {240, 180}; }
 
   public slots:
     void fitToView();
@@ -110,6 +114,8 @@ class ImageView : public QWidget {
     void pixelClicked(int column, int row);
     void cursorLeftImage();
     void windowChanged(double level, double width);
+    // resetWindow() was called (from the menu or by a caller): the window follows images again.
+    void windowReset();
 
   protected:
     void paintEvent(QPaintEvent* event) override;
@@ -123,6 +129,12 @@ class ImageView : public QWidget {
 
   private:
     struct Drag;
+    // Where the image, the axes and the colour bar go in the widget's present size.
+    struct Layout {
+        QRectF area;
+        bool left_axis = true, bottom_axis = true, colour_bar = true;
+    };
+    Layout layout() const;
     void refreshDisplay();
     void fit();
     void applyWindow(const recon::Window& window);
@@ -133,6 +145,7 @@ class ImageView : public QWidget {
     void drawCrosshair(QPainter& painter) const;
     void drawEdgeLetters(QPainter& painter) const;
     void drawCaption(QPainter& painter) const;
+    void showMenu(const QPoint& global_position);
 
     recon::Image2D image_;
     QImage display_;

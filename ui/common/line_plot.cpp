@@ -16,7 +16,7 @@ constexpr int kTickLength = 4, kGap = 4, kRightMargin = 14;
 constexpr double kMargin = 0.05;            // of the span, around the data
 constexpr double kSingleLogHalfSpan = 0.5;  // decades around a single value on a log axis
 constexpr double kTickGap = 16;             // screen pixels between x tick labels, at least
-constexpr double kYTickSpacing = 36;        // screen pixels per y interval, at least
+constexpr double kYTickSpacing = 30;        // screen pixels per y interval, at least
 constexpr int kMaxDots = 400;               // more points than this are drawn as a line only
 constexpr double kDotRadius = 2.5;
 
@@ -24,8 +24,12 @@ bool whole(double v) {
     return std::floor(v) == v;
 }
 
+// Log ticks (1, 2 or 5 times a power of ten) read plainly from 0.001 to 1000, in scientific
+// notation beyond.
 QString axis_label(double value, double step, bool logarithmic) {
-    return logarithmic ? QString::number(value, 'g', 3) : tick_label(value, step);
+    if (!logarithmic) return tick_label(value, step);
+    const bool plain = value >= 1e-3 * (1 - 1e-9) && value < 1e4;
+    return QString::number(value, 'g', plain ? 6 : 3);
 }
 
 }  // namespace
@@ -172,19 +176,27 @@ double LinePlot::yScreen(double y) const {
     return log_y_ ? std::log10(y) : y;
 }
 
+LinePlot::Mapping LinePlot::mapping() const {
+    const Range y = yRange();
+    return {plotRect(), xRange(), {yScreen(y.low), yScreen(y.high)}};
+}
+
+QPointF LinePlot::map(const Mapping& m, const QPointF& data) const {
+    const double fx = (data.x() - m.x.low) / (m.x.high - m.x.low);
+    const double fy = (yScreen(data.y()) - m.y.low) / (m.y.high - m.y.low);
+    return {m.plot.left() + fx * m.plot.width(), m.plot.bottom() - fy * m.plot.height()};
+}
+
 QPointF LinePlot::widgetPosition(const QPointF& data) const {
-    const QRectF plot = plotRect();
-    const Range x = xRange(), y = yRange();
-    const double fx = (data.x() - x.low) / (x.high - x.low);
-    const double fy = (yScreen(data.y()) - yScreen(y.low)) / (yScreen(y.high) - yScreen(y.low));
-    return {plot.left() + fx * plot.width(), plot.bottom() - fy * plot.height()};
+    return map(mapping(), data);
 }
 
 void LinePlot::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     const QPalette& colours = palette();
     painter.fillRect(rect(), colours.color(QPalette::Window));
-    const QRectF plot = plotRect();
+    const Mapping to_widget = mapping();
+    const QRectF plot = to_widget.plot;
     const QFontMetrics metrics = painter.fontMetrics();
     painter.fillRect(plot, colours.color(QPalette::Base));
 
@@ -215,7 +227,7 @@ void LinePlot::paintEvent(QPaintEvent*) {
         const double x_step = xs.size() >= 2 ? xs[1] - xs[0] : 0;
         const double y_step = ys.size() >= 2 ? ys[1] - ys[0] : 0;
         for (const double x : xs) {
-            const double sx = widgetPosition({x, yRange().low}).x();
+            const double sx = map(to_widget, {x, 1}).x();
             painter.setPen(grid);
             painter.drawLine(QPointF(sx, plot.top()), QPointF(sx, plot.bottom()));
             painter.setPen(text);
@@ -225,8 +237,17 @@ void LinePlot::paintEvent(QPaintEvent*) {
                                      plot.bottom() + kTickLength + kGap + metrics.ascent()),
                              label);
         }
+        if (log_y_) {
+            painter.setPen(text);
+            const Range y_range = yRange();
+            for (const double y : log_minor_ticks(y_range.low, y_range.high, ys)) {
+                const double sy = map(to_widget, {0, y}).y();
+                painter.drawLine(QPointF(plot.left() - kTickLength / 2.0, sy),
+                                 QPointF(plot.left(), sy));
+            }
+        }
         for (const double y : ys) {
-            const double sy = widgetPosition({xRange().low, y}).y();
+            const double sy = map(to_widget, {0, y}).y();
             painter.setPen(grid);
             painter.drawLine(QPointF(plot.left(), sy), QPointF(plot.right(), sy));
             painter.setPen(text);
@@ -252,7 +273,7 @@ void LinePlot::paintEvent(QPaintEvent*) {
                     open = false;
                     continue;
                 }
-                const QPointF at = widgetPosition(p);
+                const QPointF at = map(to_widget, p);
                 if (open) {
                     path.lineTo(at);
                 } else {
@@ -268,11 +289,11 @@ void LinePlot::paintEvent(QPaintEvent*) {
                 painter.setPen(Qt::NoPen);
                 painter.setBrush(s.colour);
                 for (const QPointF& p : s.points)
-                    if (shown(p)) painter.drawEllipse(widgetPosition(p), kDotRadius, kDotRadius);
+                    if (shown(p)) painter.drawEllipse(map(to_widget, p), kDotRadius, kDotRadius);
             }
         }
         painter.restore();
-        drawLegend(painter, plot);
+        drawLegend(painter, to_widget);
     } else {
         painter.setPen(QColor(140, 140, 140));
         painter.drawText(plot, Qt::AlignCenter, tr("no data yet"));
@@ -296,7 +317,8 @@ void LinePlot::paintEvent(QPaintEvent*) {
     painter.restore();
 }
 
-void LinePlot::drawLegend(QPainter& painter, const QRectF& plot) const {
+void LinePlot::drawLegend(QPainter& painter, const Mapping& to_widget) const {
+    const QRectF& plot = to_widget.plot;
     const QFontMetrics metrics = painter.fontMetrics();
     int named = 0, text_width = 0;
     for (const Series& s : series_) {
@@ -308,7 +330,25 @@ void LinePlot::drawLegend(QPainter& painter, const QRectF& plot) const {
     constexpr int kSwatch = 16, kPad = 5;
     const QSizeF size(kPad + kSwatch + kPad + text_width + kPad,
                       kPad + named * metrics.height() + kPad);
-    const QRectF box(plot.right() - size.width() - 6, plot.top() + 6, size.width(), size.height());
+    // The corner that hides the fewest points (top right first: where falling residuals leave
+    // room).
+    const QRectF corners[4] = {
+        QRectF(QPointF(plot.right() - size.width() - 6, plot.top() + 6), size),
+        QRectF(QPointF(plot.right() - size.width() - 6, plot.bottom() - size.height() - 6), size),
+        QRectF(QPointF(plot.left() + 6, plot.top() + 6), size),
+        QRectF(QPointF(plot.left() + 6, plot.bottom() - size.height() - 6), size)};
+    QRectF box = corners[0];
+    int fewest = std::numeric_limits<int>::max();
+    for (const QRectF& corner : corners) {
+        int hidden = 0;
+        for (const Series& s : series_)
+            for (const QPointF& p : s.points)
+                if (shown(p) && corner.contains(map(to_widget, p))) ++hidden;
+        if (hidden < fewest) {
+            fewest = hidden;
+            box = corner;
+        }
+    }
     painter.save();
     QColor fill = palette().color(QPalette::Base);
     fill.setAlpha(220);

@@ -58,9 +58,16 @@ class LinePlot : public QWidget {
     void paintEvent(QPaintEvent* event) override;
 
   private:
+    // Data to widget coordinates, computed once per paint rather than once per point.
+    struct Mapping {
+        QRectF plot;
+        Range x, y;  // y as drawn: log10 of the values on a logarithmic axis
+    };
+    Mapping mapping() const;
+    QPointF map(const Mapping& mapping, const QPointF& data) const;
     bool shown(const QPointF& point) const;  // finite, and y > 0 on a logarithmic axis
     double yScreen(double y) const;          // y (or log10 y) as the axis maps it
-    void drawLegend(QPainter& painter, const QRectF& plot) const;
+    void drawLegend(QPainter& painter, const Mapping& to_widget) const;
 
     struct Series {
         QString name;

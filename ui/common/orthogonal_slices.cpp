@@ -1,11 +1,13 @@
 #include "ui/common/orthogonal_slices.h"
 
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QSlider>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "ui/common/image_view.h"
 #include "ui/common/patient_direction.h"
@@ -13,10 +15,11 @@
 namespace radon::ui {
 namespace {
 
-// Per view (axial, coronal, sagittal): the grid axes along columns, rows and across, and the LPS
-// directions radiology viewers show columns and rows increasing towards (L, P; L, I; P, I).
+// Per view (axial, coronal, sagittal): the LPS axes (0 x, 1 y, 2 z) along its columns, rows and
+// across it, and the directions radiology viewers show columns and rows increasing towards
+// (L, P; L, I; P, I).
 struct ViewLayout {
-    int column_axis, row_axis, normal_axis;
+    int column_world, row_world, normal_world;
     Vec3 column_towards, row_towards;
     const char* name;
 };
@@ -34,6 +37,24 @@ int dominant_component(Vec3 v) {
     return best;
 }
 
+// For each LPS axis, the grid axis that runs most nearly along it: the permutation with the
+// largest sum of |direction| entries, so that a grid stored sagittally (k along L-R) still shows
+// its axial slices in the axial view.
+std::array<int, 3> grid_axis_along_world(const Mat3& direction) {
+    std::array<int, 3> order{0, 1, 2}, best = order;
+    double best_score = -1;
+    do {
+        double score = 0;
+        for (int world = 0; world < 3; ++world)
+            score += std::fabs(direction.m[world][order[world]]);
+        if (score > best_score + 1e-12) {
+            best_score = score;
+            best = order;
+        }
+    } while (std::next_permutation(order.begin(), order.end()));
+    return best;
+}
+
 bool same_grid(const VolumeGrid& a, const VolumeGrid& b) {
     if (a.size != b.size) return false;
     for (int i = 0; i < 3; ++i) {
@@ -44,12 +65,29 @@ bool same_grid(const VolumeGrid& a, const VolumeGrid& b) {
     return true;
 }
 
-// The automatic window of all the voxels, read as one image of nz channels (aliased, not copied).
+// The automatic window of the whole volume, from at most kWindowSample voxels: percentiles of an
+// even sample differ from the exact ones by a fraction of a percent of the range, and a 512^3
+// volume's would take a second of the UI thread at every live update.
+constexpr int64_t kWindowSample = int64_t(1) << 20;
+
 recon::Window volume_window(const recon::Volume& volume) {
-    recon::Image2D all;
-    all.pixels =
-        Array<float>::alias(const_cast<float*>(volume.voxels.host_data()), volume.grid.size);
-    return recon::automatic_window(all);
+    const int64_t count = volume.voxels.size();
+    const float* voxels = volume.voxels.host_data();
+    recon::Image2D sample;
+    if (count <= kWindowSample) {
+        // All of them, read as one image of nz channels (aliased, not copied).
+        sample.pixels = Array<float>::alias(const_cast<float*>(voxels), volume.grid.size);
+        return recon::automatic_window(sample);
+    }
+    // A stride prime to the row length, so that the sample does not keep to a few columns.
+    int64_t stride = (count + kWindowSample - 1) / kWindowSample;
+    while (std::gcd(stride, volume.grid.size[0]) != 1)
+        ++stride;
+    const int64_t n = (count + stride - 1) / stride;
+    sample = recon::Image2D::allocate(n, 1, 1, 1);
+    for (int64_t i = 0; i < n; ++i)
+        sample.pixels[i] = voxels[i * stride];
+    return recon::automatic_window(sample);
 }
 
 QString letters(Vec3 direction) {
@@ -72,6 +110,7 @@ OrthogonalSlices::OrthogonalSlices(QWidget* parent) : QWidget(parent) {
         sliders_[v] = new QSlider(Qt::Horizontal, this);
         sliders_[v]->setObjectName(QStringLiteral("%1 slice").arg(kLayouts[v].name));
         sliders_[v]->setEnabled(false);
+        views_[v]->installEventFilter(this);
         column->addWidget(views_[v], 1);
         column->addWidget(sliders_[v]);
         row->addLayout(column, 1);
@@ -87,6 +126,10 @@ OrthogonalSlices::OrthogonalSlices(QWidget* parent) : QWidget(parent) {
             shareWindow(v);
             emit windowChanged(level, width);
         });
+        // "Automatic window" in one view's menu is the automatic window of all three.
+        connect(views_[v], &ImageView::windowReset, this, [this] {
+            if (!refreshing_) resetWindow();
+        });
         connect(sliders_[v], &QSlider::valueChanged, this, [this, v](int value) {
             if (refreshing_ || !volume_) return;
             auto voxel = cursor_;
@@ -96,8 +139,33 @@ OrthogonalSlices::OrthogonalSlices(QWidget* parent) : QWidget(parent) {
     }
 }
 
-void OrthogonalSlices::setVolume(const recon::Volume& volume, const QString& values) {
-    setVolume(volume, values, std::nullopt);
+bool OrthogonalSlices::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() != QEvent::KeyPress || !volume_) return QWidget::eventFilter(watched, event);
+    const auto it = std::find(views_.begin(), views_.end(), watched);
+    if (it == views_.end()) return QWidget::eventFilter(watched, event);
+    const int v = static_cast<int>(it - views_.begin());
+    int step = 0;
+    switch (static_cast<QKeyEvent*>(event)->key()) {
+        case Qt::Key_Up:
+            step = 1;
+            break;
+        case Qt::Key_Down:
+            step = -1;
+            break;
+        // Ten slices at a time, or a tenth of a thin volume.
+        case Qt::Key_PageUp:
+            step = 10;
+            break;
+        case Qt::Key_PageDown:
+            step = -10;
+            break;
+        default:
+            return QWidget::eventFilter(watched, event);
+    }
+    auto voxel = cursor_;
+    voxel[frames_[v].normal_axis] += step;
+    setCursor(voxel);
+    return true;
 }
 
 void OrthogonalSlices::setVolume(const recon::Volume& volume, const QString& values,
@@ -138,14 +206,15 @@ void OrthogonalSlices::clear() {
 
 void OrthogonalSlices::orient() {
     const Mat3& direction = volume_->grid.direction;
+    const std::array<int, 3> along = grid_axis_along_world(direction);
     for (int v = 0; v < 3; ++v) {
         const ViewLayout& layout = kLayouts[v];
         SliceFrame& frame = frames_[v];
-        frame.column_axis = layout.column_axis;
-        frame.row_axis = layout.row_axis;
-        frame.normal_axis = layout.normal_axis;
-        frame.flip_column = dot(direction.column(layout.column_axis), layout.column_towards) < 0;
-        frame.flip_row = dot(direction.column(layout.row_axis), layout.row_towards) < 0;
+        frame.column_axis = along[layout.column_world];
+        frame.row_axis = along[layout.row_world];
+        frame.normal_axis = along[layout.normal_world];
+        frame.flip_column = dot(direction.column(frame.column_axis), layout.column_towards) < 0;
+        frame.flip_row = dot(direction.column(frame.row_axis), layout.row_towards) < 0;
     }
 }
 

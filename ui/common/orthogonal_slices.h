@@ -22,13 +22,16 @@ class ImageView;
 // aspect and a slider over its slices. One window/level serves all three: setting it in one view
 // sets it in the others. Clicking a pixel in one view moves the other two to that voxel. Used for
 // reconstructions that update live (OSEM, SIRT): setVolume() with a volume of the same grid keeps
-// the slices and the window the user chose.
+// the slices and the window the user chose. Over a view, the Up/Down and Page Up/Page Down keys
+// step its slice, as its slider does.
 //
 // Each view shows the voxels as radiology viewers do, whatever the grid's direction: axial with
 // the patient's right on the left and anterior at the top, coronal with right on the left and
-// superior at the top, sagittal with anterior on the left and superior at the top. A grid axis
-// that points the other way (a NIfTI with x towards R) is shown reversed; nothing is resampled,
-// and the edge letters come from the grid's direction, so an oblique grid says so.
+// superior at the top, sagittal with anterior on the left and superior at the top. "Constant z"
+// means constant along the grid axis that runs most nearly S-I (k for the usual grid; i for a
+// volume stored sagittally), and so on. A grid axis that points the other way (a NIfTI with x
+// towards R) is shown reversed; nothing is resampled, and the edge letters come from the grid's
+// direction, so an oblique grid says so. The cursor is in the grid's own (i, j, k) order.
 class OrthogonalSlices : public QWidget {
     Q_OBJECT
 
@@ -37,11 +40,11 @@ class OrthogonalSlices : public QWidget {
 
     // Copies share the voxel memory; the caller must not write into it afterwards. `values`
     // names what the voxels are for the colour bar ("attenuation (1/mm)", "activity").
-    void setVolume(const recon::Volume& volume, const QString& values);
     // `automatic` is the window the views follow until one is set by hand (the caller's, when it
-    // computed it off the UI thread); without it, recon::automatic_window over all the voxels.
+    // computed it off the UI thread); without it, recon::automatic_window of the voxels (of an
+    // even sample of about a million of them in larger volumes).
     void setVolume(const recon::Volume& volume, const QString& values,
-                   const std::optional<recon::Window>& automatic);
+                   const std::optional<recon::Window>& automatic = std::nullopt);
     QString values() const { return values_; }
     const std::optional<recon::Volume>& volume() const { return volume_; }
     void clear();
@@ -72,6 +75,9 @@ class OrthogonalSlices : public QWidget {
     void cursorChanged(int64_t x, int64_t y, int64_t z);
     // The shared window, set by hand in one of the views or by setWindow()/resetWindow().
     void windowChanged(double level, double width);
+
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
   private:
     // How a view's pixels map to voxels: which grid axes run along its columns and rows and

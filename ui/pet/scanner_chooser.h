@@ -18,6 +18,8 @@ namespace radon::ui {
 // as in the file. Every edit rebuilds the JSON and reads it back through recon's scanner reader,
 // the one place that checks scanners: a description it accepts is emitted at once; one it
 // refuses turns the field its message names red, shows the message, and emits nothing.
+// It starts on the demo preset (description() holds it; nothing is emitted before a connection
+// can exist).
 class ScannerChooser : public QWidget {
     Q_OBJECT
 

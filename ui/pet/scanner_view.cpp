@@ -89,7 +89,7 @@ void ScannerView::setScanner(const pet::ScannerGeometry& scanner) {
     // An edited scanner (a new one at every keystroke in the chooser) keeps the direction the
     // user looks from; the camera only moves to fit it.
     impl_->view->renderer()->ResetCamera();
-    impl_->view->request_render();
+    impl_->view->request_render(render::RenderQuality::Interactive);
 }
 
 void ScannerView::setImageGrid(const pet::PetImageGrid& grid) {
@@ -105,17 +105,17 @@ void ScannerView::setVolume(const recon::Volume& ct) {
 void ScannerView::setColouring(render::CrystalColouring colouring) {
     impl_->colouring = colouring;
     impl_->scene->set_colouring(colouring);
-    impl_->view->request_render();
+    impl_->view->request_render(render::RenderQuality::Interactive);
 }
 
 void ScannerView::showLors(const std::vector<LorMark>& lors) {
     impl_->scene->set_lors(lors);
-    impl_->view->request_render();
+    impl_->view->request_render(render::RenderQuality::Interactive);
 }
 
 void ScannerView::highlightCrystals(const std::vector<int>& crystal_ids) {
     impl_->scene->set_highlighted_crystals(crystal_ids);
-    impl_->view->request_render();
+    impl_->view->request_render(render::RenderQuality::Interactive);
 }
 
 int ScannerView::crystalAt(const QPoint& widget_point) const {

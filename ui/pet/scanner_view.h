@@ -20,10 +20,14 @@ class VtkView;
 
 namespace radon::ui {
 
-// The PET workspace's 3D scanner view: the crystals (boxes; one box per block and ring while the
-// camera moves),
-// the image field of view, the loaded CT inside it, chosen LORs with their TOF kernels and
-// highlighted crystals; a left click without a drag picks the crystal under the cursor.
+// The PET workspace's 3D scanner view: the crystals (boxes; one box per block while the camera
+// moves), the image field of view, the loaded CT inside it, chosen LORs with their TOF kernels
+// and highlighted crystals; a left click without a drag picks the crystal under the cursor.
+//
+// New LORs, highlights, colours and edited scanners are drawn at once with the cheap detail, and
+// with every crystal's box once they stop coming for VtkView::kSettleMs: a stream of them (a
+// TOF-bin slider, typing in the scanner editor) never waits for the full frames, which take
+// hundreds of milliseconds for a Vision 600 on software OpenGL.
 class ScannerView : public QWidget {
     Q_OBJECT
 
