@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
         QElapsedTimer t;
         t.start();
         workspace.projectButton()->click();
-        if (!shown.wait(600000)) return 1;
+        if (!shown.wait(3600000)) return 1;
         latency.push_back(1e-3 * t.nsecsElapsed() * 1e-3);
         std::printf("run %d: project to sinogram on screen %.0f ms (worker %.0f ms)\n", r + 1,
                     latency.back(), 1e3 * workspace.session().sinogram()->seconds);
