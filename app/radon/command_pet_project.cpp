@@ -3,15 +3,14 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <random>
 
 #include "app/radon/arguments.h"
 #include "app/radon/commands.h"
 #include "app/radon/pet_options.h"
 #include "app/radon/terminal_progress.h"
 #include "kernels/core/error.h"
-#include "kernels/pet/sinogram_projector.h"
 #include "recon/io/atomic_file.h"
+#include "recon/pet/pet_setup.h"
 #include "recon/pet/sinogram_file.h"
 
 namespace radon::cli {
@@ -59,35 +58,15 @@ int run_pet_project(const std::vector<std::string>& raw) {
     const auto start = std::chrono::steady_clock::now();
     const std::vector<float> factors =
         attenuation_from_arguments(args, sinogram, activity.grid, config, attenuation_what);
-    const auto projector = pet::make_sinogram_projector(sinogram, config);
-    std::vector<float> y(static_cast<std::size_t>(sinogram.bins()));
+    std::vector<float> y;
     {
         TerminalProgress progress("projecting");
         RunControl control;
         control.progress = &progress;
-        projector->apply(activity.values.data(), static_cast<int64_t>(activity.values.size()),
-                         y.data(), static_cast<int64_t>(y.size()), MemorySpace::Host, control);
+        y = recon::project_pet_activity(sinogram, config, activity, factors, control);
     }
-    if (!factors.empty()) {
-        for (std::size_t i = 0; i < y.size(); ++i)
-            y[i] *= factors[i];
-        std::printf("attenuation: %s\n", attenuation_what.c_str());
-    }
-    if (counts > 0) {
-        double total = 0;
-        for (const float v : y)
-            total += v;
-        if (!(total > 0))
-            throw InvalidArgument(
-                "--counts: the projection holds no counts to scale (is the "
-                "object inside the field of view?)");
-        const double scale = counts / total;
-        std::mt19937_64 rng(seed);
-        for (float& v : y) {
-            const double mean = v * scale;
-            v = mean > 0 ? static_cast<float>(std::poisson_distribution<int64_t>(mean)(rng)) : 0.0f;
-        }
-    }
+    if (!factors.empty()) std::printf("attenuation: %s\n", attenuation_what.c_str());
+    if (counts > 0) recon::draw_poisson_counts(y, counts, seed, "--counts");
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     double total = 0;

@@ -10,10 +10,10 @@
 #include "app/radon/pet_options.h"
 #include "app/radon/terminal_progress.h"
 #include "kernels/core/error.h"
-#include "kernels/pet/sinogram_projector.h"
 #include "recon/algorithms/em_reconstruction.h"
 #include "recon/io/atomic_file.h"
 #include "recon/io/volume_io.h"
+#include "recon/pet/pet_setup.h"
 #include "recon/pet/sinogram_file.h"
 
 namespace radon::cli {
@@ -74,19 +74,16 @@ int run_pet_recon(const std::vector<std::string>& raw) {
 
     recon::reset_peak_memory();
     const auto start = std::chrono::steady_clock::now();
-    recon::PoissonModel model;
     std::string attenuation_what;
-    model.multiplicative =
+    std::vector<float> factors =
         attenuation_from_arguments(args, sinogram, grid, config, attenuation_what);
-    if (!model.multiplicative.empty()) std::printf("attenuation: %s\n", attenuation_what.c_str());
-    if (randoms > 0) model.additive.assign(measured.size(), static_cast<float>(randoms));
-    const auto stack = pet::make_view_subsets(sinogram, config, subsets);
+    if (!factors.empty()) std::printf("attenuation: %s\n", attenuation_what.c_str());
+    recon::PetOsemProblem problem =
+        recon::make_pet_osem_problem(sinogram, config, subsets, std::move(factors), randoms);
 
-    // A uniform start with the data's total activity spread over the field of view keeps the
-    // first iterations' scale sensible; EM fixes the scale itself after one iteration.
-    std::vector<float> image(static_cast<std::size_t>(grid.voxels()), 1.0f);
+    std::vector<float> image = recon::pet_osem_initial_image(grid);
     recon::AtomicFileSet outputs;
-    recon::EmReconstructor reconstructor(stack, std::move(model));
+    recon::EmReconstructor reconstructor(problem.subsets, std::move(problem.model));
     {
         // The sensitivity images are the setup, timed apart from the iterations.
         TerminalProgress progress("sensitivity images");

@@ -1,12 +1,15 @@
 #include "app/radon/pet_options.h"
 
+#include <array>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 #include "app/radon/render_options.h"
 #include "kernels/core/error.h"
 #include "recon/io/atomic_file.h"
 #include "recon/io/volume_io.h"
+#include "recon/pet/pet_setup.h"
 
 namespace radon::cli {
 
@@ -87,76 +90,51 @@ recon::ScannerDescription scanner_from_arguments(const Arguments& args) {
 
 pet::SinogramDescriptor sinogram_from_arguments(const Arguments& args,
                                                 const recon::ScannerDescription& scanner) {
-    pet::SinogramSpec spec = scanner.default_sinogram;
+    const pet::SinogramSpec& spec = scanner.default_sinogram;
     const int rings = scanner.scanner.rings;
-    spec.span = static_cast<int>(
+    recon::SinogramChoice choice;
+    choice.span = static_cast<int>(
         args.integer_in("--span", spec.span, {1, 2.0 * rings - 1, false, "axial compression", ""}));
-    spec.max_ring_difference = static_cast<int>(args.integer_in(
+    choice.max_ring_difference = static_cast<int>(args.integer_in(
         "--max-ring-difference", spec.max_ring_difference,
         {-1, rings - 1.0, false, "maximum ring difference, -1 for the scanner's", ""}));
-    spec.view_mashing = static_cast<int>(
+    choice.view_mashing = static_cast<int>(
         args.integer_in("--view-mashing", spec.view_mashing,
                         {1, scanner.scanner.detectors_per_ring / 2.0, false, "view mashing", ""}));
-    if (args.has("--radial-bins")) {
-        spec.radial_bins = static_cast<int>(args.integer_in(
+    if (args.has("--radial-bins"))
+        choice.radial_bins = static_cast<int>(args.integer_in(
             "--radial-bins", 0,
             {0, double(scanner.scanner.detectors_per_ring), false, "radial bins, 0 for all", ""}));
-        spec.radial_trim = -1;
-    }
-    std::string order = args.text("--axis-order", spec.axis_order);
-    // The TOF axis goes last: the projectors write a LOR's TOF bins together.
-    if (!order.empty() && (order.back() == 'T' || order.front() == 'T'))
-        order.erase(order.back() == 'T' ? order.size() - 1 : 0, 1);
+    choice.axis_order = args.text("--axis-order", spec.axis_order);
     if (args.flag("--tof") && args.flag("--no-tof"))
         throw InvalidArgument("--tof and --no-tof: give one of them");
-    if (args.flag("--no-tof")) spec.tof = pet::TofBinning{};
-    if (args.flag("--tof")) {
-        if (!scanner.scanner.tof.enabled() || scanner.scanner.tof.bins < 2)
-            throw InvalidArgument(
-                "--tof: " + scanner.origin +
-                " has no TOF settings (its \"tof\" block: bins >= 2, fwhm_ps > 0)");
-        spec.tof = scanner.scanner.tof;
-    }
-    if (spec.tof.bins > 1) order += 'T';
-    spec.axis_order = order;
-    return pet::SinogramDescriptor(scanner.scanner, spec);
+    if (args.flag("--no-tof")) choice.tof = recon::TofChoice::Off;
+    if (args.flag("--tof")) choice.tof = recon::TofChoice::On;
+    return recon::make_pet_sinogram(scanner, choice, "--tof");
 }
 
 pet::PetImageGrid image_grid_from_arguments(const Arguments& args,
                                             const pet::SinogramDescriptor& sinogram) {
-    pet::PetImageGrid grid = recon::default_pet_image_grid(sinogram);
-    if (!args.has("--image-size") && !args.has("--voxel-size")) return grid;
+    std::optional<std::array<double, 3>> voxel_mm;
+    std::optional<std::array<int, 3>> voxels;
     const Range size_range{1, 4096, false, "image voxels", ""};
     const Range voxel_range{0, 1000, true, "voxel size", "mm"};
     if (args.has("--voxel-size")) {
         const std::vector<double> v = args.numbers_in("--voxel-size", 3, voxel_range);
-        for (int a = 0; a < 3; ++a) {
-            // Keep the field covered when only the voxel size changes.
-            const double extent = grid.dims[a] * double(grid.voxel_mm[a]);
-            grid.voxel_mm[a] = static_cast<float>(v[static_cast<std::size_t>(a)]);
-            grid.dims[a] = std::max(
-                1, static_cast<int>(std::ceil(extent / v[static_cast<std::size_t>(a)] - 1e-9)));
-        }
+        voxel_mm = std::array<double, 3>{v[0], v[1], v[2]};
     }
     if (args.has("--image-size")) {
         const std::vector<double> n = args.numbers_in("--image-size", 3, size_range);
+        std::array<int, 3> dims{};
         for (int a = 0; a < 3; ++a) {
             if (n[static_cast<std::size_t>(a)] != std::floor(n[static_cast<std::size_t>(a)]))
                 throw InvalidArgument("--image-size: expected whole numbers of voxels, got " +
                                       *args.value("--image-size"));
-            grid.dims[a] = static_cast<int32_t>(n[static_cast<std::size_t>(a)]);
+            dims[static_cast<std::size_t>(a)] = static_cast<int>(n[static_cast<std::size_t>(a)]);
         }
+        voxels = dims;
     }
-    // Centred on the scanner, as the default grid.
-    const pet::ScannerGeometry& s = sinogram.scanner();
-    const double z_mid = 0.5 * (s.ring_z_mm.front() + s.ring_z_mm.back());
-    const double centre[3] = {s.isocentre_lps.x, s.isocentre_lps.y, s.isocentre_lps.z + z_mid};
-    for (int a = 0; a < 3; ++a)
-        grid.origin_mm[a] =
-            static_cast<float>(centre[a] - 0.5 * (grid.dims[a] - 1) * double(grid.voxel_mm[a]));
-    pet::check_pet_image_grid(grid, "--image-size/--voxel-size");
-    recon::check_image_meets_fov(grid, sinogram, "--image-size/--voxel-size");
-    return grid;
+    return recon::make_pet_image_grid(sinogram, voxels, voxel_mm, "--image-size/--voxel-size");
 }
 
 pet::LorProjectorConfig projector_from_arguments(const Arguments& args,
@@ -177,13 +155,6 @@ pet::LorProjectorConfig projector_from_arguments(const Arguments& args,
     return config;
 }
 
-recon::PetImage read_pet_image(const std::string& path, const pet::SinogramDescriptor& sinogram) {
-    const recon::Volume volume = recon::read_volume(path);
-    recon::PetImage image = recon::pet_image_from_volume(volume, path);
-    recon::check_image_meets_fov(image.grid, sinogram, path);
-    return image;
-}
-
 std::string pet_setup_line(const recon::ScannerDescription& scanner,
                            const pet::SinogramDescriptor& sinogram) {
     std::ostringstream out;
@@ -196,34 +167,19 @@ std::string pet_setup_line(const recon::ScannerDescription& scanner,
 }
 
 std::string grid_text(const pet::PetImageGrid& grid) {
-    std::ostringstream out;
-    out << grid.dims[0] << "x" << grid.dims[1] << "x" << grid.dims[2] << " voxels of "
-        << grid.voxel_mm[0] << "x" << grid.voxel_mm[1] << "x" << grid.voxel_mm[2] << " mm";
-    return out.str();
+    return recon::pet_grid_text(grid);
 }
 
 }  // namespace radon::cli
 
-#include "kernels/pet/sinogram_projector.h"
-#include "recon/phantom/iec_body_phantom.h"
-#include "recon/phantom/pet_mu_map.h"
-
 namespace radon::cli {
 namespace {
 
-Vec3 phantom_centre(const pet::SinogramDescriptor& sinogram) {
-    const pet::ScannerGeometry& s = sinogram.scanner();
-    return s.isocentre_lps + Vec3{0, 0, 0.5 * (s.ring_z_mm.front() + s.ring_z_mm.back())};
-}
-
 recon::IecBodyPhantom iec_from_arguments(const Arguments& args,
                                          const pet::SinogramDescriptor& sinogram) {
-    recon::IecBodyPhantomSpec spec;
-    // The spheres' plane (27 mm above the body's centre) at the middle of the rings.
-    spec.centre = phantom_centre(sinogram) - Vec3{0, 0, 27};
-    spec.sphere_to_background =
-        args.number_in("--contrast", 4.0, {0, 1000, true, "sphere to background activity", ""});
-    return recon::IecBodyPhantom(spec);
+    return recon::pet_iec_phantom(
+        sinogram,
+        args.number_in("--contrast", 4.0, {0, 1000, true, "sphere to background activity", ""}));
 }
 
 }  // namespace
@@ -260,45 +216,29 @@ recon::PetImage activity_from_arguments(const Arguments& args,
     if (args.has("--image")) {
         const std::string path = args.text("--image", "");
         description = path;
-        return read_pet_image(path, sinogram);
+        return recon::read_pet_image(path, sinogram);
     }
     const std::string phantom = args.text("--phantom", "iec");
-    recon::PetImage image;
-    image.grid = grid;
     if (phantom == "iec") {
         const recon::IecBodyPhantom iec = iec_from_arguments(args, sinogram);
-        const recon::Volume v = iec.voxelize_activity(recon::volume_grid_of(grid));
-        image = recon::pet_image_from_volume(v, "IEC phantom");
         description = "IEC body phantom, spheres " +
                       std::to_string(iec.spec().sphere_to_background).substr(0, 4) + ":1, on " +
                       grid_text(grid);
-    } else if (phantom == "point") {
-        const Vec3 centre = phantom_centre(sinogram);
-        Vec3 point = centre;
+        return recon::iec_activity(iec, grid);
+    }
+    if (phantom == "point") {
+        Vec3 point = recon::pet_scanner_centre(sinogram);
         if (args.has("--point")) {
             const std::vector<double> p =
                 args.numbers_in("--point", 3, {-1e4, 1e4, false, "point source position", "mm"});
             point = {p[0], p[1], p[2]};
         }
-        image.values.assign(static_cast<std::size_t>(grid.voxels()), 0.0f);
-        int64_t index = 0, stride = 1;
-        for (int a = 0; a < 3; ++a) {
-            const double i = std::round((point[a] - grid.origin_mm[a]) / grid.voxel_mm[a]);
-            if (i < 0 || i >= grid.dims[a])
-                throw InvalidArgument("--point: (" + std::to_string(point.x) + ", " +
-                                      std::to_string(point.y) + ", " + std::to_string(point.z) +
-                                      ") mm lies outside the image grid (" + grid_text(grid) + ")");
-            index += static_cast<int64_t>(i) * stride;
-            stride *= grid.dims[a];
-        }
-        image.values[static_cast<std::size_t>(index)] = 1.0f;
+        recon::PetImage image = recon::point_activity(grid, point, "--point");
         description = "point source at the voxel nearest (" + std::to_string(point.x) + ", " +
                       std::to_string(point.y) + ", " + std::to_string(point.z) + ") mm";
-    } else {
-        throw InvalidArgument("--phantom: unknown phantom '" + phantom +
-                              "': expected iec or point");
+        return image;
     }
-    return image;
+    throw InvalidArgument("--phantom: unknown phantom '" + phantom + "': expected iec or point");
 }
 
 std::vector<float> attenuation_from_arguments(const Arguments& args,
@@ -314,27 +254,21 @@ std::vector<float> attenuation_from_arguments(const Arguments& args,
     recon::PetImage mu;
     if (args.has("--mu-map")) {
         const std::string path = args.text("--mu-map", "");
-        mu = read_pet_image(path, sinogram);
+        mu = recon::read_pet_image(path, sinogram);
         description = "mu-map " + path;
     } else if (args.has("--mu-from-ct")) {
         const std::string path = args.text("--mu-from-ct", "");
-        recon::Volume ct = recon::read_volume(path);
-        mu = recon::pet_image_from_volume(recon::mu_map_511(ct), path);
-        recon::check_image_meets_fov(mu.grid, sinogram, path);
+        mu = recon::mu_map_from_ct(recon::read_volume(path), sinogram, path);
         description = "mu-map at 511 keV from the CT " + path;
     } else {
         if (args.has("--image") || args.text("--phantom", "iec") != "iec")
             throw InvalidArgument(
                 "--attenuation: only the IEC phantom has its own mu-map; give --mu-map FILE or "
                 "--mu-from-ct CT for an image");
-        const recon::IecBodyPhantom iec = iec_from_arguments(args, sinogram);
-        mu = recon::pet_image_from_volume(recon::iec_mu_map_511(iec, recon::volume_grid_of(grid)),
-                                          "IEC mu-map");
+        mu = recon::iec_mu_map(iec_from_arguments(args, sinogram), grid);
         description = "the IEC phantom's mu-map at 511 keV";
     }
-    pet::LorProjectorConfig config = projector;
-    config.grid = mu.grid;
-    return pet::sinogram_attenuation_factors(sinogram, config, mu.values);
+    return recon::pet_attenuation_factors(sinogram, projector, mu);
 }
 
 }  // namespace radon::cli

@@ -43,10 +43,6 @@ pet::PetImageGrid image_grid_from_arguments(const Arguments& args,
 pet::LorProjectorConfig projector_from_arguments(const Arguments& args,
                                                  const pet::PetImageGrid& grid);
 
-// An image file on the PET grid it defines (direction reversed where needed), checked against
-// the scanner's field of view.
-recon::PetImage read_pet_image(const std::string& path, const pet::SinogramDescriptor& sinogram);
-
 // One line: "Siemens Biograph mCT: 672 x 55 crystals; sinogram 400 radial x 336 views x 559
 // planes, span 11, MRD 49; TOF 13 bins".
 std::string pet_setup_line(const recon::ScannerDescription& scanner,

@@ -218,6 +218,10 @@ EmResult EmReconstructor::run(const std::vector<float>& measured, std::vector<fl
                             data_of(update), n_in, space_);
                 elementwise(BinaryOp::Multiply, x, data_of(update), x, n_in, space_);
                 share.report(1.0);
+                if (options.on_subiteration) {
+                    copy_back();
+                    options.on_subiteration(it, k, image);
+                }
             }
             if (!reuse) record(it, log_likelihood(y, x, control));
             images(it);

@@ -29,6 +29,10 @@ struct EmOptions {
     // the last one (to save intermediate images).
     int image_every = 0;
     std::function<void(int iteration, const std::vector<float>& image)> on_image;
+    // Called after every sub-iteration (subset k = 0..subsets-1 of iteration 1..iterations) with
+    // the host image after it: what a view that follows the reconstruction live shows. The
+    // image is only valid during the call.
+    std::function<void(int iteration, int subset, const std::vector<float>& image)> on_subiteration;
 };
 
 struct EmResult {

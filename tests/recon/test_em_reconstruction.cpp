@@ -316,6 +316,36 @@ class TestEmReconstruction : public QObject {
         QCOMPARE(third, x3);
     }
 
+    // Every sub-iteration reports, in order, the image the reference update gives after exactly
+    // that many subset updates.
+    void subIterationsReportTheirImages() {
+        const System s = random_system(30, 6, 61, true);
+        const auto subsets = interleaved_subsets(30, 3);
+        EmOptions options;
+        options.iterations = 2;
+        std::vector<std::pair<int, int>> seen;
+        std::vector<std::vector<float>> images;
+        options.on_subiteration = [&](int it, int k, const std::vector<float>& img) {
+            seen.emplace_back(it, k);
+            images.push_back(img);
+        };
+        std::vector<float> x(6, 1.0f);
+        osem(dense_stack(s, subsets), s.y, {s.m, s.additive}, x, options);
+        QCOMPARE(seen, (std::vector<std::pair<int, int>>{
+                           {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 1}, {2, 2}}));
+        QCOMPARE(images.back(), x);
+        // After the first two updates: the first two subsets run once, on their own.
+        std::vector<float> two(6, 1.0f);
+        EmOptions once;
+        once.iterations = 1;
+        osem(dense_stack(s, {subsets[0], subsets[1]}), s.y, {s.m, s.additive}, two, once);
+        QCOMPARE(images[1], two);
+        // After the third: the reference's first iteration.
+        const double d =
+            max_relative_difference(images[2], reference_em(s, subsets, 1, true, true));
+        QVERIFY2(d < 1e-5, qPrintable(QString("after iteration 1: %1").arg(d)));
+    }
+
     // The same OSEM on device memory (operators staged through the host, the EM arithmetic on
     // the device): the same images bit for bit, since each element-wise step is one IEEE
     // operation on both; log-likelihoods to double rounding.
