@@ -33,6 +33,7 @@
 #include "ui/common/series_picker_dialog.h"
 #include "ui/common/shortcuts_dialog.h"
 #include "ui/ct/ct_workspace.h"
+#include "ui/pet/pet_workspace.h"
 #include "ui/drr/carm_scene_view.h"
 #include "ui/drr/drr_export.h"
 #include "ui/drr/drr_image_view.h"
@@ -170,6 +171,7 @@ void MainWindow::buildWorkspaces() {
     scene_view_ = drr_workspace_->sceneView();
     drr_view_ = drr_workspace_->drrView();
     addWorkspace(drr_workspace_);
+    addWorkspace(new PetWorkspace(context_));
     auto* ct = new CtWorkspace(context_);
     addWorkspace(ct);
     // The CT workspace's DRR -> CBCT sweep starts from the C-arm of the DRR workspace.
