@@ -109,10 +109,14 @@ class Stream {
     cudaStream_t stream_ = nullptr;
 };
 
-// An event for ordering only (no timing: cheaper to record and to wait on).
+// An event for ordering, and with `timing` for cudaEventElapsedTime too (events without timing
+// are cheaper to record and to wait on).
 class Event {
   public:
-    Event() { RADON_CUDA_CHECK(cudaEventCreateWithFlags(&event_, cudaEventDisableTiming)); }
+    explicit Event(bool timing = false) {
+        RADON_CUDA_CHECK(
+            cudaEventCreateWithFlags(&event_, timing ? cudaEventDefault : cudaEventDisableTiming));
+    }
     Event(const Event&) = delete;
     Event& operator=(const Event&) = delete;
     ~Event() { cudaEventDestroy(event_); }
@@ -120,6 +124,11 @@ class Event {
 
   private:
     cudaEvent_t event_ = nullptr;
+};
+
+class TimingEvent : public Event {
+  public:
+    TimingEvent() : Event(true) {}
 };
 
 // A float volume in a CUDA array, read through a texture object with linear filtering, clamp

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstring>
 #include <deque>
 #include <limits>
@@ -141,8 +142,17 @@ class CudaDrrRenderer final : public DrrRenderer {
 
         occupied_ = occupied ? *occupied : occupied_box(attenuation.host_data(), grid.size);
         volume_ = DeviceBuffer<float>(static_cast<std::size_t>(grid.voxel_count()), &tally_);
+        const auto upload_start = std::chrono::steady_clock::now();
         RADON_CUDA_CHECK(cudaMemcpy(volume_.get(), attenuation.host_data(), attenuation.bytes(),
                                     cudaMemcpyHostToDevice));
+        last_times_.upload_ms = std::chrono::duration<double, std::milli>(
+                                    std::chrono::steady_clock::now() - upload_start)
+                                    .count();
+    }
+
+    DrrStageTimes last_stage_times() const override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return last_times_;
     }
 
     ~CudaDrrRenderer() override {
@@ -319,6 +329,7 @@ class CudaDrrRenderer final : public DrrRenderer {
         const int c0 = static_cast<int>(piece.col0), r0 = static_cast<int>(piece.row0);
         const int cols = static_cast<int>(piece.cols), rows = static_cast<int>(piece.rows);
         float* out = device_out_[slot].get();
+        RADON_CUDA_CHECK(cudaEventRecord(kernel_start_[slot].get(), stream));
         switch (walk) {
             case Walk::Siddon:
                 drr_kernel<Walk::Siddon>
@@ -336,6 +347,7 @@ class CudaDrrRenderer final : public DrrRenderer {
         check(cudaGetLastError(), (std::string("launch of the ") + to_string(walk) +
                                    " DRR kernel (drr_kernel<<<...>>>)")
                                       .c_str());
+        RADON_CUDA_CHECK(cudaEventRecord(kernel_end_[slot].get(), stream));
         const std::size_t bytes = sizeof(float) * static_cast<std::size_t>(piece.cols * piece.rows);
         RADON_CUDA_CHECK(cudaMemcpyAsync(host_out_[slot].get(), device_out_[slot].get(), bytes,
                                          cudaMemcpyDeviceToHost, stream));
@@ -394,6 +406,9 @@ class CudaDrrRenderer final : public DrrRenderer {
             }
         } drain{streams_};
 
+        DrrStageTimes times;
+        times.upload_ms = last_times_.upload_ms;
+        times.kernel_ms = times.readback_ms = 0;
         std::deque<std::size_t> in_flight;  // piece indices, oldest first
         std::size_t finished = 0;
         auto finish_oldest = [&] {
@@ -402,11 +417,21 @@ class CudaDrrRenderer final : public DrrRenderer {
             const Piece& piece = pieces[i];
             const int slot = static_cast<int>(i % kSlots);
             RADON_CUDA_CHECK(cudaEventSynchronize(done_[slot].get()));
+            float kernel_ms = 0, copy_ms = 0;
+            RADON_CUDA_CHECK(cudaEventElapsedTime(&kernel_ms, kernel_start_[slot].get(),
+                                                  kernel_end_[slot].get()));
+            RADON_CUDA_CHECK(
+                cudaEventElapsedTime(&copy_ms, kernel_end_[slot].get(), done_[slot].get()));
+            const auto scatter_start = std::chrono::steady_clock::now();
             const float* src = host_out_[slot].get();
             float* dst = out + piece.frame * pixels + piece.row0 * width + piece.col0;
             for (int64_t r = 0; r < piece.rows; ++r)
                 std::memcpy(dst + r * width, src + r * piece.cols,
                             sizeof(float) * static_cast<std::size_t>(piece.cols));
+            times.kernel_ms += kernel_ms;
+            times.readback_ms += copy_ms + std::chrono::duration<double, std::milli>(
+                                               std::chrono::steady_clock::now() - scatter_start)
+                                               .count();
             ++finished;
             control.report(static_cast<double>(finished) / static_cast<double>(pieces.size()));
         };
@@ -427,6 +452,7 @@ class CudaDrrRenderer final : public DrrRenderer {
         }
         while (!in_flight.empty())
             finish_oldest();
+        last_times_ = times;
         control.check_cancel();
     }
 
@@ -445,7 +471,8 @@ class CudaDrrRenderer final : public DrrRenderer {
     bool texture_declined_ = false;
 
     std::array<Stream, kSlots> streams_;
-    std::array<Event, kSlots> done_;
+    std::array<TimingEvent, kSlots> kernel_start_, kernel_end_, done_;
+    DrrStageTimes last_times_;  // guarded by mutex_
     std::array<DeviceBuffer<float>, kSlots> device_out_;
     std::array<PinnedBuffer<float>, kSlots> host_out_;
     std::size_t slot_capacity_ = 0;  // floats per slot

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,17 @@ struct PatchPlan {
     int64_t width = 0;
     int64_t height = 0;
     std::string reason;  // empty for a patch size the caller gave
+};
+
+// Where a device that copies (CUDA) spends a render's time, in ms: the volume's upload when the
+// renderer was made, and over the last render's pieces the kernels and the read-back (device to
+// host copy, then into the caller's image). Pieces overlap in the pipeline, so kernel plus
+// read-back can exceed the render's wall time. NaN where not measured: the CPU neither uploads
+// nor reads back.
+struct DrrStageTimes {
+    double upload_ms = std::numeric_limits<double>::quiet_NaN();
+    double kernel_ms = std::numeric_limits<double>::quiet_NaN();
+    double readback_ms = std::numeric_limits<double>::quiet_NaN();
 };
 
 // Renders DRRs of one attenuation volume (1/mm) from any number of poses. A renderer prepares
@@ -53,6 +65,8 @@ class DrrRenderer {
     // the renderer choose: the plan then says how and why, e.g. the free device memory it saw).
     virtual PatchPlan patch_plan(int64_t width, int64_t height,
                                  const DrrSettings& settings) const = 0;
+    // The stage split of the last render (or batch); all NaN on the CPU.
+    virtual DrrStageTimes last_stage_times() const { return {}; }
     // The box of non-zero voxels the renderer clips line integrals to (see detector_cut.h).
     virtual const OccupiedBox& occupied() const = 0;
 

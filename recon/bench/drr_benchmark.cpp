@@ -235,13 +235,17 @@ void run_drr_benchmark(const DrrBenchmarkGrid& grid, const VolumeGrid& volume,
                 renderer.render(geometry, settings, image.data(), {control.cancel, nullptr});
                 report_render();
             }
-            std::vector<double> times;
+            std::vector<double> times, kernel_ms, readback_ms;
             for (int r = 0; r < grid.runs; ++r) {
                 const auto start = std::chrono::steady_clock::now();
                 renderer.render(geometry, settings, image.data(), {control.cancel, nullptr});
                 times.push_back(std::chrono::duration<double, std::milli>(
                                     std::chrono::steady_clock::now() - start)
                                     .count());
+                const DrrStageTimes stages = renderer.last_stage_times();
+                cell.upload_ms = stages.upload_ms;
+                kernel_ms.push_back(stages.kernel_ms);
+                readback_ms.push_back(stages.readback_ms);
                 report_render();
             }
             const SampleSummary ms = summarize(times);
@@ -253,6 +257,10 @@ void run_drr_benchmark(const DrrBenchmarkGrid& grid, const VolumeGrid& volume,
             cell.peak_host_mb = peak_memory_mb();
             cell.peak_device_mb =
                 static_cast<double>(renderer.peak_device_bytes()) / (1024.0 * 1024.0);
+            if (!kernel_ms.empty() && std::isfinite(kernel_ms.front())) {
+                cell.kernel_ms = summarize(kernel_ms).median;
+                cell.readback_ms = summarize(readback_ms).median;
+            }
             cell.status = CellStatus::Measured;
         } catch (const Cancelled&) {
             cancel_from(i);
@@ -275,7 +283,7 @@ std::string drr_benchmark_csv(const std::vector<DrrBenchmarkCell>& cells) {
     std::ostringstream csv;
     csv << "variant,height,width,patch,pixel_spacing_mm,median_ms,min_ms,max_ms,rays_per_s,"
            "peak_rss_mb,peak_device_mb,target,device,algorithm,piece_width,piece_height,status,"
-           "note\n";
+           "note,upload_ms,kernel_ms,readback_ms\n";
     const auto quoted = [](const std::string& text) {
         std::string out = "\"";
         for (char c : text)
@@ -297,7 +305,12 @@ std::string drr_benchmark_csv(const std::vector<DrrBenchmarkCell>& cells) {
             csv << c.piece_width << ',' << c.piece_height << ',';
         else
             csv << ",,";
-        csv << quoted(to_string(c.status)) << ',' << quoted(c.note) << '\n';
+        csv << quoted(to_string(c.status)) << ',' << quoted(c.note);
+        for (const double ms : {c.upload_ms, c.kernel_ms, c.readback_ms}) {
+            csv << ',';
+            if (measured && std::isfinite(ms)) csv << ms;
+        }
+        csv << '\n';
     }
     return csv.str();
 }
@@ -309,7 +322,7 @@ std::string drr_benchmark_json(const DrrBenchmarkGrid& grid,
     for (const DrrBenchmarkCell& c : cells) {
         const bool measured = c.status == CellStatus::Measured;
         const auto figure = [measured](double v) {
-            return measured ? nlohmann::json(v) : nlohmann::json(nullptr);
+            return measured && std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
         };
         results.push_back(
             {{"variant", c.variant},
@@ -330,7 +343,10 @@ std::string drr_benchmark_json(const DrrBenchmarkGrid& grid,
              {"piece_width", c.piece_width},
              {"piece_height", c.piece_height},
              {"status", to_string(c.status)},
-             {"note", c.note}});
+             {"note", c.note},
+             {"upload_ms", figure(c.upload_ms)},
+             {"kernel_ms", figure(c.kernel_ms)},
+             {"readback_ms", figure(c.readback_ms)}});
     }
     const nlohmann::json doc = {{"benchmark", "radon bench drr"},
                                 {"format_version", 2},

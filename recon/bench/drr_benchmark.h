@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -101,6 +102,11 @@ struct DrrBenchmarkCell {
     double rays_per_second = 0;
     double peak_host_mb = 0;
     double peak_device_mb = 0;
+    // DrrRenderer::last_stage_times: the volume's upload, and the medians over the timed runs of
+    // the kernels' and the read-back's time. NaN on the CPU.
+    double upload_ms = std::numeric_limits<double>::quiet_NaN();
+    double kernel_ms = std::numeric_limits<double>::quiet_NaN();
+    double readback_ms = std::numeric_limits<double>::quiet_NaN();
 };
 
 // Every cell of the grid, in the order they run (variant, height, patch, target, algorithm);
@@ -120,7 +126,8 @@ void run_drr_benchmark(const DrrBenchmarkGrid& grid, const VolumeGrid& volume,
                        const std::function<void(std::size_t index)>& cell_done = {});
 
 // The table as `radon bench drr` writes it: CSV with a header row, and JSON (format_version 2:
-// the version 1 columns first, unchanged, then the device, algorithm, pieces, status and note).
+// the version 1 columns first, unchanged, then the device, algorithm, pieces, status and note,
+// and the stage split, empty (null) where not measured).
 std::string drr_benchmark_csv(const std::vector<DrrBenchmarkCell>& cells);
 struct DrrBenchmarkContext {
     std::string volume;

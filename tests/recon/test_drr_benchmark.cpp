@@ -167,9 +167,17 @@ class TestDrrBenchmark : public QObject {
         QVERIFY(line.rfind("variant,height,width,patch,pixel_spacing_mm,median_ms,min_ms,max_ms,"
                            "rays_per_s,peak_rss_mb,peak_device_mb,",
                            0) == 0);  // the version 1 columns first
+        const auto ends_with = [](const std::string& text, const std::string& end) {
+            return text.size() >= end.size() &&
+                   text.compare(text.size() - end.size(), end.size(), end) == 0;
+        };
+        QVERIFY(ends_with(line, ",note,upload_ms,kernel_ms,readback_ms"));
         int rows = 0;
-        while (std::getline(csv, line))
+        while (std::getline(csv, line)) {
             ++rows;
+            // The CPU neither uploads nor reads back: the stage split is empty, not zero.
+            QVERIFY2(ends_with(line, ",,,"), line.c_str());
+        }
         QCOMPARE(rows, static_cast<int>(cells.size()));
         const auto doc = nlohmann::json::parse(recon::drr_benchmark_json(grid, cells, {"v", "c"}));
         QCOMPARE(doc["format_version"].get<int>(), 2);
@@ -177,6 +185,8 @@ class TestDrrBenchmark : public QObject {
         QCOMPARE(doc["results"][1]["patch"].get<int>(), 32);
         QCOMPARE(doc["results"][2]["patch"].get<std::string>(), std::string("auto"));
         QCOMPARE(doc["results"][0]["status"].get<std::string>(), std::string("measured"));
+        QVERIFY(doc["results"][0]["kernel_ms"].is_null());
+        QVERIFY(std::isnan(cells[0].upload_ms) && std::isnan(cells[0].kernel_ms));
     }
 
     void bad_lists_are_refused_naming_the_option() {

@@ -43,6 +43,9 @@ enum Column {
     kRays,
     kHostMb,
     kDeviceMb,
+    kUploadMs,
+    kKernelMs,
+    kReadbackMs,
     kStatus,
     kNote,
     kColumns
@@ -106,7 +109,8 @@ TimingWorkspace::TimingWorkspace(StudioContext& context, QWidget* parent)
     table_->setHorizontalHeaderLabels(
         {tr("device"), tr("renderer"), tr("detector"), tr("height"), tr("patch"), tr("pixel mm"),
          tr("pieces"), tr("median ms"), tr("min ms"), tr("max ms"), tr("Mrays/s"),
-         tr("peak host MiB"), tr("peak device MiB"), tr("status"), tr("note")});
+         tr("peak host MiB"), tr("peak device MiB"), tr("upload ms"), tr("kernel ms"),
+         tr("read-back ms"), tr("status"), tr("note")});
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->verticalHeader()->setVisible(false);
@@ -339,6 +343,13 @@ void TimingWorkspace::fillRow(int row) {
     set(kHostMb, measured ? figure(c.peak_host_mb, 0) : QString());
     set(kDeviceMb,
         measured && c.target.device == DeviceKind::Cuda ? figure(c.peak_device_mb, 1) : QString());
+    // The stage split exists where the device copies (CUDA); empty on the CPU.
+    const auto stage = [measured](double ms) {
+        return measured && std::isfinite(ms) ? figure(ms, 2) : QString();
+    };
+    set(kUploadMs, stage(c.upload_ms));
+    set(kKernelMs, stage(c.kernel_ms));
+    set(kReadbackMs, stage(c.readback_ms));
     set(kStatus, recon::to_string(c.status));
     set(kNote, QString::fromStdString(c.note));
 }
