@@ -75,7 +75,7 @@ SinogramView::SinogramView(QWidget* parent) : QWidget(parent) {
     readout_ = new QLabel(this);
     readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     readout_->setWordWrap(true);
-    readout_->setMinimumHeight(readout_->fontMetrics().lineSpacing() * 5);
+    readout_->setMinimumHeight(readout_->fontMetrics().lineSpacing() * 3);
     readout_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     readout_->setText("Point at a bin to name it; click it to show its LOR.");
 
