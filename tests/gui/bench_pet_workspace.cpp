@@ -143,8 +143,8 @@ int main(int argc, char** argv) {
     grab("pet_crystal_fan.png");
     {
         const pet::SinogramDescriptor& d = workspace.session().descriptor();
-        workspace.session().pickBin(
-            {d.radial_bins() / 3, d.views() / 4, d.planes() / 2, d.tof_bins() / 2 + 1});
+        workspace.session().pickBin({d.radial_bins() / 3, d.views() / 4, d.planes() / 2,
+                                     d.has_tof_axis() ? d.tof_bins() / 2 + 1 : 0});
         grab("pet_bin_lor.png");
     }
     const SampleSummary l = summarize(latency);

@@ -349,13 +349,23 @@ quint64 PetSession::exportReconstruction(const QString& path) {
 }
 
 void PetSession::pickBin(const pet::SinogramBin& bin) {
-    picked_bin_ = pet::describe_bin(shownDescriptor(), bin);
+    try {
+        picked_bin_ = pet::describe_bin(shownDescriptor(), bin);
+    } catch (const Error& e) {
+        emit errorOccurred(QString::fromStdString(e.what()));
+        return;
+    }
     picked_fan_.reset();
     emit pickChanged();
 }
 
 void PetSession::pickCrystal(int crystal) {
-    picked_fan_ = pet::crystal_fan(shownDescriptor(), crystal);
+    try {
+        picked_fan_ = pet::crystal_fan(shownDescriptor(), crystal);
+    } catch (const Error& e) {
+        emit errorOccurred(QString::fromStdString(e.what()));
+        return;
+    }
     picked_bin_.reset();
     emit pickChanged();
 }

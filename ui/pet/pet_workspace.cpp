@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
@@ -45,6 +46,15 @@ ScannerView::LorMark lor_mark(const pet::BinLor& lor) {
     return mark;
 }
 
+QScrollArea* scrolled(QWidget* widget) {
+    auto* area = new QScrollArea;
+    area->setWidget(widget);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    return area;
+}
+
 }  // namespace
 
 PetWorkspace::PetWorkspace(StudioContext& context, QWidget* parent)
@@ -66,12 +76,13 @@ PetWorkspace::PetWorkspace(StudioContext& context, QWidget* parent)
 
     auto* panel_dock = new QDockWidget("PET set-up", this);
     panel_dock->setObjectName("pet_setup_dock");
-    panel_dock->setWidget(buildPanel());
+    // In scroll areas: the panels must not set the main window's minimum height (1280 x 720).
+    panel_dock->setWidget(scrolled(buildPanel()));
     addDockWidget(Qt::LeftDockWidgetArea, panel_dock);
     chooser_ = new ScannerChooser(this);
     auto* chooser_dock = new QDockWidget("Scanner", this);
     chooser_dock->setObjectName("pet_scanner_dock");
-    chooser_dock->setWidget(chooser_);
+    chooser_dock->setWidget(scrolled(chooser_));
     addDockWidget(Qt::LeftDockWidgetArea, chooser_dock);
     tabifyDockWidget(panel_dock, chooser_dock);
     panel_dock->raise();

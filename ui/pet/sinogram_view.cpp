@@ -75,7 +75,7 @@ SinogramView::SinogramView(QWidget* parent) : QWidget(parent) {
     readout_ = new QLabel(this);
     readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     readout_->setWordWrap(true);
-    readout_->setMinimumHeight(readout_->fontMetrics().lineSpacing() * 5);
+    readout_->setMinimumHeight(readout_->fontMetrics().lineSpacing() * 3);
     readout_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     readout_->setText("Point at a bin to name it; click it to show its LOR.");
 
@@ -138,7 +138,13 @@ void SinogramView::setSinogram(std::shared_ptr<const pet::SinogramDescriptor> de
     descriptor_ = std::move(descriptor);
     values_ = std::move(values);
     if (!same_shape) {
-        plane_ = descriptor_ ? descriptor_->planes() / 2 : 0;
+        // The middle plane of segment 0 (the direct planes): the middle of the whole table lies
+        // in an oblique segment.
+        plane_ = 0;
+        if (descriptor_ && !descriptor_->segments().empty()) {
+            const pet::Segment& direct = descriptor_->segments().front();
+            plane_ = direct.first_plane + direct.planes / 2;
+        }
         view_ = 0;
         tof_bin_ = -1;
         highlighted_.clear();
