@@ -417,13 +417,11 @@ void ImageView::drawCaption(QPainter& painter) const {
 
 void ImageView::reportCursor(const QPointF& widget_point) {
     if (hasImage() && imageArea().contains(widget_point)) {
-        const QPointF position = imagePosition(widget_point);
-        const auto column = static_cast<int64_t>(std::floor(position.x() + 0.5));
-        const auto row = static_cast<int64_t>(std::floor(position.y() + 0.5));
-        if (column >= 0 && row >= 0 && column < image_.width() && row < image_.height()) {
+        if (const auto pixel =
+                pixel_at(imagePosition(widget_point), image_.width(), image_.height())) {
             cursor_inside_ = true;
-            emit pixelHovered(static_cast<int>(column), static_cast<int>(row),
-                              image_.pixels[row * image_.width() + column]);
+            emit pixelHovered(pixel->x(), pixel->y(),
+                              image_.pixels[int64_t(pixel->y()) * image_.width() + pixel->x()]);
             return;
         }
     }
@@ -438,15 +436,16 @@ void ImageView::mousePressEvent(QMouseEvent* event) {
     press_centre_ = centre_;
     press_window_ = window_;
     dragged_ = false;
-    const bool window_drag =
-        event->button() == Qt::RightButton ||
-        (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ControlModifier));
-    if (window_drag) {
-        drag_mode_ = Drag::Window;
-    } else if (event->button() == Qt::LeftButton) {
-        drag_mode_ = Drag::Pan;
-    } else {
-        drag_mode_ = Drag::None;
+    switch (drag_for_press(event->button(), event->modifiers())) {
+        case ImageDrag::Window:
+            drag_mode_ = Drag::Window;
+            break;
+        case ImageDrag::Pan:
+            drag_mode_ = Drag::Pan;
+            break;
+        case ImageDrag::None:
+            drag_mode_ = Drag::None;
+            break;
     }
 }
 

@@ -86,4 +86,18 @@ void draw_outlined_text(QPainter& painter, const QRectF& box, int flags, const Q
     painter.drawText(box, flags, text);
 }
 
+ImageDrag drag_for_press(Qt::MouseButton button, Qt::KeyboardModifiers modifiers) {
+    if (button == Qt::RightButton ||
+        (button == Qt::LeftButton && (modifiers & Qt::ControlModifier)))
+        return ImageDrag::Window;
+    return button == Qt::LeftButton ? ImageDrag::Pan : ImageDrag::None;
+}
+
+std::optional<QPoint> pixel_at(QPointF image_position, int64_t width, int64_t height) {
+    const auto column = static_cast<int64_t>(std::floor(image_position.x() + 0.5));
+    const auto row = static_cast<int64_t>(std::floor(image_position.y() + 0.5));
+    if (column < 0 || row < 0 || column >= width || row >= height) return std::nullopt;
+    return QPoint(static_cast<int>(column), static_cast<int>(row));
+}
+
 }  // namespace radon::ui

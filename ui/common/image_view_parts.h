@@ -1,9 +1,12 @@
 #pragma once
 
+#include <QPoint>
 #include <QPointF>
 #include <QRectF>
 #include <QString>
+#include <Qt>
 
+#include <cstdint>
 #include <optional>
 
 #include "recon/io/image_io.h"
@@ -22,6 +25,15 @@ inline constexpr double kClickSlop = 3.0;  // pixels a press may move and still 
 inline bool beyond_click(QPointF delta) {
     return delta.manhattanLength() > kClickSlop;
 }
+// What a mouse press starts: a pan (left button), a window/level drag (right button, or Ctrl +
+// left), or nothing.
+enum class ImageDrag { None, Pan, Window };
+ImageDrag drag_for_press(Qt::MouseButton button, Qt::KeyboardModifiers modifiers);
+
+// The pixel (column, row) whose centre is nearest `image_position` (continuous image coordinates,
+// pixel centres at whole numbers), when it lies in a width x height image.
+std::optional<QPoint> pixel_at(QPointF image_position, int64_t width, int64_t height);
+
 inline constexpr double kMinViewScale = 1e-3, kMaxViewScale = 1e3;  // screen pixels per unit
 
 // The window after a drag of `delta` screen pixels from a press with `at_press`: rightwards widens

@@ -289,15 +289,12 @@ void DrrImageView::drawColourBar(QPainter& painter) const {
 }
 
 void DrrImageView::reportCursor(const QPointF& widget_point) {
-    const bool over_area = imageArea().contains(widget_point);
-    if (hasImage() && over_area) {
-        const QPointF position = imagePosition(widget_point);
-        const auto column = static_cast<int64_t>(std::floor(position.x() + 0.5));
-        const auto row = static_cast<int64_t>(std::floor(position.y() + 0.5));
-        if (column >= 0 && row >= 0 && column < image_.width() && row < image_.height()) {
+    if (hasImage() && imageArea().contains(widget_point)) {
+        if (const auto pixel =
+                pixel_at(imagePosition(widget_point), image_.width(), image_.height())) {
             cursor_inside_ = true;
-            emit pixelHovered(static_cast<int>(column), static_cast<int>(row),
-                              image_.pixels[row * image_.width() + column]);
+            emit pixelHovered(pixel->x(), pixel->y(),
+                              image_.pixels[int64_t(pixel->y()) * image_.width() + pixel->x()]);
             return;
         }
     }
@@ -312,12 +309,10 @@ void DrrImageView::mousePressEvent(QMouseEvent* event) {
     press_center_mm_ = center_mm_;
     press_window_ = window_;
     dragged_ = false;
-    const bool window_drag =
-        event->button() == Qt::RightButton ||
-        (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ControlModifier));
-    if (window_drag) {
+    const ImageDrag drag = drag_for_press(event->button(), event->modifiers());
+    if (drag == ImageDrag::Window) {
         drag_ = Drag::Window;
-    } else if (event->button() == Qt::LeftButton) {
+    } else if (drag == ImageDrag::Pan) {
         drag_ = Drag::Pan;
     }
 }
