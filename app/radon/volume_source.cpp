@@ -124,11 +124,8 @@ recon::Volume load_hu_volume(const Arguments& args, const std::string& command,
             args, thorax ? recon::default_thorax_size() : std::array<int64_t, 3>{256, 256, 256});
         const Vec3 spacing =
             grid_spacing(args, thorax ? recon::default_thorax_spacing() : Vec3{1, 1, 1});
-        const VolumeGrid grid = centered_grid(size, spacing);
-        const Vec3 half{0.5 * size[0] * spacing[0], 0.5 * size[1] * spacing[1],
-                        0.5 * size[2] * spacing[2]};
-        const recon::EllipsoidPhantom phantom =
-            thorax ? recon::thorax_phantom() : recon::shepp_logan_phantom(half);
+        const VolumeGrid grid = recon::builtin_phantom_grid(name, size, spacing);
+        const recon::EllipsoidPhantom phantom = recon::builtin_phantom(name, grid);
         std::ostringstream d;
         d << name << " phantom, " << size[0] << "x" << size[1] << "x" << size[2] << " voxels of "
           << spacing[0] << "x" << spacing[1] << "x" << spacing[2] << " mm";

@@ -11,5 +11,7 @@ namespace radon::detail {
 // Fills `devices` with the CUDA devices found; returns why there are none (empty when some).
 std::string probe_cuda_devices(std::vector<DeviceInfo>& devices);
 bool cuda_compiled_in();
+// cudaSetDevice(index); returns the CUDA error text, empty on success.
+std::string set_cuda_device(int index);
 
 }  // namespace radon::detail

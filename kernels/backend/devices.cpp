@@ -48,6 +48,13 @@ bool built_with_cuda() {
     return detail::cuda_compiled_in();
 }
 
+void use_cuda_device(int index) {
+    const std::string error = detail::set_cuda_device(index);
+    if (!error.empty()) {
+        throw InvalidArgument("CUDA device " + std::to_string(index) + " cannot be used: " + error);
+    }
+}
+
 DeviceKind parse_device_kind(const std::string& name) {
     if (name == "cpu") return DeviceKind::Cpu;
     if (name == "cuda") return DeviceKind::Cuda;

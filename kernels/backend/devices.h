@@ -25,6 +25,11 @@ std::string cuda_unavailable_reason();
 
 bool built_with_cuda();
 
+// Makes CUDA device `index` current for this thread's CUDA calls that follow (allocations, kernel
+// launches): arrays from Python name the GPU they live on. Throws InvalidArgument in a build
+// without CUDA or for an index the driver does not know.
+void use_cuda_device(int index);
+
 // The CPU's model name as the operating system reports it ("AMD EPYC"), for logs and benchmarks.
 std::string cpu_model_name();
 

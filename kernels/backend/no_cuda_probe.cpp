@@ -10,4 +10,8 @@ bool cuda_compiled_in() {
     return false;
 }
 
+std::string set_cuda_device(int) {
+    return "built without CUDA";
+}
+
 }  // namespace radon::detail

@@ -33,4 +33,11 @@ std::string probe_cuda_devices(std::vector<DeviceInfo>& devices) {
 
 bool cuda_compiled_in() { return true; }
 
+std::string set_cuda_device(int index) {
+    const cudaError_t status = cudaSetDevice(index);
+    if (status == cudaSuccess) return "";
+    cudaGetLastError();
+    return cudaGetErrorString(status);
+}
+
 }  // namespace radon::detail

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <sstream>
 
 #include "kernels/core/error.h"
@@ -84,6 +86,31 @@ VolumeGrid volume_grid_of(const pet::PetImageGrid& pet_grid) {
         grid.origin[c] = pet_grid.origin_mm[c];
     }
     return grid;
+}
+
+pet::PetImageGrid pet_grid_of(const VolumeGrid& grid, const std::string& what) {
+    grid.validate(what);
+    for (int r = 0; r < 3; ++r) {
+        for (int c = 0; c < 3; ++c) {
+            if (std::abs(grid.direction.m[r][c] - (r == c ? 1.0 : 0.0)) > 1e-6) {
+                throw InvalidArgument(what +
+                                      ": a PET image grid needs the identity direction (axes "
+                                      "along L, P, S); resample the image first");
+            }
+        }
+    }
+    pet::PetImageGrid pet_grid{};
+    for (int c = 0; c < 3; ++c) {
+        if (grid.size[c] > std::numeric_limits<int32_t>::max()) {
+            throw InvalidArgument(what + ": " + std::to_string(grid.size[c]) +
+                                  " voxels along one axis, more than a PET image holds (2^31)");
+        }
+        pet_grid.dims[c] = static_cast<int32_t>(grid.size[c]);
+        pet_grid.voxel_mm[c] = static_cast<float>(grid.spacing[c]);
+        pet_grid.origin_mm[c] = static_cast<float>(grid.origin[c]);
+    }
+    pet::check_pet_image_grid(pet_grid, what.c_str());
+    return pet_grid;
 }
 
 Volume volume_from_pet_image(const PetImage& image, VoxelUnit unit) {

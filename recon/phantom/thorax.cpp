@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/core/error.h"
 #include "recon/phantom/ellipsoid_phantom.h"
 
 namespace radon::recon {
@@ -168,6 +169,26 @@ std::array<int64_t, 3> default_thorax_size() {
 }
 Vec3 default_thorax_spacing() {
     return {0.703125, 0.703125, 2.5};
+}
+
+EllipsoidPhantom builtin_phantom(const std::string& name, const VolumeGrid& grid) {
+    if (name == "thorax") return thorax_phantom();
+    if (name == "shepp-logan") {
+        return shepp_logan_phantom({0.5 * grid.size[0] * grid.spacing.x,
+                                    0.5 * grid.size[1] * grid.spacing.y,
+                                    0.5 * grid.size[2] * grid.spacing.z});
+    }
+    throw InvalidArgument("unknown phantom '" + name + "': expected thorax or shepp-logan");
+}
+
+VolumeGrid builtin_phantom_grid(const std::string& name,
+                                const std::optional<std::array<int64_t, 3>>& size,
+                                const std::optional<Vec3>& spacing) {
+    builtin_phantom(name, centered_grid({1, 1, 1}, {1, 1, 1}));  // refuses an unknown name
+    const bool thorax = name == "thorax";
+    return centered_grid(
+        size.value_or(thorax ? default_thorax_size() : std::array<int64_t, 3>{256, 256, 256}),
+        spacing.value_or(thorax ? default_thorax_spacing() : Vec3{1, 1, 1}));
 }
 
 }  // namespace radon::recon

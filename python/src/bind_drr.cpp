@@ -1,0 +1,162 @@
+// The DRR renderer: one attenuation volume, rendered from any number of poses.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include "kernels/drr/drr_renderer.h"
+#include "kernels/drr/occupancy.h"
+#include "python/src/array_args.h"
+#include "python/src/bindings.h"
+
+namespace radon::python {
+namespace nb = nanobind;
+using namespace nb::literals;
+
+namespace {
+
+// Holds the caller's volume (in place: the renderer reads it at every render, and this keeps
+// its memory alive) and the renderer prepared on it.
+class PyDrrRenderer {
+  public:
+    PyDrrRenderer(nb::handle volume, const VolumeGrid& grid, const std::string& device,
+                  const std::string& algorithm, double step, const std::string& reduction,
+                  int64_t patch_size, int threads, const std::string& memory_path)
+        : volume_object_(nb::borrow(volume)), volume_(float_array(volume, "volume")), grid_(grid) {
+        grid.validate("grid");
+        check_shape(volume_, "volume", {grid.size[2], grid.size[1], grid.size[0]},
+                    "(nz, ny, nx) of the grid");
+        if (volume_.space != MemorySpace::Host) {
+            throw nb::value_error(
+                ("volume: the DRR renderer takes a CPU volume (it uploads it to the GPU once, as "
+                 "a texture or in global memory), got one on " +
+                 volume_.device_text() +
+                 "; pass volume.cpu() with device='cuda', or use radon.drr_operator for a "
+                 "volume that lives on the GPU")
+                    .c_str());
+        }
+        settings_.algorithm = parse_drr_algorithm(algorithm);
+        settings_.step_voxels = step;
+        settings_.reduction = parse_drr_reduction(reduction);
+        settings_.patch_size = patch_size;
+        settings_.threads = threads;
+        settings_.memory_path = parse_drr_memory_path(memory_path);
+        const DeviceKind kind =
+            device == "auto"
+                ? (cuda_unavailable_reason().empty() ? DeviceKind::Cuda : DeviceKind::Cpu)
+                : parse_device_kind(device);
+        const Array<float> mu =
+            Array<float>::alias(volume_.data, {grid.size[0], grid.size[1], grid.size[2]});
+        nb::gil_scoped_release release;
+        renderer_ = make_drr_renderer(kind, grid, mu, &fallback_note_);
+    }
+
+    std::vector<int64_t> frame_shape(const ProjectionGeometry& g) const {
+        return {g.height, g.width};
+    }
+
+    nb::object render(const ProjectionGeometry& geometry, nb::handle out) {
+        Detector d;
+        d.width = geometry.width;
+        d.height = geometry.height;
+        settings_.validate(d);
+        float* data = nullptr;
+        nb::object result =
+            output(out, {geometry.height, geometry.width}, "(height, width)", &data);
+        nb::gil_scoped_release release;
+        renderer_->render(geometry, settings_, data);
+        return result;
+    }
+
+    nb::object render_batch(const std::vector<ProjectionGeometry>& geometries, nb::handle out) {
+        if (geometries.empty()) throw nb::value_error("geometries: expected at least one");
+        batch_frame_pixels(geometries);
+        Detector d;
+        d.width = geometries[0].width;
+        d.height = geometries[0].height;
+        settings_.validate(d);
+        float* data = nullptr;
+        nb::object result =
+            output(out, {static_cast<int64_t>(geometries.size()), d.height, d.width},
+                   "(frames, height, width)", &data);
+        nb::gil_scoped_release release;
+        renderer_->render_batch(geometries, settings_, data);
+        return result;
+    }
+
+    // Call after writing into the volume array: the renderer re-measures the box of non-zero
+    // voxels it clips rays to (and a GPU renderer uploads the volume again).
+    void volume_changed() {
+        const Array<float> mu =
+            Array<float>::alias(volume_.data, {grid_.size[0], grid_.size[1], grid_.size[2]});
+        const DeviceKind kind = renderer_->device();
+        nb::gil_scoped_release release;
+        renderer_ = make_drr_renderer(kind, grid_, mu, &fallback_note_);
+    }
+
+    std::string device() const { return to_string(renderer_->device()); }
+    std::string description() const { return renderer_->description(settings_); }
+    const std::string& fallback_note() const { return fallback_note_; }
+    const VolumeGrid& grid() const { return grid_; }
+    nb::object volume() const { return volume_object_; }
+
+  private:
+    // The image goes to host memory (the GPU renderer downloads it): `out`, when given, must be
+    // a CPU array.
+    nb::object output(nb::handle out, const std::vector<int64_t>& shape, const char* meaning,
+                      float** data) {
+        if (out.is_none()) return new_host_array(shape, data);
+        FloatArray o = float_array(out, "out", true);
+        check_shape(o, "out", shape, meaning);
+        if (o.space != MemorySpace::Host) {
+            throw nb::value_error(
+                ("out: DRR images are written to CPU memory, got an array on " + o.device_text())
+                    .c_str());
+        }
+        check_disjoint(o, "out", volume_, "volume");
+        *data = o.data;
+        return nb::borrow(out);
+    }
+
+    nb::object volume_object_;
+    FloatArray volume_;
+    VolumeGrid grid_;
+    DrrSettings settings_;
+    std::string fallback_note_;
+    std::unique_ptr<DrrRenderer> renderer_;
+};
+
+}  // namespace
+
+void bind_drr(nb::module_& m) {
+    nb::class_<PyDrrRenderer>(
+        m, "DrrRenderer",
+        "Renders DRRs of one attenuation volume (1/mm, shape (nz, ny, nx) on `grid`, float32, "
+        "C-contiguous, CPU memory, used in place) from any number of poses.\n\n"
+        "device: 'auto' (CUDA when present), 'cpu' or 'cuda'. algorithm: 'siddon' (exact "
+        "voxel walk) or 'trilinear' (samples `step` voxels apart). reduction: 'sum' (line "
+        "integral) or 'mip'. patch_size: square patches (0: chosen). After writing into the "
+        "volume array, call volume_changed().")
+        .def(nb::init<nb::handle, const VolumeGrid&, const std::string&, const std::string&, double,
+                      const std::string&, int64_t, int, const std::string&>(),
+             "volume"_a, "grid"_a, nb::kw_only(), "device"_a = "auto", "algorithm"_a = "siddon",
+             "step"_a = 1.0, "reduction"_a = "sum", "patch_size"_a = 0, "threads"_a = 0,
+             "memory_path"_a = "auto")
+        .def("render", &PyDrrRenderer::render, "geometry"_a, "out"_a = nb::none(),
+             "The DRR of one geometry, shape (height, width), into `out` when given.")
+        .def("render_batch", &PyDrrRenderer::render_batch, "geometries"_a, "out"_a = nb::none(),
+             "One DRR per geometry (all of one panel size), shape (frames, height, width).")
+        .def("volume_changed", &PyDrrRenderer::volume_changed,
+             "Prepares the volume again after its values were changed in place.")
+        .def_prop_ro("device", &PyDrrRenderer::device)
+        .def_prop_ro("description", &PyDrrRenderer::description)
+        .def_prop_ro("fallback_note", &PyDrrRenderer::fallback_note,
+                     "Why CUDA was not used when it was asked for (empty otherwise).")
+        .def_prop_ro("grid", &PyDrrRenderer::grid)
+        .def_prop_ro("volume", &PyDrrRenderer::volume);
+}
+
+}  // namespace radon::python
