@@ -83,10 +83,11 @@ N (counted from 0). The split is contiguous: of the file's P poses, shard i gets
 floor(i*P/N) up to but not including floor((i+1)*P/N), so every pose is in exactly one shard
 and shard sizes differ by at most one. Every machine reads the whole file and finds the same
 split. Concatenating the shards' stacks in shard order (0, 1, ..., N-1) along the frame axis
-gives the whole list's stack, bit for bit. In the record, each frame's "pose_index" is its
-index in the whole file ("frame" is its index in this stack), and with --shard, "shard" gives
-"index" (i), "count" (N), "first_pose", "poses" (in this shard) and "poses_in_list" (P). More
-shards than poses (N > P) leave some shards empty and are refused, by every shard alike.
+gives the whole list's stack (bit for bit when every shard runs with the same options on the
+same kind of device). In the record, each frame's "pose_index" is its index in the whole file
+("frame" is its index in this stack), and with --shard, "shard" gives "index" (i), "count" (N),
+"first_pose", "poses" (in this shard) and "poses_in_list" (P). More shards than poses (N > P)
+leave some shards empty and are refused, by every shard alike.
 
 Volume:    --phantom NAME  --phantom-size NX,NY,NZ  --phantom-spacing SX,SY,SZ  --mu-water PER_MM
 Distances: --sad MM (850)  --sdd MM (1020), for poses that do not give them
