@@ -17,6 +17,7 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +33,7 @@
 #include "app/radon/volume_source.h"
 #include "kernels/core/error.h"
 #include "kernels/core/host_memory.h"
+#include "kernels/core/shard_range.h"
 #include "kernels/drr/detector_cut.h"
 #include "kernels/drr/drr_renderer.h"
 #include "recon/io/atomic_file.h"
@@ -73,8 +75,19 @@ A pose without sad or sdd takes --sad and --sdd.
 The poses file is UTF-8 or ASCII text (a byte-order mark is accepted) of at most 256 MiB, with
 lines of at most 64 KiB. The stack is held in memory until it is written: it may take at most
 half of this machine's memory (4 bytes per pixel per pose), and each output folder needs room
-for it; more poses are refused before any is rendered. All outputs and their records replace
-the previous files together, or none does.
+for it; more poses are refused before any is rendered (with --shard, the shard's poses count).
+All outputs and their records replace the previous files together, or none does.
+
+Sharding, to render one long poses file on several machines: --shard i/N renders only shard i of
+N (counted from 0). The split is contiguous: of the file's P poses, shard i gets poses
+floor(i*P/N) up to but not including floor((i+1)*P/N), so every pose is in exactly one shard
+and shard sizes differ by at most one. Every machine reads the whole file and finds the same
+split. Concatenating the shards' stacks in shard order (0, 1, ..., N-1) along the frame axis
+gives the whole list's stack (bit for bit when every shard runs with the same options on the
+same kind of device). In the record, each frame's "pose_index" is its index in the whole file
+("frame" is its index in this stack), and with --shard, "shard" gives "index" (i), "count" (N),
+"first_pose", "poses" (in this shard) and "poses_in_list" (P). More shards than poses (N > P)
+leave some shards empty and are refused, by every shard alike.
 
 Volume:    --phantom NAME  --phantom-size NX,NY,NZ  --phantom-spacing SX,SY,SZ  --mu-water PER_MM
 Distances: --sad MM (850)  --sdd MM (1020), for poses that do not give them
@@ -82,7 +95,7 @@ Detector:  --height N (200)  --width N (= height)  --delx MM (2.0)  --dely MM (=
            --principal U,V
 Rendering: --renderer siddon|trilinear  --step VOXELS  --mode sum|mip  --patch-size N
            --threads N  --device cpu|cuda  --memory-path auto|texture|global (CUDA trilinear)
-Output:    -o STACK (several allowed)  --quiet
+Output:    -o STACK (several allowed)  --quiet  --shard i/N (only shard i of N, see above)
 )";
 
 void check_outputs(const std::vector<std::string>& outputs) {
@@ -131,9 +144,11 @@ double gzip_nifti_bound(double payload) {
 
 // The stack is rendered into memory and written as one file, so the number of poses per run is
 // bounded by memory (half of it: the CT and the renderer need the rest) and by the free space of
-// each output's folder. Checked before any pose is rendered, with the numbers.
+// each output's folder. Checked before any pose is rendered, with the numbers. `what` names the
+// poses file (and the shard), `smaller` says how to ask for fewer poses.
 void check_stack_fits(std::size_t frames, const Detector& detector,
-                      const std::vector<std::string>& outputs, const std::string& poses_path) {
+                      const std::vector<std::string>& outputs, const std::string& what,
+                      const std::string& smaller) {
     const double frame_bytes =
         sizeof(float) * static_cast<double>(detector.width) * static_cast<double>(detector.height);
     const double stack_bytes = frame_bytes * static_cast<double>(frames);
@@ -143,11 +158,11 @@ void check_stack_fits(std::size_t frames, const Detector& detector,
     const double memory = static_cast<double>(physical_memory_bytes());
     if (memory > 0 && stack_bytes > 0.5 * memory) {
         const auto most = static_cast<long long>(0.5 * memory / frame_bytes);
-        throw InvalidArgument("--poses: " + poses_path + ": " + size + " make a " +
-                              size_text(stack_bytes) + " stack, more than half of this machine's " +
-                              size_text(memory) + " of memory; at most " + std::to_string(most) +
-                              " poses of this size fit in one run: split the file, or use a "
-                              "smaller detector");
+        throw InvalidArgument(what + ": " + size + " make a " + size_text(stack_bytes) +
+                              " stack, more than half of this machine's " + size_text(memory) +
+                              " of memory; at most " + std::to_string(most) +
+                              " poses of this size fit in one run: " + smaller +
+                              ", or use a smaller detector");
     }
     // A compressed stack's size is not known before it is written, but bounded: floats that do
     // not compress still fit in the bound, so a batch is refused only when it might not fit.
@@ -164,7 +179,7 @@ void check_stack_fits(std::size_t frames, const Detector& detector,
         std::error_code ec;
         const auto space = std::filesystem::space(folder, ec);
         if (!ec && static_cast<double>(space.available) < bytes) {
-            throw InvalidArgument("--poses: " + poses_path + ": " + size + " make " +
+            throw InvalidArgument(what + ": " + size + " make " +
                                   (compressed.at(folder)
                                        ? "up to " + size_text(bytes) +
                                              " of output (.nii.gz counted at deflate's worst "
@@ -207,7 +222,8 @@ void warn_detector_cuts(const std::vector<PoseEntry>& entries,
 }  // namespace
 
 int run_drr_batch(const std::vector<std::string>& raw) {
-    std::vector<std::string> value_options = {"-o", "--output", "--poses", "--sad", "--sdd"};
+    std::vector<std::string> value_options = {"-o",    "--output", "--poses",
+                                              "--sad", "--sdd",    "--shard"};
     for (const auto* list : {&render_options(), &volume_source_options(), &detector_options()}) {
         value_options.insert(value_options.end(), list->begin(), list->end());
     }
@@ -223,14 +239,47 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     if (!args.has("--poses"))
         throw InvalidArgument("no poses given: add --poses FILE (.csv or .json)");
     const std::string poses_path = *args.value("--poses");
+    std::optional<ShardSpec> shard;
+    if (const auto text = args.value("--shard")) shard = parse_shard(*text, "--shard");
+    const std::string shard_text =
+        shard ? std::to_string(shard->index) + "/" + std::to_string(shard->shards) : "";
+    // The poses this run renders, of `total` in the file: all of them, or shard i's.
+    const auto selected = [&](std::size_t total) {
+        const auto items = static_cast<int64_t>(total);
+        return shard ? shard_range(items, shard->index, shard->shards) : ShardRange{0, items};
+    };
     const Detector detector = detector_from_arguments(args);
     const auto check_count = [&](std::size_t poses) {
-        check_stack_fits(poses, detector, outputs, poses_path);
+        check_stack_fits(static_cast<std::size_t>(selected(poses).count), detector, outputs,
+                         "--poses: " + poses_path + (shard ? " (--shard " + shard_text + ")" : ""),
+                         shard ? "use more shards" : "split the file, or use --shard i/N");
     };
-    const std::vector<PoseEntry> entries = read_poses(poses_path, check_count);
-    check_count(entries.size());
-    for (const PoseEntry& e : entries)
+    const std::vector<PoseEntry> all_entries = read_poses(poses_path, check_count);
+    const ShardRange range = selected(all_entries.size());
+    // More shards than poses leave some shards empty; refused on every machine alike, so that no
+    // machine of such a run renders while others fail.
+    if (shard && shard->shards > static_cast<int64_t>(all_entries.size())) {
+        const auto poses = static_cast<int64_t>(all_entries.size());
+        const std::string head = "--shard " + shard_text + ": the poses file " + poses_path +
+                                 " has " + std::to_string(poses) +
+                                 (poses == 1 ? " pose" : " poses");
+        const std::string advice =
+            "; use at most " + std::to_string(poses) + (poses == 1 ? " shard" : " shards");
+        if (range.count == 0) {
+            throw InvalidArgument(head + ", so shard " + std::to_string(shard->index) + " of " +
+                                  std::to_string(shard->shards) + " is empty" + advice);
+        }
+        throw InvalidArgument(head + ", fewer than " + std::to_string(shard->shards) +
+                              " shards, so " + std::to_string(shard->shards - poses) + " of the " +
+                              std::to_string(shard->shards) + " shards are empty" + advice);
+    }
+    check_count(all_entries.size());
+    // Every pose of the file is checked, not only the shard's, so that a bad file is refused
+    // alike on every machine of a sharded run.
+    for (const PoseEntry& e : all_entries)
         entry_pose(e, args, Vec3{0, 0, 0});
+    const std::vector<PoseEntry> entries(all_entries.begin() + range.first,
+                                         all_entries.begin() + range.first + range.count);
     const DrrSettings settings = render_settings_from_arguments(args);
     settings.validate(detector);
     const DeviceKind device = device_from_arguments(args);
@@ -270,6 +319,7 @@ int run_drr_batch(const std::vector<std::string>& raw) {
                                                         pose, detector, volume, settings);
         nlohmann::json frame = nlohmann::json::parse(recon::drr_record_json(record));
         frame["frame"] = k;
+        frame["pose_index"] = range.first + k;
         frame["name"] = entries[static_cast<std::size_t>(k)].label;
         frame_list.push_back(frame);
     }
@@ -277,7 +327,7 @@ int run_drr_batch(const std::vector<std::string>& raw) {
     recon::AtomicFileSet files;
     for (const auto& path : outputs) {
         recon::write_volume(files, stack, path);
-        const nlohmann::json doc = {
+        nlohmann::json doc = {
             {"stack", std::filesystem::path(path).filename().string()},
             {"frames", frames},
             {"layout",
@@ -285,6 +335,13 @@ int run_drr_batch(const std::vector<std::string>& raw) {
              "frame's rows and columns as in 'radon drr' (row 0 first)"},
             {"poses_file", poses_path},
             {"frame_geometry", frame_list}};
+        if (shard) {
+            doc["shard"] = {{"index", shard->index},
+                            {"count", shard->shards},
+                            {"first_pose", range.first},
+                            {"poses", range.count},
+                            {"poses_in_list", static_cast<int64_t>(all_entries.size())}};
+        }
         const std::string text = doc.dump(2) + "\n";
         files.add_text(recon::drr_record_path(path), text);
     }
@@ -297,6 +354,12 @@ int run_drr_batch(const std::vector<std::string>& raw) {
                     static_cast<long long>(detector.height), ms,
                     renderer->description(settings).c_str(), to_string(settings.algorithm),
                     rays / ms / 1e3);
+        if (shard) {
+            std::printf("shard %s: poses %lld to %lld (from 0) of the %zu in %s\n",
+                        shard_text.c_str(), static_cast<long long>(range.first),
+                        static_cast<long long>(range.first + range.count - 1), all_entries.size(),
+                        poses_path.c_str());
+        }
         for (const auto& path : outputs) {
             std::printf("wrote %s and %s\n", path.c_str(), recon::drr_record_path(path).c_str());
         }
