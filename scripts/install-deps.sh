@@ -27,6 +27,8 @@ packages=(
     xvfb xauth            # GUI tests and screenshots: a virtual X server (xvfb-run)
     libgl1-mesa-dri       # Mesa's software OpenGL (llvmpipe) for the 3D view under Xvfb
     python3               # benchmarks/ and tools/ scripts
+    python3-venv          # scripts/test-python.sh: the Python package's test environment
+    python3-dev           # pip install .: the headers the extension module compiles against
     clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and AddressSanitizer
     plastimatch           # benchmarks/compare_plastimatch.py and dicom_load.sh: the peer CPU DRR
 )

@@ -43,6 +43,7 @@ from ._radon import (
     reconstruct_ct,
     rigid_geometry,
     scanner_presets,
+    shard_range,
     sirt,
     writable_volume_extension,
 )

@@ -125,7 +125,7 @@ void bind_ct(nb::module_& m) {
         .def_prop_ro(
             "shape",
             [](const CtGeometry& g) {
-                return std::array<int64_t, 3>{g.view_count(), g.rows, g.columns};
+                return as_tuple(std::array<int64_t, 3>{g.view_count(), g.rows, g.columns});
             },
             "The shape (views, rows, columns) of its projection stack.")
         .def("vectors", &view_vectors, "The views as rows of 12 numbers (ASTRA's layout).")

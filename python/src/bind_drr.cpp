@@ -139,7 +139,8 @@ void bind_drr(nb::module_& m) {
         "device: 'auto' (CUDA when present), 'cpu' or 'cuda'. algorithm: 'siddon' (exact "
         "voxel walk) or 'trilinear' (samples `step` voxels apart). reduction: 'sum' (line "
         "integral) or 'mip'. patch_size: square patches (0: chosen). After writing into the "
-        "volume array, call volume_changed().")
+        "volume array, call volume_changed().",
+        nb::is_weak_referenceable())
         .def(nb::init<nb::handle, const VolumeGrid&, const std::string&, const std::string&, double,
                       const std::string&, int64_t, int, const std::string&>(),
              "volume"_a, "grid"_a, nb::kw_only(), "device"_a = "auto", "algorithm"_a = "siddon",

@@ -8,6 +8,7 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include "kernels/core/shard_range.h"
 #include "kernels/geometry/carm_pose.h"
 #include "kernels/geometry/diffdrr_pose.h"
 #include "kernels/geometry/projection_geometry.h"
@@ -66,18 +67,18 @@ void bind_geometry(nb::module_& m) {
             },
             "size"_a, "spacing"_a = Triple{1, 1, 1},
             "A grid of `size` voxels at `spacing`, identity direction, centred on the origin.")
-        .def_prop_ro("size", [](const VolumeGrid& g) { return g.size; })
+        .def_prop_ro("size", [](const VolumeGrid& g) { return as_tuple(g.size); })
         .def_prop_ro(
             "shape",
             [](const VolumeGrid& g) {
-                return std::array<int64_t, 3>{g.size[2], g.size[1], g.size[0]};
+                return as_tuple(std::array<int64_t, 3>{g.size[2], g.size[1], g.size[0]});
             },
             "The shape (nz, ny, nx) of the grid's voxel array.")
-        .def_prop_ro("spacing", [](const VolumeGrid& g) { return triple(g.spacing); })
-        .def_prop_ro("origin", [](const VolumeGrid& g) { return triple(g.origin); })
+        .def_prop_ro("spacing", [](const VolumeGrid& g) { return as_tuple(triple(g.spacing)); })
+        .def_prop_ro("origin", [](const VolumeGrid& g) { return as_tuple(triple(g.origin)); })
         .def_prop_ro("direction", [](const VolumeGrid& g) { return matrix(g.direction); })
         .def_prop_ro(
-            "center", [](const VolumeGrid& g) { return triple(g.center()); },
+            "center", [](const VolumeGrid& g) { return as_tuple(triple(g.center())); },
             "World position of the centre of the volume (the default isocenter).")
         .def(
             "index_to_world",
@@ -104,14 +105,17 @@ void bind_geometry(nb::module_& m) {
         "centre at first_pixel + col * column_step + row * row_step and its ray runs from "
         "`source` to it (span 'source_to_detector') or along the whole line ('whole_line', as "
         "DiffDRR integrates). Images have shape (height, width), row 0 first.")
-        .def_prop_ro("source", [](const ProjectionGeometry& g) { return triple(g.source); })
+        .def_prop_ro("source",
+                     [](const ProjectionGeometry& g) { return as_tuple(triple(g.source)); })
         .def_prop_ro("first_pixel",
-                     [](const ProjectionGeometry& g) { return triple(g.first_pixel); })
+                     [](const ProjectionGeometry& g) { return as_tuple(triple(g.first_pixel)); })
         .def_prop_ro("column_step",
-                     [](const ProjectionGeometry& g) { return triple(g.column_step); })
-        .def_prop_ro("row_step", [](const ProjectionGeometry& g) { return triple(g.row_step); })
-        .def_prop_ro("detector_center",
-                     [](const ProjectionGeometry& g) { return triple(g.detector_center()); })
+                     [](const ProjectionGeometry& g) { return as_tuple(triple(g.column_step)); })
+        .def_prop_ro("row_step",
+                     [](const ProjectionGeometry& g) { return as_tuple(triple(g.row_step)); })
+        .def_prop_ro(
+            "detector_center",
+            [](const ProjectionGeometry& g) { return as_tuple(triple(g.detector_center())); })
         .def_ro("width", &ProjectionGeometry::width)
         .def_ro("height", &ProjectionGeometry::height)
         .def_prop_ro("span",
@@ -262,6 +266,17 @@ void bind_geometry(nb::module_& m) {
         "reverse_x_axis"_a = true, "orientation"_a = "AP", "center_volume"_a = true,
         "As diffdrr_geometry, for DiffDRR's parameterization 'matrix': the 4x4 camera-to-world "
         "transform itself.");
+
+    m.def(
+        "shard_range",
+        [](int64_t items, int64_t index, int64_t shards) {
+            const ShardRange r = radon::shard_range(items, index, shards);
+            return nb::make_tuple(r.first, r.first + r.count);
+        },
+        "items"_a, "index"_a, "shards"_a,
+        "The items of shard `index` of `shards` (counted from 0) as (start, stop): the same "
+        "contiguous split `radon drr-batch --shard i/N` makes, floor(i * items / N) up to "
+        "floor((i + 1) * items / N).");
 
     m.def(
         "euler_to_matrix",

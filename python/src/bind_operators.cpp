@@ -30,7 +30,8 @@ void bind_operators(nb::module_& m) {
         "leading batch axis), from NumPy, PyTorch, CuPy or anything with __dlpack__; they are "
         "used in place, and the work runs on their device (CPU, or the GPU they live on). The "
         "result is written into `out` when given, else into a new array of the input's library "
-        "on its device.")
+        "on its device.",
+        nb::is_weak_referenceable())
         .def_prop_ro("in_shape", [](const PyOperator& op) { return as_tuple(op.in_shape()); })
         .def_prop_ro("out_shape", [](const PyOperator& op) { return as_tuple(op.out_shape()); })
         .def_prop_ro("in_axes", &PyOperator::in_axes, "Axis names of the input, in C order.")

@@ -157,14 +157,16 @@ void bind_pet(nb::module_& m) {
             config.grid = pet_grid;
             config.model = parse_model(model);
             config.cpu.threads = threads;
-            return PyOperator(
+            PyOperator op(
                 [sinogram, config](DeviceKind device, std::string*) {
                     pet::LorProjectorConfig c = config;
                     c.device = device;
                     return std::shared_ptr<const LinearOperator>(
                         pet::make_sinogram_projector(sinogram, c));
                 },
-                "(nz, ny, nx) of the image grid", "the sinogram's shape");
+                "(nz, ny, nx) of the image grid", "(the sinogram's shape)");
+            op.reshape_output(sinogram_shape(sinogram), sinogram_axes(sinogram));
+            return op;
         },
         "sinogram"_a, "grid"_a, nb::kw_only(), "model"_a = "joseph", "threads"_a = 0,
         "The PET projector of `sinogram` over images on `grid` (sinogram.image_grid() or any "

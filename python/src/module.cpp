@@ -36,6 +36,9 @@ NB_MODULE(_radon, m) {
     m.doc() =
         "Radon Studio's compute core: DRR, CT and PET projectors with their adjoints, "
         "reconstruction, geometry and volume I/O.";
+    // PyTorch keeps autograd graphs (and the operators their nodes hold) alive until after this
+    // module is torn down at interpreter exit; nanobind would report each as a leak.
+    nb::set_leak_warnings(false);
     py::bind_errors(m);
     m.def("built_with_cuda", &radon::built_with_cuda, "True when this build has the CUDA backend.");
     m.def("cuda_unavailable_reason", &radon::cuda_unavailable_reason,

@@ -5,6 +5,8 @@
 
 #include "python/src/array_args.h"
 
+#include <stdexcept>
+
 namespace radon::python {
 namespace nb = nanobind;
 
@@ -19,6 +21,18 @@ PyOperator::PyOperator(Factory factory, std::string in_meaning, std::string out_
     out_shape_ = reversed(out.dims);
     in_axes_.assign(in.axis_names.rbegin(), in.axis_names.rend());
     out_axes_.assign(out.axis_names.rbegin(), out.axis_names.rend());
+}
+
+void PyOperator::reshape_output(const std::vector<int64_t>& shape,
+                                const std::vector<std::string>& axes) {
+    int64_t n = 1;
+    for (int64_t d : shape)
+        n *= d;
+    if (n != cpu_->out_shape().size()) {
+        throw std::logic_error("PyOperator::reshape_output: element counts differ");
+    }
+    out_shape_ = shape;
+    out_axes_ = axes;
 }
 
 std::shared_ptr<const LinearOperator> PyOperator::on_device(int device_id) const {

@@ -26,6 +26,10 @@ class PyOperator {
     // `in_meaning` and `out_meaning` name the axes in messages ("(nz, ny, nx)").
     PyOperator(Factory factory, std::string in_meaning, std::string out_meaning);
 
+    // Shows the output as `shape` (C order, the same number of elements), with axis names: an
+    // operator whose output is a flat list of bins that form a sinogram.
+    void reshape_output(const std::vector<int64_t>& shape, const std::vector<std::string>& axes);
+
     const std::vector<int64_t>& in_shape() const { return in_shape_; }
     const std::vector<int64_t>& out_shape() const { return out_shape_; }
     const std::vector<std::string>& in_axes() const { return in_axes_; }

@@ -5,6 +5,8 @@
 
 #include <array>
 
+#include <nanobind/nanobind.h>
+
 #include "kernels/core/vec.h"
 #include "kernels/geometry/rotation.h"
 
@@ -51,6 +53,15 @@ inline Matrix4 matrix4(const std::array<double, 16>& a) {
         for (int j = 0; j < 4; ++j)
             r[i][j] = a[4 * i + j];
     return r;
+}
+
+// Read-only shapes and vectors go to Python as tuples, as NumPy's shapes do.
+template <class T, size_t N>
+nanobind::tuple as_tuple(const std::array<T, N>& a) {
+    nanobind::list l;
+    for (const T& v : a)
+        l.append(v);
+    return nanobind::tuple(l);
 }
 
 }  // namespace radon::python
