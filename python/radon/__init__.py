@@ -40,12 +40,14 @@ from ._radon import (
     pet_projector,
     quaternion_to_matrix,
     readable_volume_extension,
+    read_sinogram,
     reconstruct_ct,
     rigid_geometry,
     scanner_presets,
     shard_range,
     sirt,
     writable_volume_extension,
+    write_sinogram,
 )
 from . import _radon
 
@@ -112,7 +114,7 @@ __all__ = [
     "carm_geometry", "carm_to_world", "cgls", "ct_projector", "cuda_unavailable_reason",
     "devices", "diffdrr_geometry", "diffdrr_matrix_geometry", "drr_operator", "euler_to_matrix",
     "hu_to_attenuation", "matrix_to_axis_angle", "matrix_to_euler", "matrix_to_quaternion",
-    "mlem", "pet_osem", "pet_projector", "phantom", "quaternion_to_matrix", "read_volume",
+    "mlem", "pet_osem", "pet_projector", "phantom", "quaternion_to_matrix", "read_sinogram", "read_volume",
     "readable_volume_extension", "reconstruct_ct", "rigid_geometry", "scanner_presets",
-    "shard_range", "sirt", "writable_volume_extension", "write_volume",
+    "shard_range", "sirt", "writable_volume_extension", "write_sinogram", "write_volume",
 ]

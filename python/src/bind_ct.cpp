@@ -17,6 +17,8 @@
 #include "python/src/bindings.h"
 #include "python/src/py_operator.h"
 #include "python/src/py_types.h"
+#include "recon/ct/ct_geometry_files.h"
+#include "recon/io/atomic_file.h"
 
 namespace radon::python {
 namespace nb = nanobind;
@@ -33,6 +35,24 @@ Vectors view_vectors(const CtGeometry& g) {
                        v.detector_center.z, v.u.x, v.u.y, v.u.z, v.v.x, v.v.y, v.v.z});
     }
     return out;
+}
+
+recon::CtGeometryFormat geometry_format(const std::string& path,
+                                        const std::optional<std::string>& format) {
+    return format ? recon::parse_ct_geometry_format(*format) : recon::ct_geometry_format_of(path);
+}
+
+recon::CtGeometryHints geometry_hints(const std::optional<std::string>& beam,
+                                      std::optional<int64_t> columns, std::optional<int64_t> rows,
+                                      std::optional<double> pixel_u,
+                                      std::optional<double> pixel_v) {
+    recon::CtGeometryHints h;
+    if (beam) h.beam = parse_ct_beam(*beam);
+    h.columns = columns;
+    h.rows = rows;
+    h.pixel_u_mm = pixel_u;
+    h.pixel_v_mm = pixel_v;
+    return h;
 }
 
 CtProjectorSettings projector_settings(const std::string& algorithm, double step, int threads,
@@ -118,6 +138,36 @@ void bind_ct(nb::module_& m) {
                 return cone_geometry(geometries, "geometries");
             },
             "geometries"_a, "The cone-beam scan whose views are these DRR geometries' rays.")
+        .def_static(
+            "read",
+            [](const std::string& path, std::optional<std::string> format,
+               std::optional<std::string> beam, std::optional<int64_t> columns,
+               std::optional<int64_t> rows, std::optional<double> pixel_u,
+               std::optional<double> pixel_v) {
+                return recon::read_ct_geometry(
+                    path, geometry_format(path, format),
+                    geometry_hints(beam, columns, rows, pixel_u, pixel_v));
+            },
+            "path"_a, "format"_a = nb::none(), nb::kw_only(), "beam"_a = nb::none(),
+            "columns"_a = nb::none(), "rows"_a = nb::none(), "pixel_u"_a = nb::none(),
+            "pixel_v"_a = nb::none(),
+            "Reads a geometry file: radon's JSON, RTK's XML, ASTRA-style view vectors (.txt, "
+            ".vec, .csv) or 3x4 matrices (format 'matrices'); the hints give what a format does "
+            "not store (the panel size of vectors, RTK's pixel size).")
+        .def(
+            "write",
+            [](const CtGeometry& g, const std::string& path, std::optional<std::string> format) {
+                recon::AtomicFileSet files;
+                recon::write_ct_geometry(files, g, path, geometry_format(path, format));
+                files.commit();
+            },
+            "path"_a, "format"_a = nb::none(),
+            "Writes the geometry in the format the extension (or `format`) names, atomically.")
+        .def("to_json", [](const CtGeometry& g) { return recon::ct_geometry_json(g); })
+        .def_static(
+            "from_json",
+            [](const std::string& text) { return recon::parse_ct_geometry_json(text, "json"); },
+            "text"_a)
         .def_prop_ro("beam", [](const CtGeometry& g) { return std::string(to_string(g.beam)); })
         .def_ro("columns", &CtGeometry::columns)
         .def_ro("rows", &CtGeometry::rows)

@@ -14,9 +14,11 @@
 #include "python/src/array_args.h"
 #include "python/src/bindings.h"
 #include "python/src/py_operator.h"
+#include "recon/io/atomic_file.h"
 #include "recon/pet/pet_image.h"
 #include "recon/pet/pet_setup.h"
 #include "recon/pet/scanner_json.h"
+#include "recon/pet/sinogram_file.h"
 
 namespace radon::python {
 namespace nb = nanobind;
@@ -146,6 +148,37 @@ void bind_pet(nb::module_& m) {
                 axes += (axes.empty() ? "" : ", ") + a;
             return "Sinogram(" + shape_text(sinogram_shape(s)) + ": " + axes + ")";
         });
+
+    m.def(
+        "write_sinogram",
+        [](const std::string& path, const recon::ScannerDescription& scanner,
+           const pet::SinogramDescriptor& sinogram, nb::handle data) {
+            const FloatArray a = float_array(data, "data");
+            check_shape(a, "data", sinogram_shape(sinogram), "(the sinogram's shape)");
+            if (a.space != MemorySpace::Host) {
+                throw nb::value_error(
+                    ("data: expected a CPU array, got one on " + a.device_text()).c_str());
+            }
+            recon::require_sinogram_extension(path);
+            const std::vector<float> values(a.data, a.data + a.size());
+            recon::AtomicFileSet files;
+            recon::write_sinogram(files, path, scanner, sinogram, values);
+            files.commit();
+        },
+        "path"_a, "scanner"_a, "sinogram"_a, "data"_a,
+        "Writes a sinogram as STIR-style Interfile (.hs and .s) or NRRD (.nrrd) with its scanner "
+        "and layout, atomically.");
+    m.def(
+        "read_sinogram",
+        [](const std::string& path, const pet::SinogramDescriptor& sinogram) {
+            std::vector<float> values = recon::read_sinogram(path, sinogram);
+            float* data = nullptr;
+            nb::object a = new_host_array(sinogram_shape(sinogram), &data);
+            std::copy(values.begin(), values.end(), data);
+            return a;
+        },
+        "path"_a, "sinogram"_a,
+        "Reads a sinogram file (Interfile .hs or NRRD) that must have `sinogram`'s layout.");
 
     m.def(
         "pet_projector",
