@@ -20,6 +20,15 @@ namespace detail {
 
 // Defined in kernels/cuda/device_memory.cu in CUDA builds, in no_device_memory.cpp otherwise.
 std::shared_ptr<void> allocate_device_bytes(std::size_t bytes);
+void copy_device_bytes_to_host(void* target, const void* source, std::size_t bytes);
+
+void copy_bytes_to_host(void* target, const void* source, std::size_t bytes, MemorySpace space) {
+    if (space == MemorySpace::Device) {
+        copy_device_bytes_to_host(target, source, bytes);
+    } else if (bytes > 0) {
+        std::memcpy(target, source, bytes);
+    }
+}
 
 std::size_t checked_bytes(const Extents& extents, std::size_t element_size) {
     std::size_t total = element_size;

@@ -26,6 +26,8 @@ std::shared_ptr<void> allocate_bytes(std::size_t bytes, MemorySpace space);
 // Bytes for `extents` of `element_size`-byte elements; throws InvalidArgument for a negative
 // extent or a size that does not fit in memory addresses.
 std::size_t checked_bytes(const Extents& extents, std::size_t element_size);
+// Copies `bytes` from `source` in `space` (host or device memory) to host memory `target`.
+void copy_bytes_to_host(void* target, const void* source, std::size_t bytes, MemorySpace space);
 [[noreturn]] void throw_unbound(const char* what);
 [[noreturn]] void throw_wrong_space(const char* what, MemorySpace wanted, MemorySpace actual);
 }  // namespace detail
@@ -85,5 +87,17 @@ class Array {
     std::shared_ptr<void> owner_;
     T* data_ = nullptr;
 };
+
+// A host copy of `array`, wherever it lives: what a consumer that uploads host memory itself (a
+// DRR renderer) takes from an array on a device.
+template <class T>
+Array<T> copy_to_host(const Array<T>& array) {
+    if (!array.bound()) detail::throw_unbound("copy_to_host");
+    Array<T> copy = Array<T>::allocate(array.extents(), MemorySpace::Host);
+    const T* source =
+        array.space() == MemorySpace::Host ? array.host_data() : array.device_data();
+    detail::copy_bytes_to_host(copy.host_data(), source, array.bytes(), array.space());
+    return copy;
+}
 
 }  // namespace radon

@@ -12,4 +12,8 @@ std::shared_ptr<void> allocate_device_bytes(std::size_t bytes) {
     return std::shared_ptr<void>(p, [](void* q) { cudaFree(q); });
 }
 
+void copy_device_bytes_to_host(void* target, const void* source, std::size_t bytes) {
+    RADON_CUDA_CHECK(cudaMemcpy(target, source, bytes, cudaMemcpyDeviceToHost));
+}
+
 }  // namespace radon::detail

@@ -29,29 +29,18 @@ class PyDrrRenderer {
         grid.validate("grid");
         check_shape(volume_, "volume", {grid.size[2], grid.size[1], grid.size[0]},
                     "(nz, ny, nx) of the grid");
-        if (volume_.space != MemorySpace::Host) {
-            throw nb::value_error(
-                ("volume: the DRR renderer takes a CPU volume (it uploads it to the GPU once, as "
-                 "a texture or in global memory), got one on " +
-                 volume_.device_text() +
-                 "; pass volume.cpu() with device='cuda', or use radon.drr_operator for a "
-                 "volume that lives on the GPU")
-                    .c_str());
-        }
         settings_.algorithm = parse_drr_algorithm(algorithm);
         settings_.step_voxels = step;
         settings_.reduction = parse_drr_reduction(reduction);
         settings_.patch_size = patch_size;
         settings_.threads = threads;
         settings_.memory_path = parse_drr_memory_path(memory_path);
+        const bool on_gpu = volume_.space == MemorySpace::Device;
         const DeviceKind kind =
             device == "auto"
-                ? (cuda_unavailable_reason().empty() ? DeviceKind::Cuda : DeviceKind::Cpu)
+                ? (on_gpu || cuda_unavailable_reason().empty() ? DeviceKind::Cuda : DeviceKind::Cpu)
                 : parse_device_kind(device);
-        const Array<float> mu =
-            Array<float>::alias(volume_.data, {grid.size[0], grid.size[1], grid.size[2]});
-        nb::gil_scoped_release release;
-        renderer_ = make_drr_renderer(kind, grid, mu, &fallback_note_);
+        prepare(kind);
     }
 
     std::vector<int64_t> frame_shape(const ProjectionGeometry& g) const {
@@ -89,13 +78,7 @@ class PyDrrRenderer {
 
     // Call after writing into the volume array: the renderer re-measures the box of non-zero
     // voxels it clips rays to (and a GPU renderer uploads the volume again).
-    void volume_changed() {
-        const Array<float> mu =
-            Array<float>::alias(volume_.data, {grid_.size[0], grid_.size[1], grid_.size[2]});
-        const DeviceKind kind = renderer_->device();
-        nb::gil_scoped_release release;
-        renderer_ = make_drr_renderer(kind, grid_, mu, &fallback_note_);
-    }
+    void volume_changed() { prepare(renderer_->device()); }
 
     std::string device() const { return to_string(renderer_->device()); }
     std::string description() const { return renderer_->description(settings_); }
@@ -104,6 +87,22 @@ class PyDrrRenderer {
     nb::object volume() const { return volume_object_; }
 
   private:
+    // Makes the renderer on `kind`. It reads host memory (and uploads it to the GPU itself): a
+    // host volume is read in place, a volume on a GPU is staged through a host copy, and the
+    // renderer then runs on that GPU.
+    void prepare(DeviceKind kind) {
+        const Extents extents{grid_.size[0], grid_.size[1], grid_.size[2]};
+        const Array<float> mu = Array<float>::alias(volume_.data, extents, volume_.space);
+        nb::gil_scoped_release release;
+        if (volume_.space == MemorySpace::Device) {
+            use_cuda_device(volume_.device_id);
+            staged_ = copy_to_host(mu);
+            renderer_ = make_drr_renderer(kind, grid_, staged_, &fallback_note_);
+        } else {
+            renderer_ = make_drr_renderer(kind, grid_, mu, &fallback_note_);
+        }
+    }
+
     // The image goes to host memory (the GPU renderer downloads it): `out`, when given, must be
     // a CPU array.
     nb::object output(nb::handle out, const std::vector<int64_t>& shape, const char* meaning,
@@ -126,6 +125,7 @@ class PyDrrRenderer {
     VolumeGrid grid_;
     DrrSettings settings_;
     std::string fallback_note_;
+    Array<float> staged_;  // the host copy of a volume that lives on a GPU
     std::unique_ptr<DrrRenderer> renderer_;
 };
 
@@ -135,8 +135,11 @@ void bind_drr(nb::module_& m) {
     nb::class_<PyDrrRenderer>(
         m, "DrrRenderer",
         "Renders DRRs of one attenuation volume (1/mm, shape (nz, ny, nx) on `grid`, float32, "
-        "C-contiguous, CPU memory, used in place) from any number of poses.\n\n"
-        "device: 'auto' (CUDA when present), 'cpu' or 'cuda'. algorithm: 'siddon' (exact "
+        "C-contiguous) from any number of poses. A CPU volume is read in place; a volume on a "
+        "GPU is copied to the host once and uploaded by the renderer, which then runs on that "
+        "GPU. Images are written to CPU memory.\n\n"
+        "device: 'auto' (CUDA when present, or the volume's GPU), 'cpu' or 'cuda'. algorithm: "
+        "'siddon' (exact "
         "voxel walk) or 'trilinear' (samples `step` voxels apart). reduction: 'sum' (line "
         "integral) or 'mip'. patch_size: square patches (0: chosen). After writing into the "
         "volume array, call volume_changed().",
