@@ -32,6 +32,7 @@ from ._radon import (
     drr_operator,
     euler_to_matrix,
     hu_to_attenuation,
+    lor_projector,
     matrix_to_axis_angle,
     matrix_to_euler,
     matrix_to_quaternion,
@@ -109,12 +110,13 @@ def __getattr__(name):
 
 
 __all__ = [
-    "CtGeometry", "DRR", "DrrRenderer", "Operator", "PetScanner", "ProjectionGeometry",
-    "Sinogram", "Volume", "VolumeGrid", "axis_angle_to_matrix", "built_with_cuda", "carm_angles",
-    "carm_geometry", "carm_to_world", "cgls", "ct_projector", "cuda_unavailable_reason",
-    "devices", "diffdrr_geometry", "diffdrr_matrix_geometry", "drr_operator", "euler_to_matrix",
-    "hu_to_attenuation", "matrix_to_axis_angle", "matrix_to_euler", "matrix_to_quaternion",
-    "mlem", "pet_osem", "pet_projector", "phantom", "quaternion_to_matrix", "read_sinogram", "read_volume",
-    "readable_volume_extension", "reconstruct_ct", "rigid_geometry", "scanner_presets",
-    "shard_range", "sirt", "writable_volume_extension", "write_sinogram", "write_volume",
+    "CtGeometry", "DRR", "DrrRenderer", "Operator", "PetScanner", "ProjectionGeometry", "Sinogram",
+    "Volume", "VolumeGrid", "axis_angle_to_matrix", "built_with_cuda", "carm_angles",
+    "carm_geometry", "carm_to_world", "cgls", "ct_projector", "cuda_unavailable_reason", "devices",
+    "diffdrr_geometry", "diffdrr_matrix_geometry", "drr_operator", "euler_to_matrix",
+    "hu_to_attenuation", "lor_projector", "matrix_to_axis_angle", "matrix_to_euler",
+    "matrix_to_quaternion", "mlem", "pet_osem", "pet_projector", "phantom", "quaternion_to_matrix",
+    "read_sinogram", "read_volume", "readable_volume_extension", "reconstruct_ct",
+    "rigid_geometry", "scanner_presets", "shard_range", "sirt", "writable_volume_extension",
+    "write_sinogram", "write_volume",
 ]

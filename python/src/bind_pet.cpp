@@ -10,6 +10,7 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include "kernels/pet/lor_projector.h"
 #include "kernels/pet/sinogram_projector.h"
 #include "python/src/array_args.h"
 #include "python/src/bindings.h"
@@ -179,6 +180,50 @@ void bind_pet(nb::module_& m) {
         },
         "path"_a, "sinogram"_a,
         "Reads a sinogram file (Interfile .hs or NRRD) that must have `sinogram`'s layout.");
+
+    m.def(
+        "lor_projector",
+        [](nb::handle start, nb::handle end, const VolumeGrid& grid, const std::string& model,
+           std::optional<int> tof_bins, double tof_bin_width_mm, double tof_fwhm_mm,
+           double tof_truncation_sigmas, int threads) {
+            const FloatArray a = float_array(start, "start");
+            const FloatArray b = float_array(end, "end");
+            if (a.shape.size() != 2 || a.shape[1] != 3) {
+                check_shape(a, "start", {a.shape.empty() ? 0 : a.shape[0], 3}, "(lors, 3)");
+            }
+            check_shape(b, "end", a.shape, "(lors, 3), as start");
+            if (a.space != MemorySpace::Host || b.space != MemorySpace::Host) {
+                throw nb::value_error("start, end: the LOR end points are read from CPU arrays");
+            }
+            pet::LorProjectorConfig config;
+            config.grid = recon::pet_grid_of(grid, "grid");
+            config.model = parse_model(model);
+            config.cpu.threads = threads;
+            if (tof_bins) {
+                pet::TofBinning tof;
+                tof.bins = *tof_bins;
+                tof.bin_width_mm = static_cast<float>(tof_bin_width_mm);
+                tof.fwhm_mm = static_cast<float>(tof_fwhm_mm);
+                tof.truncation_sigmas = static_cast<float>(tof_truncation_sigmas);
+                config.tof = tof;
+            }
+            std::vector<float> p1(a.data, a.data + a.size()), p2(b.data, b.data + b.size());
+            return PyOperator(
+                [p1, p2, config](DeviceKind device, std::string*) {
+                    pet::LorProjectorConfig c = config;
+                    c.device = device;
+                    return std::shared_ptr<const LinearOperator>(
+                        std::make_shared<pet::LorListProjector>(p1, p2, c));
+                },
+                "(nz, ny, nx) of the image grid", "(lors,) or (lors, tof bins)");
+        },
+        "start"_a, "end"_a, "grid"_a, nb::kw_only(), "model"_a = "joseph",
+        "tof_bins"_a = nb::none(), "tof_bin_width_mm"_a = 0.0, "tof_fwhm_mm"_a = 0.0,
+        "tof_truncation_sigmas"_a = 3.0, "threads"_a = 0,
+        "The PET projector of a list of LORs given by their end points (start, end: (lors, 3) "
+        "LPS mm), as parallelproj's joseph3d: A maps an image to one value per LOR (or per LOR "
+        "and TOF bin, with tof_bins: bins along the LOR from start to end, bin width and kernel "
+        "FWHM in mm). A.adjoint back-projects.");
 
     m.def(
         "pet_projector",

@@ -146,3 +146,21 @@ def test_geometry_conversions():
         radon.euler_to_matrix([0, 0, 0], "ABC")
     with pytest.raises(ValueError):
         radon.carm_geometry(sad=900, sdd=800)
+
+
+def test_lor_projector_line_through_voxel_centres():
+    # parallelproj's joseph3d check: a LOR along x through a row of voxel centres of an image of
+    # ones sums the voxels it crosses times their length along it.
+    grid = radon.VolumeGrid.centered((10, 10, 10), (2.0, 2.0, 2.0))
+    start = np.array([[-50.0, 1.0, -1.0], [1.0, -50.0, 3.0]], np.float32)
+    end = np.array([[50.0, 1.0, -1.0], [1.0, 50.0, 3.0]], np.float32)
+    op = radon.lor_projector(start, end, grid)
+    assert op.out_shape == (2,)
+    assert np.allclose(op(np.ones(grid.shape, np.float32)), [20.0, 20.0], rtol=1e-6)
+    assert adjoint_mismatch(op) < 1e-5
+    tof = radon.lor_projector(start, end, grid, tof_bins=5, tof_bin_width_mm=20.0,
+                              tof_fwhm_mm=30.0)
+    assert tof.out_shape == (2, 5)
+    assert adjoint_mismatch(tof) < 1e-5
+    with pytest.raises(ValueError, match="end: expected shape"):
+        radon.lor_projector(start, end[:1].copy(), grid)

@@ -29,7 +29,7 @@ def test_fdk_recovers_the_phantom(ct_problem):
     assert image.shape == grid.shape
     centre = np.zeros(grid.shape, bool)
     centre[12:28, 8:32, 8:32] = True  # the central slab, away from the cone's edge
-    # Measured 0.086 on the central slab: the phantom's sharp skull edges on 2 mm voxels.
+    # Measured 0.070 on the central slab (the sharp skull edges on 2 mm voxels); bound 0.15.
     assert relative_error(image, mu, centre) < 0.15
 
 
@@ -41,7 +41,7 @@ def test_sirt_and_cgls_reduce_the_residual(ct_problem):
     assert len(r_sirt) == 7 and len(r_cgls) == 7
     assert all(b < a for a, b in zip(r_sirt, r_sirt[1:]))
     assert all(b <= a * (1 + 1e-6) for a, b in zip(r_cgls, r_cgls[1:]))
-    assert r_cgls[-1] < 0.2 * r_cgls[0]
+    assert r_cgls[-1] < 0.2 * r_cgls[0]  # measured 0.045 after 6 iterations
     assert x_sirt.min() >= 0.0
     assert relative_error(x_cgls, mu) < relative_error(np.zeros_like(mu), mu)
 

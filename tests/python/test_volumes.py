@@ -67,3 +67,30 @@ def test_missing_and_broken_files(tmp_path):
     with pytest.raises(ValueError, match="expected shape"):
         radon.write_volume(tmp_path / "x.mha", np.zeros((3, 2, 2), np.float32), grid)
     assert not (tmp_path / "x.mha").exists()
+
+
+def test_ct_geometry_files_round_trip(tmp_path):
+    geo = radon.CtGeometry.circular("cone", [0.0, 30.0, 200.0], sid=500, sdd=900, columns=20,
+                                    rows=12, pixel_u=1.5, detector_offset=(3.0, -2.0))
+    for name in ("g.json", "g.xml", "g.txt"):
+        path = tmp_path / name
+        geo.write(str(path))
+        back = radon.CtGeometry.read(str(path), columns=20, rows=12, pixel_u=1.5, pixel_v=1.5)
+        assert back.shape == geo.shape
+        assert np.allclose(back.vectors(), geo.vectors(), atol=1e-6), name
+    assert np.allclose(radon.CtGeometry.from_json(geo.to_json()).vectors(), geo.vectors())
+    with pytest.raises(ValueError, match="g.unknown"):
+        geo.write(str(tmp_path / "g.unknown"))
+
+
+def test_sinogram_files_round_trip(tmp_path):
+    scanner = radon.PetScanner.load("demo")
+    sinogram = scanner.sinogram(tof=False)
+    data = np.random.default_rng(1).random(sinogram.shape, dtype=np.float32)
+    for name in ("s.hs", "s.nrrd"):
+        path = str(tmp_path / name)
+        radon.write_sinogram(path, scanner, sinogram, data)
+        assert np.array_equal(radon.read_sinogram(path, sinogram), data)
+    with pytest.raises(ValueError, match="data: expected shape"):
+        radon.write_sinogram(str(tmp_path / "t.hs"), scanner, sinogram, data[:1].copy())
+    assert not (tmp_path / "t.hs").exists()
