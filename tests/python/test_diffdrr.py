@@ -185,6 +185,22 @@ def test_a_subject_read_with_a_transform(oblique_ct):
     assert worst < MAX_REL and mean < MEAN_REL, (worst, mean)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torchio, about DiffDRR's read()
+def test_a_subject_read_with_labels(ct, tmp_path):
+    # read(labelmap=, labels=) masks the density: only the bone label (2) is rendered.
+    volume = radon.read_volume(ct)
+    labels = np.where(volume.array > 300, 2.0, np.where(volume.array > -500, 1.0, 0.0))
+    radon.write_volume(tmp_path / "labels.nii.gz", labels.astype(np.float32), volume.grid)
+    subject = read(ct, labelmap=str(tmp_path / "labels.nii.gz"), labels=[2])
+    pose = (radians(30, -15, 10), AP)
+    forward = dict(parameterization="euler_angles", convention="ZXY")
+    expected = DiffDRR(subject, **DETECTOR).double()(*pose, **forward)
+    worst, mean = relative_difference(expected, radon.DRR(subject, **DETECTOR)(*pose, **forward))
+    assert worst < MAX_REL and mean < MEAN_REL, (worst, mean)
+    unmasked, _ = relative_difference(expected, radon.DRR(ct, **DETECTOR)(*pose, **forward))
+    assert unmasked > 0.1
+
+
 def test_a_mirrored_detector_fails_the_thresholds(ct):
     # The comparison above can fail: radon's image with reverse_x_axis flipped, against DiffDRR's.
     pose = (radians(25, -15, 10), t64([12.0, 870.0, -20.0]))
