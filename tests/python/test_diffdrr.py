@@ -5,7 +5,8 @@ DiffDRR renders in double precision (its module and pose tensors in float64, as
 tools/diffdrr_parity.py does), radon in float32, so the images differ by float32 rounding only.
 Measured (DiffDRR 0.6.1, torch 2.15 CPU, the 96x96x40 thorax phantom below, 64-pixel detector):
 max |diff| / DiffDRR's image range 5.5e-6 .. 5.4e-5 (the largest for the quaternion pose),
-mean |diff| / range 2.0e-7 .. 7.2e-7, over every case here. The thresholds sit about twice above.
+mean |diff| / range 2.0e-7 .. 7.2e-7, over every Siddon comparison here (the trilinear test
+states its own). The thresholds sit two to three times above.
 A pose or detector error moves whole structures: the mirrored image of
 test_a_mirrored_detector_fails_the_thresholds is off by 0.82 of the range at worst, 0.18 on
 average.
