@@ -24,7 +24,6 @@ import numpy as np
 import torch
 
 from . import _radon
-from .torch import apply as _apply
 
 __all__ = ["DRR"]
 

@@ -6,7 +6,6 @@ large step costs no accuracy and keeps float32 rounding of the outputs, about 1e
 atol = rtol = 1e-3, which float32 rounding of the differences stays well inside (as
 parallelproj states tolerances for its single-precision projectors)."""
 
-import numpy as np
 import pytest
 
 import radon
