@@ -103,6 +103,11 @@ def phantom(name: str = "thorax", size: Optional[Sequence[int]] = None,
 def __getattr__(name):
     # radon.DRR needs PyTorch; importing radon alone does not.
     if name == "DRR":
+        try:
+            import torch  # noqa: F401
+        except ImportError as e:
+            raise ImportError("radon.DRR needs PyTorch: pip install torch "
+                              "(or pip install radon-studio[torch])") from e
         from .diffdrr import DRR
 
         return DRR

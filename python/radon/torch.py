@@ -32,64 +32,49 @@ def _run(op: Operator, t: torch.Tensor, transpose: bool, name: str) -> torch.Ten
     return y.to(t.dtype)
 
 
-class _Forward(torch.autograd.Function):
+class _Linear(torch.autograd.Function):
+    """A x (transpose False) or A^T x (True); the gradient of either is the other one."""
+
     @staticmethod
-    def forward(ctx, x, op):
-        ctx.op = op
-        return _run(op, x, False, "x")
+    def forward(ctx, x, op, transpose):
+        ctx.op, ctx.transpose = op, transpose
+        return _run(op, x, transpose, "y" if transpose else "x")
 
     @staticmethod
     def backward(ctx, grad):
-        return _run(ctx.op, grad, True, "grad"), None
-
-
-class _Adjoint(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, y, op):
-        ctx.op = op
-        return _run(op, y, True, "y")
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _run(ctx.op, grad, False, "grad"), None
+        return _run(ctx.op, grad, not ctx.transpose, "grad"), None, None
 
 
 def apply(op: Operator, x: torch.Tensor) -> torch.Tensor:
     """A x, differentiable in x (its gradient is A^T applied to the incoming gradient)."""
-    return _Forward.apply(x, op)
+    return _Linear.apply(x, op, False)
 
 
 def adjoint(op: Operator, y: torch.Tensor) -> torch.Tensor:
     """A^T y, differentiable in y (its gradient is A applied to the incoming gradient)."""
-    return _Adjoint.apply(y, op)
+    return _Linear.apply(y, op, True)
 
 
 class Projection(torch.nn.Module):
     """A as a layer: forward(x) = A x."""
+
+    transpose = False
 
     def __init__(self, op: Operator):
         super().__init__()
         self.op = op
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return apply(self.op, x)
+        return _Linear.apply(x, self.op, self.transpose)
 
     def extra_repr(self) -> str:
         return self.op.description
 
 
-class AdjointProjection(torch.nn.Module):
+class AdjointProjection(Projection):
     """A^T as a layer: forward(y) = A^T y (a back projection)."""
 
-    def __init__(self, op: Operator):
-        super().__init__()
-        self.op = op
-
-    def forward(self, y: torch.Tensor) -> torch.Tensor:
-        return adjoint(self.op, y)
-
-    def extra_repr(self) -> str:
-        return self.op.description
+    transpose = True
 
 
 def drr(volume: torch.Tensor, geometries, grid, **settings) -> torch.Tensor:

