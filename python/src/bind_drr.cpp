@@ -150,8 +150,12 @@ void bind_drr(nb::module_& m) {
              "step"_a = 1.0, "reduction"_a = "sum", "patch_size"_a = 0, "threads"_a = 0,
              "memory_path"_a = "auto")
         .def("render", &PyDrrRenderer::render, "geometry"_a, "out"_a = nb::none(),
+             nb::sig("def render(self, geometry: ProjectionGeometry, out: Array | None = None) "
+                     "-> Array"),
              "The DRR of one geometry, shape (height, width), into `out` when given.")
         .def("render_batch", &PyDrrRenderer::render_batch, "geometries"_a, "out"_a = nb::none(),
+             nb::sig("def render_batch(self, geometries: collections.abc.Sequence["
+                     "ProjectionGeometry], out: Array | None = None) -> Array"),
              "One DRR per geometry (all of one panel size), shape (frames, height, width).")
         .def("volume_changed", &PyDrrRenderer::volume_changed,
              "Prepares the volume again after its values were changed in place.")

@@ -37,9 +37,13 @@ void bind_operators(nb::module_& m) {
         .def_prop_ro("in_axes", &PyOperator::in_axes, "Axis names of the input, in C order.")
         .def_prop_ro("out_axes", &PyOperator::out_axes, "Axis names of the output, in C order.")
         .def_prop_ro("description", &PyOperator::description)
-        .def("__call__", &PyOperator::apply, "x"_a.none(), "out"_a = nb::none(), "y = A x.")
-        .def("apply", &PyOperator::apply, "x"_a.none(), "out"_a = nb::none(), "y = A x.")
-        .def("adjoint", &PyOperator::adjoint, "y"_a.none(), "out"_a = nb::none(), "x = A^T y.")
+        .def("__call__", &PyOperator::apply, "x"_a.none(), "out"_a = nb::none(),
+             nb::sig("def __call__(self, x: Array, out: Array | None = None) -> Array"), "y = A x.")
+        .def("apply", &PyOperator::apply, "x"_a.none(), "out"_a = nb::none(),
+             nb::sig("def apply(self, x: Array, out: Array | None = None) -> Array"), "y = A x.")
+        .def("adjoint", &PyOperator::adjoint, "y"_a.none(), "out"_a = nb::none(),
+             nb::sig("def adjoint(self, y: Array, out: Array | None = None) -> Array"),
+             "x = A^T y.")
         .def("__repr__", [](const PyOperator& op) { return "Operator(" + op.description() + ")"; });
 }
 
