@@ -6,6 +6,7 @@ large step costs no accuracy and keeps float32 rounding of the outputs, about 1e
 atol = rtol = 1e-3, which float32 rounding of the differences stays well inside (as
 parallelproj states tolerances for its single-precision projectors)."""
 
+import numpy as np
 import pytest
 
 import radon
@@ -37,7 +38,16 @@ def small_pet(tof):
     return radon.pet_projector(sinogram, grid)
 
 
+def small_lors():
+    grid = radon.VolumeGrid.centered((4, 5, 3), (2.0, 2.0, 2.0))
+    start = np.array([[-20.0, 0.5, 0.3], [0.7, -20.0, -1.0], [-20.0, -20.0, 1.5]], np.float32)
+    end = np.array([[20.0, 0.5, -0.3], [-0.7, 20.0, 1.0], [20.0, 20.0, -1.5]], np.float32)
+    return radon.lor_projector(start, end, grid, tof_bins=3, tof_bin_width_mm=8.0,
+                               tof_fwhm_mm=12.0)
+
+
 OPERATORS = {
+    "lor-tof": small_lors,
     "ct-cone": lambda: small_ct("cone"),
     "ct-parallel": lambda: small_ct("parallel"),
     "drr": small_drr,
