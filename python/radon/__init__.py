@@ -13,6 +13,7 @@ from typing import Optional, Sequence
 from ._radon import (
     CtGeometry,
     DrrRenderer,
+    LabelDrrRenderer,
     Operator,
     PetScanner,
     ProjectionGeometry,
@@ -115,7 +116,8 @@ def __getattr__(name):
 
 
 __all__ = [
-    "CtGeometry", "DRR", "DrrRenderer", "Operator", "PetScanner", "ProjectionGeometry", "Sinogram",
+    "CtGeometry", "DRR", "DrrRenderer", "LabelDrrRenderer", "Operator", "PetScanner",
+    "ProjectionGeometry", "Sinogram",
     "Volume", "VolumeGrid", "axis_angle_to_matrix", "built_with_cuda", "carm_angles",
     "carm_geometry", "carm_to_world", "cgls", "ct_projector", "cuda_unavailable_reason", "devices",
     "diffdrr_geometry", "diffdrr_matrix_geometry", "drr_operator", "euler_to_matrix",

@@ -44,10 +44,12 @@ class DRR(torch.nn.Module):
     """DiffDRR's DRR(subject, sdd, height, delx, width, dely, x0, y0, reverse_x_axis,
     patch_size, renderer, ...) on radon's renderers. `orientation`, `center_volume` and
     `bone_attenuation_multiplier` are the arguments DiffDRR's read() took, for a path or a
-    Volume (a Subject carries its own, and these are not used). `device`: 'auto' (CUDA when
-    present), 'cpu' or 'cuda'.
+    Volume (a Subject carries its own, and these are not used); `labelmap` (a file or an array
+    (nz, ny, nx) on the volume's grid) is read()'s labelmap, for mask_to_channels. `device`:
+    'auto' (CUDA when present), 'cpu' or 'cuda'.
     Arguments of DiffDRR that change nothing here (persistent, compile_renderer,
     checkpoint_gradients, voxel_shift=0.5) are accepted; p_subsample is not supported.
+    forward(..., mask_to_channels=True) gives one channel per label 0 to the largest, as DiffDRR.
 
     renderer='siddon' gives DiffDRR's Siddon images (to float32 rounding).
     renderer='trilinear' is radon's trilinear sampling, `step` voxels apart inside the volume:
@@ -64,7 +66,7 @@ class DRR(torch.nn.Module):
                  compile_renderer: bool = False, checkpoint_gradients: bool = False,
                  orientation: Optional[str] = "AP", center_volume: bool = True,
                  bone_attenuation_multiplier: float = 1.0, device: str = "auto",
-                 step: float = 1.0):
+                 step: float = 1.0, labelmap=None):
         super().__init__()
         if p_subsample is not None:
             raise ValueError("p_subsample: radon.DRR renders every pixel; pass None")
@@ -109,6 +111,18 @@ class DRR(torch.nn.Module):
         self.renderer = _radon.DrrRenderer(self.density, self.grid, device=device,
                                            algorithm=renderer, step=step,
                                            patch_size=patch_size or 0)
+        # The label map mask_to_channels renders by: the Subject's own (read(..., labelmap=)),
+        # or `labelmap`, a file or an array (nz, ny, nx) on the volume's grid.
+        labels = None
+        if hu is None and getattr(subject, "mask", None) is not None:
+            labels = _torchio_voxels(subject.mask.data, "subject.mask")
+        elif labelmap is not None:
+            if isinstance(labelmap, (str, bytes)) or hasattr(labelmap, "__fspath__"):
+                labelmap = read_volume(labelmap).array
+            labels = np.ascontiguousarray(np.asarray(labelmap), dtype=np.float32)
+        self._label_args = dict(device=device, algorithm=renderer, step=step)
+        self._labels = labels
+        self._label_renderer = None
 
     def geometries(self, *args, parameterization: Optional[str] = None,
                    convention: Optional[str] = None, degrees: bool = False):
@@ -155,8 +169,7 @@ class DRR(torch.nn.Module):
 
     def forward(self, *args, parameterization: Optional[str] = None,
                 convention: Optional[str] = None, degrees: bool = False, **kwargs):
-        if kwargs.pop("mask_to_channels", False):
-            raise ValueError("mask_to_channels: radon.DRR renders no label maps yet")
+        mask_to_channels = kwargs.pop("mask_to_channels", False)
         if kwargs.pop("calibration", None) is not None:
             raise ValueError("calibration: radon.DRR takes the detector's intrinsics from its "
                              "constructor (sdd, delx, dely, x0, y0); pass calibration=None")
@@ -171,25 +184,39 @@ class DRR(torch.nn.Module):
                     "differentiates with respect to the volume")
         geometries = self.geometries(*args, parameterization=parameterization,
                                      convention=convention, degrees=degrees)
-        images = torch.from_numpy(self.renderer.render_batch(geometries))
+        if mask_to_channels:
+            images = torch.from_numpy(self._channels(geometries))
+        else:
+            images = torch.from_numpy(self.renderer.render_batch(geometries))
         device = next((a.device for a in args if isinstance(a, torch.Tensor)), None)
         if device is not None and device.type != "cpu":
             images = images.to(device)
+        channels = images.shape[1] if mask_to_channels else 1
         if self.reshape:
-            return images.view(len(geometries), 1, self.height, self.width)
-        return images.view(len(geometries), 1, -1)  # DiffDRR keeps the channel axis
+            return images.view(len(geometries), channels, self.height, self.width)
+        return images.view(len(geometries), channels, -1)  # DiffDRR keeps the channel axis
+
+    def _channels(self, geometries) -> np.ndarray:
+        """(batch, labels, height, width): as DiffDRR, one channel per label 0 to the largest,
+        channel c the DRR of the voxels labelled c (zero for a label that does not occur)."""
+        if self._labels is None:
+            raise ValueError("mask_to_channels: this DRR has no label map; read the subject "
+                             "with diffdrr.data.read(..., labelmap=...) or pass labelmap=")
+        if self._label_renderer is None:
+            self._label_renderer = _radon.LabelDrrRenderer(self.density, self._labels,
+                                                           self.grid, **self._label_args)
+        present = self._label_renderer.present
+        out = np.zeros((len(geometries), present[-1] + 1, self.height, self.width), np.float32)
+        for k, g in enumerate(geometries):
+            out[k, present] = self._label_renderer.render_channels(g, present)
+        return out
 
 
 def _subject_grid_and_density(subject):
     """The density of a DiffDRR Subject as a (nz, ny, nx) float32 array, on the VolumeGrid that
     puts each voxel where DiffDRR's world has it (in LPS: DiffDRR's world is RAS)."""
     data = subject.density.data
-    if data.ndim != 4 or data.shape[0] != 1:
-        raise ValueError(f"subject.density: expected one channel of (1, I, J, K) voxels, got "
-                         f"shape {tuple(data.shape)}")
-    # torchio holds voxels as (i, j, k); radon's arrays are (k, j, i).
-    density = np.ascontiguousarray(
-        data[0].detach().cpu().numpy().astype(np.float32).transpose(2, 1, 0))
+    density = _torchio_voxels(data, "subject.density")
     affine = np.asarray(subject.volume.affine, dtype=np.float64)
     if not np.allclose(affine, np.asarray(subject.density.affine, dtype=np.float64)):
         raise ValueError("subject: its volume and density have different affines")
@@ -202,6 +229,15 @@ def _subject_grid_and_density(subject):
     grid = _radon.VolumeGrid(tuple(int(n) for n in data.shape[1:]), tuple(spacing),
                              tuple(lps[:, 3]), direction.tolist())
     return grid, density
+
+
+def _torchio_voxels(data, name: str) -> np.ndarray:
+    """torchio's (1, I, J, K) voxels as radon's (K, J, I) float32 array."""
+    if data.ndim != 4 or data.shape[0] != 1:
+        raise ValueError(f"{name}: expected one channel of (1, I, J, K) voxels, got shape "
+                         f"{tuple(data.shape)}")
+    return np.ascontiguousarray(data[0].detach().cpu().numpy().astype(np.float32)
+                                .transpose(2, 1, 0))
 
 
 def _batch(t, name: str) -> np.ndarray:

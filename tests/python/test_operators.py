@@ -164,3 +164,26 @@ def test_lor_projector_line_through_voxel_centres():
     assert adjoint_mismatch(tof) < 1e-5
     with pytest.raises(ValueError, match="end: expected shape"):
         radon.lor_projector(start, end[:1].copy(), grid)
+
+
+def test_label_channels_add_up_to_the_drr(shepp):
+    v, mu = shepp
+    labels = np.zeros(v.grid.shape, np.float32)
+    labels[mu > 0] = 1.0
+    labels[v.array > 500] = 7.0  # the skull
+    renderer = radon.LabelDrrRenderer(mu, labels, v.grid, device="cpu")
+    assert renderer.present == [0, 1, 7]
+    g = radon.carm_geometry(primary=25, height=24, delx=8.0, isocenter=v.grid.center)
+    channels = renderer.render_channels(g)
+    assert channels.shape == (3, 24, 24)
+    whole = radon.DrrRenderer(mu, v.grid, device="cpu").render(g)
+    assert np.allclose(channels.sum(axis=0), whole, rtol=1e-5, atol=1e-5 * whole.max())
+    assert channels[2].max() > 0 and channels[0].max() == 0.0  # label 0 is air here
+    with pytest.raises(ValueError, match="label 3 does not occur"):
+        renderer.render_channels(g, [3])
+    with pytest.raises(ValueError, match="labels: expected shape"):
+        radon.LabelDrrRenderer(mu, labels[:-1].copy(), v.grid)
+    bad = labels.copy()
+    bad[0, 0, 0] = 0.5
+    with pytest.raises(ValueError, match="labels"):
+        radon.LabelDrrRenderer(mu, bad, v.grid)
