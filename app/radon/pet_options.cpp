@@ -141,15 +141,7 @@ pet::LorProjectorConfig projector_from_arguments(const Arguments& args,
                                                  const pet::PetImageGrid& grid) {
     pet::LorProjectorConfig config;
     config.grid = grid;
-    const std::string model = args.text("--projector", "joseph");
-    if (model == "joseph") {
-        config.model = pet::PetModel::Joseph;
-    } else if (model == "siddon") {
-        config.model = pet::PetModel::Siddon;
-    } else {
-        throw InvalidArgument("--projector: unknown projector '" + model +
-                              "': expected joseph or siddon");
-    }
+    config.model = pet::parse_pet_model(args.text("--projector", "joseph"), "--projector");
     config.device = device_from_arguments(args);
     config.cpu.threads = static_cast<int>(args.integer_in("--threads", 0, thread_range()));
     return config;

@@ -90,10 +90,7 @@ void check_volume_source(const Arguments& args) {
         throw InvalidArgument("give either a volume file or --phantom, not both");
     }
     if (args.has("--phantom")) {
-        const std::string name = *args.value("--phantom");
-        if (name != "thorax" && name != "shepp-logan") {
-            throw InvalidArgument("unknown phantom '" + name + "': expected thorax or shepp-logan");
-        }
+        recon::builtin_phantom_grid(*args.value("--phantom"));  // refuses an unknown name
     }
     if (files.empty()) {
         grid_size(args, recon::default_thorax_size());
@@ -119,11 +116,9 @@ recon::Volume load_hu_volume(const Arguments& args, const std::string& command,
         return volume;
     } else {
         const std::string name = args.text("--phantom", "thorax");
-        const bool thorax = name == "thorax";
-        const auto size = grid_size(
-            args, thorax ? recon::default_thorax_size() : std::array<int64_t, 3>{256, 256, 256});
-        const Vec3 spacing =
-            grid_spacing(args, thorax ? recon::default_thorax_spacing() : Vec3{1, 1, 1});
+        const VolumeGrid defaults = recon::builtin_phantom_grid(name);
+        const auto size = grid_size(args, defaults.size);
+        const Vec3 spacing = grid_spacing(args, defaults.spacing);
         const VolumeGrid grid = recon::builtin_phantom_grid(name, size, spacing);
         const recon::EllipsoidPhantom phantom = recon::builtin_phantom(name, grid);
         std::ostringstream d;

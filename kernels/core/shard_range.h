@@ -26,37 +26,10 @@ struct ShardSpec {
 
 namespace detail {
 
-// floor(a * b / c) for 0 <= a <= c, 0 <= b < c, c >= 1, exactly, for any int64 values: a
-// shift-and-add multiplication that keeps the product as quotient and remainder by c, so no
-// intermediate exceeds 2c (which fits in uint64) and no 128-bit type is needed.
-inline int64_t mul_div_floor_small(int64_t a, int64_t b, int64_t c) {
-    const auto ub = static_cast<uint64_t>(b);
-    const auto uc = static_cast<uint64_t>(c);
-    uint64_t quotient = 0, remainder = 0;  // a's bits so far, times b: quotient * c + remainder
-    for (int bit = 62; bit >= 0; --bit) {
-        quotient *= 2;
-        remainder *= 2;
-        if (remainder >= uc) {
-            remainder -= uc;
-            quotient += 1;
-        }
-        if ((static_cast<uint64_t>(a) >> bit) & 1u) {
-            remainder += ub;
-            if (remainder >= uc) {
-                remainder -= uc;
-                quotient += 1;
-            }
-        }
-    }
-    return static_cast<int64_t>(quotient);
-}
-
-// floor(i * items / shards) for 0 <= i <= shards: with items = q * shards + r it is
-// i * q + floor(i * r / shards), and i * q <= items, so nothing overflows.
+// floor(i * items / shards) for 0 <= i <= shards, exact: the product can pass int64 (a billion
+// shards of a billion items), its 128-bit value cannot.
 inline int64_t shard_boundary(int64_t items, int64_t i, int64_t shards) {
-    const int64_t q = items / shards;
-    const int64_t r = items % shards;
-    return i * q + mul_div_floor_small(i, r, shards);
+    return static_cast<int64_t>(static_cast<__int128>(i) * items / shards);
 }
 
 }  // namespace detail

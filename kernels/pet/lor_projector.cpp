@@ -7,6 +7,12 @@
 #include "kernels/core/error.h"
 
 namespace radon::pet {
+
+PetModel parse_pet_model(const std::string& name, const std::string& what) {
+    if (name == "joseph") return PetModel::Joseph;
+    if (name == "siddon") return PetModel::Siddon;
+    throw InvalidArgument(what + ": unknown projector '" + name + "': expected joseph or siddon");
+}
 namespace {
 
 void check_tof(const TofBinning& tof) {

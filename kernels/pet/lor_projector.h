@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "kernels/operator/linear_operator.h"
@@ -20,6 +21,10 @@ namespace radon::pet {
 // p1 and p2 hold 3 floats (x, y, z, world mm) per LOR; the LOR runs from p1 to p2, which is
 // also the direction of positive TOF bins (kernels/pet/tof_binning.h). Joseph takes TOF or not;
 // Siddon is non-TOF. On DeviceKind::Cuda the work runs on the first CUDA device.
+// "joseph" | "siddon"; throws InvalidArgument naming `what` (an option or an argument) and the
+// choices.
+PetModel parse_pet_model(const std::string& name, const std::string& what);
+
 struct LorProjectorConfig {
     PetImageGrid grid{};
     PetModel model = PetModel::Joseph;

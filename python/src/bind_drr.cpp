@@ -48,10 +48,6 @@ class PyDrrRenderer {
         prepare(kind);
     }
 
-    std::vector<int64_t> frame_shape(const ProjectionGeometry& g) const {
-        return {g.height, g.width};
-    }
-
     nb::object render(const ProjectionGeometry& geometry, nb::handle out) {
         Detector d;
         d.width = geometry.width;

@@ -27,12 +27,6 @@ using namespace nb::literals;
 
 namespace {
 
-pet::PetModel parse_model(const std::string& name) {
-    if (name == "joseph") return pet::PetModel::Joseph;
-    if (name == "siddon") return pet::PetModel::Siddon;
-    throw nb::value_error(("model: expected 'joseph' or 'siddon', got '" + name + "'").c_str());
-}
-
 std::vector<int64_t> sinogram_shape(const pet::SinogramDescriptor& s) {
     return reversed(s.shape().dims);
 }
@@ -197,7 +191,7 @@ void bind_pet(nb::module_& m) {
             }
             pet::LorProjectorConfig config;
             config.grid = recon::pet_grid_of(grid, "grid");
-            config.model = parse_model(model);
+            config.model = pet::parse_pet_model(model, "model");
             config.cpu.threads = threads;
             if (tof_bins) {
                 pet::TofBinning tof;
@@ -233,7 +227,7 @@ void bind_pet(nb::module_& m) {
             const pet::PetImageGrid pet_grid = recon::pet_grid_of(grid, "grid");
             pet::LorProjectorConfig config;
             config.grid = pet_grid;
-            config.model = parse_model(model);
+            config.model = pet::parse_pet_model(model, "model");
             config.cpu.threads = threads;
             PyOperator op(
                 [sinogram, config](DeviceKind device, std::string*) {

@@ -109,11 +109,7 @@ void bind_recon(nb::module_& m) {
            const std::string& model, nb::handle x0) {
             pet::LorProjectorConfig config;
             config.grid = recon::pet_grid_of(grid, "grid");
-            config.model = model == "siddon" ? pet::PetModel::Siddon : pet::PetModel::Joseph;
-            if (model != "siddon" && model != "joseph") {
-                throw nb::value_error(
-                    ("model: expected 'joseph' or 'siddon', got '" + model + "'").c_str());
-            }
+            config.model = pet::parse_pet_model(model, "model");
             const std::vector<int64_t> shape = reversed(sinogram.shape().dims);
             const std::vector<int64_t> image_shape{grid.size[2], grid.size[1], grid.size[0]};
             std::vector<float> y =
