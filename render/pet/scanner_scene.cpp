@@ -122,6 +122,17 @@ void set_orientation(vtkDoubleArray* orientation, vtkIdType i, const Mat3& frame
     orientation->SetTuple(i, wxyz);
 }
 
+// The 12 edges of a box whose 8 corners are points 0..7, corner k at the high end of axis a
+// when bit a of k is set.
+void add_box_edges(vtkCellArray* lines) {
+    for (int a = 0; a < 8; ++a)
+        for (int bit : {1, 2, 4})
+            if (!(a & bit)) {
+                const vtkIdType ids[2] = {a, a | bit};
+                lines->InsertNextCell(2, ids);
+            }
+}
+
 }  // namespace
 
 std::array<double, 3> crystal_colour(const pet::Crystal& crystal, int ring,
@@ -503,12 +514,7 @@ void ScannerScene::set_image_grid(const pet::PetImageGrid& grid) {
         points->InsertNextPoint((k & 1) ? hi[0] : lo[0], (k & 2) ? hi[1] : lo[1],
                                 (k & 4) ? hi[2] : lo[2]);
     vtkNew<vtkCellArray> lines;
-    for (int a = 0; a < 8; ++a)
-        for (int bit : {1, 2, 4})
-            if (!(a & bit)) {
-                const vtkIdType ids[2] = {a, a | bit};
-                lines->InsertNextCell(2, ids);
-            }
+    add_box_edges(lines);
     s.fov->Initialize();
     s.fov->SetPoints(points);
     s.fov->SetLines(lines);
@@ -614,12 +620,7 @@ void ScannerScene::set_volume(const recon::Volume& ct) {
         points->InsertNextPoint(p.x, p.y, p.z);
     }
     vtkNew<vtkCellArray> lines;
-    for (int a = 0; a < 8; ++a)
-        for (int bit : {1, 2, 4})
-            if (!(a & bit)) {
-                const vtkIdType ids[2] = {a, a | bit};
-                lines->InsertNextCell(2, ids);
-            }
+    add_box_edges(lines);
     s.volume_outline->Initialize();
     s.volume_outline->SetPoints(points);
     s.volume_outline->SetLines(lines);

@@ -21,6 +21,7 @@
 
 #include "kernels/core/sample_summary.h"
 #include "render/common/vtk_view.h"
+#include "tests/gui/timed_application.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/common/compute_worker.h"
 #include "ui/ct/ct_geometry_view.h"
@@ -29,44 +30,9 @@
 
 using namespace radon;
 
-namespace {
-
-// Times every event the UI thread dispatches from its event loop, so that the slowest can be
-// named (as bench_main_window does).
-class TimedApplication : public QApplication {
-  public:
-    using QApplication::QApplication;
-    bool notify(QObject* receiver, QEvent* event) override {
-        if (depth_ > 0 || !receiver || !recording || QThread::currentThread() != thread())
-            return QApplication::notify(receiver, event);
-        std::string what = std::string(receiver->metaObject()->className()) + " " +
-                           receiver->objectName().toStdString() + " event " +
-                           std::to_string(static_cast<int>(event->type()));
-        ++depth_;
-        QElapsedTimer t;
-        t.start();
-        const bool result = QApplication::notify(receiver, event);
-        --depth_;
-        const double ms = 1e-6 * double(t.nsecsElapsed());
-        if (ms > slowest_ms) {
-            slowest_ms = ms;
-            slowest = what;
-        }
-        return result;
-    }
-    bool recording = false;
-    double slowest_ms = 0;
-    std::string slowest;
-
-  private:
-    int depth_ = 0;
-};
-
-}  // namespace
-
 int main(int argc, char** argv) {
     render::VtkView::set_default_surface_format();
-    TimedApplication app(argc, argv);
+    test::TimedApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
     parser.addOption({"runs", "runs of each method", "N", "5"});
@@ -94,24 +60,25 @@ int main(int argc, char** argv) {
     for (const auto method : {recon::CtMethod::Fdk, recon::CtMethod::Sirt}) {
         workspace.panel()->setMethod(method);
         std::vector<double> stall, seconds;
+        test::TimedApplication::SlowEvent slowest;
         for (int r = 0; r < runs; ++r) {
             QSignalSpy ended(&workspace, &ui::CtWorkspace::jobEnded);
             test::StallMeter meter;
             QElapsedTimer clock;
             meter.start();
             clock.start();
-            app.recording = true;
+            app.start_recording();
             if (workspace.reconstruct() == 0 || !ended.wait(1200000)) return 1;
             stall.push_back(meter.stop());
-            app.recording = false;
+            app.stop_recording();
+            if (app.slowest().ms > slowest.ms) slowest = app.slowest();
             seconds.push_back(1e-3 * double(clock.elapsed()));
             QTest::qWait(200);
         }
         const SampleSummary s = summarize(stall), t = summarize(seconds);
         std::printf("%-6s %5d %9.1f ms %9.1f ms %9.1f ms %8.2f s   slowest event %.1f ms: %s\n",
-                    recon::to_string(method), runs, s.median, s.min, s.max, t.median,
-                    app.slowest_ms, app.slowest.c_str());
-        app.slowest_ms = 0;
+                    recon::to_string(method), runs, s.median, s.min, s.max, t.median, slowest.ms,
+                    slowest.what.c_str());
     }
     return 0;
 }

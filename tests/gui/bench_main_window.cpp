@@ -36,6 +36,7 @@
 #include "kernels/core/sample_summary.h"
 #include "render/common/volume_scene.h"
 #include "render/common/vtk_view.h"
+#include "tests/gui/timed_application.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/common/slider_spin_box.h"
 #include "ui/drr/carm_scene_view.h"
@@ -50,60 +51,6 @@ using radon::ui::DrrSession;
 using radon::ui::MainWindow;
 
 namespace {
-
-// Times every event the UI thread dispatches from its event loop, so that the slowest ones can be
-// named: a stall is one event handler that runs too long, or several run back to back.
-class TimedApplication : public QApplication {
-  public:
-    using QApplication::QApplication;
-
-    struct SlowEvent {
-        double ms;
-        std::string what;
-    };
-
-    bool notify(QObject* receiver, QEvent* event) override {
-        if (depth_ > 0 || !receiver || !recording_ || QThread::currentThread() != thread())
-            return QApplication::notify(receiver, event);
-        // The receiver may be gone afterwards (deleteLater): name it first.
-        std::string what = std::string(receiver->metaObject()->className()) + " event " +
-                           std::to_string(static_cast<int>(event->type()));
-        ++depth_;
-        QElapsedTimer t;
-        t.start();
-        const bool result = QApplication::notify(receiver, event);
-        --depth_;
-        const double ms = 1e-6 * t.nsecsElapsed();
-        if (ms >= kSlowMs) slow_.push_back({ms, std::move(what)});
-        return result;
-    }
-
-    void start_recording() {
-        slow_.clear();
-        recording_ = true;
-    }
-    std::vector<SlowEvent> stop_recording() {
-        recording_ = false;
-        return slow_;
-    }
-
-    static constexpr double kSlowMs = 25;
-
-  private:
-    int depth_ = 0;
-    bool recording_ = false;
-    std::vector<SlowEvent> slow_;
-};
-
-void print_slow_events(const char* phase, std::vector<TimedApplication::SlowEvent> events) {
-    std::sort(events.begin(), events.end(),
-              [](const auto& a, const auto& b) { return a.ms > b.ms; });
-    std::printf("UI events over %.0f ms during %s: %zu", TimedApplication::kSlowMs, phase,
-                events.size());
-    for (std::size_t i = 0; i < events.size() && i < 6; ++i)
-        std::printf("%s %.0f ms %s", i ? "," : ";", events[i].ms, events[i].what.c_str());
-    std::printf("\n");
-}
 
 std::string gl_renderer(radon::ui::CArmSceneView& view) {
     view.makeCurrent();
@@ -202,7 +149,7 @@ class Bench {
 
 int main(int argc, char** argv) {
     radon::render::VtkView::set_default_surface_format();
-    TimedApplication app(argc, argv);
+    radon::test::TimedApplication app(argc, argv);
     int runs = 10;
     QString volume_file;
     radon::ui::MainWindowOptions options;
@@ -400,8 +347,8 @@ int main(int argc, char** argv) {
         "max %.1f ms; %zu 3D frames (median %.0f ms); longest UI stall %.1f ms\n",
         drag_seconds, drag_frames, drag_frames / drag_seconds, dl.median, dl.max,
         drag_scene_ms.size(), ds.median, drag_stall);
-    print_slow_events("the pose changes", pose_slow);
-    print_slow_events("the drag", drag_slow);
+    radon::test::print_slow_events("the pose changes", pose_slow);
+    radon::test::print_slow_events("the drag", drag_slow);
     std::printf(
         "longest UI stall during a 1500x1500 render (request to frame on screen): median %.1f ms, "
         "max %.1f ms over %zu renders\n",

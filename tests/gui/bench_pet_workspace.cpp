@@ -29,6 +29,7 @@
 
 #include "kernels/core/sample_summary.h"
 #include "render/common/vtk_view.h"
+#include "tests/gui/timed_application.h"
 #include "ui/common/compute_worker.h"
 #include "ui/pet/pet_session.h"
 #include "ui/pet/pet_workspace.h"
@@ -36,37 +37,8 @@
 
 using namespace radon;
 
-namespace {
-
-// Times the events the UI thread dispatches, so that a stall can be named (as bench_main_window).
-class TimedApplication : public QApplication {
-  public:
-    using QApplication::QApplication;
-    bool notify(QObject* receiver, QEvent* event) override {
-        if (depth_ > 0 || !recording_ || !receiver || QThread::currentThread() != thread())
-            return QApplication::notify(receiver, event);
-        const std::string what = std::string(receiver->metaObject()->className()) + " event " +
-                                 std::to_string(static_cast<int>(event->type()));
-        ++depth_;
-        QElapsedTimer t;
-        t.start();
-        const bool result = QApplication::notify(receiver, event);
-        --depth_;
-        const double ms = 1e-6 * t.nsecsElapsed();
-        if (ms >= 20) slow.push_back({ms, what});
-        return result;
-    }
-    bool recording_ = false;
-    std::vector<std::pair<double, std::string>> slow;
-
-  private:
-    int depth_ = 0;
-};
-
-}  // namespace
-
 int main(int argc, char** argv) {
-    TimedApplication app(argc, argv);
+    test::TimedApplication app(argc, argv);
     QString scanner = "ge_discovery_mi_4ring", shots;
     int runs = 5, iterations = 2, subsets = 4;
     bool osem_too = true;
@@ -174,18 +146,14 @@ int main(int argc, char** argv) {
     workspace.reconstructButton()->click();
     last = clock.nsecsElapsed();
     ticker.start();
-    app.recording_ = true;
+    app.start_recording();
     if (!ended.wait(3600000)) return 1;
-    app.recording_ = false;
+    const auto slow = app.stop_recording();
     ticker.stop();
     grab("pet_osem.png");
     std::printf("OSEM %d x %d: %.1f s, %d live updates; longest UI stall %.1f ms\n", iterations,
                 subsets, 1e-9 * osem.nsecsElapsed(), updates, 1e-6 * longest);
-    std::sort(app.slow.begin(), app.slow.end(), [](auto& a, auto& b) { return a.first > b.first; });
-    std::printf("UI events over 20 ms during OSEM: %zu", app.slow.size());
-    for (std::size_t i = 0; i < app.slow.size() && i < 5; ++i)
-        std::printf("%s %.0f ms %s", i ? "," : ";", app.slow[i].first, app.slow[i].second.c_str());
-    std::printf("\n");
+    test::print_slow_events("OSEM", slow);
     worker.cancelAll();
     worker.waitForIdle();
     return 0;
